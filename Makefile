@@ -1,0 +1,38 @@
+# ILM — make targets. `make demo` and `make test` are the README's two commands.
+GO ?= go
+BIN := bin
+
+.PHONY: build demo test test-unit test-integration lint bench clean
+
+build:
+	$(GO) build -o $(BIN)/ilm ./starter
+	$(GO) build -o $(BIN)/ilm-worker ./workers
+
+# Local dev server (SQLite, Web UI on :8233), worker on the SQLite store, schedules, one poll
+# of the bundled sample report.
+demo: build
+	scripts/demo.sh
+
+# Unit and integration tests against real PostgreSQL and Temporal dev servers.
+test:
+	scripts/test.sh all
+
+test-unit:
+	scripts/test.sh unit
+
+test-integration:
+	scripts/test.sh integration
+
+lint:
+	test -z "$$(gofmt -l .)" || (gofmt -l . && false)
+	$(GO) vet ./...
+	$(GO) vet -tags integration ./integration/...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.7.0 ./...
+	$(GO) run go.temporal.io/sdk/contrib/tools/workflowcheck@v0.3.0 ./workflows/...
+
+# 100k-person report planned against 100k stored profiles: ratio to a bare JSON decode, peak RSS.
+bench:
+	$(GO) run ./bench/plan
+
+clean:
+	rm -rf $(BIN) .demo

@@ -1,0 +1,42 @@
+// Package activities holds ILM's Temporal activities: thin adapters that call the store,
+// the HR source and the connectors, and classify their errors (errors.go). Workflows refer
+// to them through a nil *Activities.
+package activities
+
+import (
+	"context"
+	"time"
+
+	"github.com/ilm-dev/ilm/config"
+	"github.com/ilm-dev/ilm/connectors"
+	"github.com/ilm-dev/ilm/hrsync"
+	"github.com/ilm-dev/ilm/store"
+)
+
+// IncidentStarter starts incident workflows. The worker wires the Temporal implementation
+// (workflows.NewIncidentStarter); activities know nothing of workflow types.
+type IncidentStarter interface {
+	// Start starts the incident; started is false when an incident for the same person is
+	// already running.
+	Start(ctx context.Context, in Incident) (workflowID string, started bool, err error)
+	// Running returns the employee ids that have an incident in flight.
+	Running(ctx context.Context) (map[string]bool, error)
+}
+
+// Activities is the set of activities the worker registers.
+type Activities struct {
+	Config  *config.Config
+	Store   store.Store
+	Targets map[string]connectors.Target
+	Starter IncidentStarter
+	Planner *hrsync.Planner
+	// Now is the clock (time.Now when nil); tests and --now override it.
+	Now func() time.Time
+}
+
+func (a *Activities) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
+}

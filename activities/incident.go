@@ -1,0 +1,51 @@
+package activities
+
+import (
+	"time"
+
+	"github.com/ilm-dev/ilm/config"
+	"github.com/ilm-dev/ilm/connectors"
+	"github.com/ilm-dev/ilm/lifecycle"
+)
+
+// DefaultReviewTimeout is how long a failed incident waits for a human decision when the
+// config does not say.
+const DefaultReviewTimeout = 7 * 24 * time.Hour
+
+// NewIncident turns a detected event into an incident: which targets to call, in order, with
+// which options (SPEC §1 "Workflows"), and who reviews a failure.
+func NewIncident(cfg *config.Config, instance string, ev lifecycle.Event) Incident {
+	t := cfg.Provisioning.Targets
+	var steps []TargetCall
+	add := func(names []string, op connectors.Operation, opts connectors.UpdateOptions) {
+		for _, name := range names {
+			steps = append(steps, TargetCall{Instance: name, Operation: op, Options: opts})
+		}
+	}
+	switch ev.Type {
+	case lifecycle.NewHire:
+		add(t.Create, connectors.OpCreate, connectors.UpdateOptions{})
+	case lifecycle.UpdateUser:
+		add(t.Update, connectors.OpUpdate, connectors.UpdateOptions{})
+	case lifecycle.RehireUser:
+		add(t.Update, connectors.OpUpdate, connectors.UpdateOptions{AllowEnable: true})
+	case lifecycle.TerminateUser:
+		add(t.Disable, connectors.OpDisable, connectors.UpdateOptions{})
+	}
+	review := cfg.Provisioning.Review
+	timeout := review.Timeout.Duration
+	if timeout == 0 {
+		timeout = DefaultReviewTimeout
+	}
+	return Incident{
+		Instance:      instance,
+		Type:          ev.Type,
+		EmployeeID:    ev.EmployeeID,
+		Details:       ev.Details,
+		ChangedFields: ev.ChangedFields,
+		Intended:      ev.Intended,
+		Profile:       ev.Profile,
+		Steps:         steps,
+		Review:        ReviewPolicy{Role: review.Role, Method: review.Method, OnCallOnly: review.OnCallOnly, Timeout: timeout},
+	}
+}

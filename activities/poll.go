@@ -1,0 +1,88 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/ilm-dev/ilm/hrsync"
+	"github.com/ilm-dev/ilm/lifecycle"
+)
+
+// PollWorkday reads the instance's report, detects events against the stored profiles and
+// starts one incident workflow per event. On the first poll of an instance with
+// sync_on_first_run it only creates profiles. A tripped mass-change guard starts nothing and
+// fails the activity with a non-retryable MassChangeGuard error carrying the report.
+//
+// Retrying is safe: a started incident is either still running (its start is refused) or has
+// changed the profile (so it is not detected again).
+func (a *Activities) PollWorkday(ctx context.Context, req PollRequest) (PollReport, error) {
+	now := req.Now
+	if now.IsZero() {
+		now = a.now()
+	}
+	opts := hrsync.Options{Report: req.Report, Now: now}
+	report := PollReport{Instance: req.Instance}
+
+	first, err := a.Planner.NeedsInitialSync(ctx, req.Instance)
+	if err != nil {
+		return report, err
+	}
+	if first {
+		sum, err := a.Planner.InitialSync(ctx, req.Instance, opts)
+		if err != nil {
+			return report, err
+		}
+		report.InitialSync, report.Rows, report.ProfilesSynced = true, sum.Rows, sum.Created
+		report.RowErrors = rowErrorStrings(sum.Skipped)
+		return report, nil
+	}
+
+	if opts.InFlight, err = a.Starter.Running(ctx); err != nil {
+		return report, fmt.Errorf("list incidents in flight: %w", err)
+	}
+	plan, err := a.Planner.Plan(ctx, req.Instance, opts)
+	if err != nil {
+		return report, err
+	}
+	report.Rows, report.Events = plan.Rows, len(plan.Result.Events)
+	report.RowErrors = rowErrorStrings(plan.Result.Errors)
+	if g := plan.Result.Guard; g.Tripped {
+		report.GuardTripped, report.GuardReason = true, g.Reason
+		activity.GetLogger(ctx).Error("mass-change guard tripped: no incident started",
+			"instance", req.Instance, "reason", g.Reason)
+		return report, temporal.NewNonRetryableApplicationError(g.Reason, ErrTypeGuard, nil, report)
+	}
+	for i, ev := range plan.Result.Events {
+		id, started, err := a.Starter.Start(ctx, NewIncident(a.Config, req.Instance, ev))
+		if err != nil {
+			return report, fmt.Errorf("start %s for employee %s: %w", ev.Type, ev.EmployeeID, err)
+		}
+		if !started {
+			report.AlreadyRunning++
+			continue
+		}
+		report.Started++
+		if len(report.Incidents) < MaxListedIncidents {
+			report.Incidents = append(report.Incidents, StartedIncident{Type: ev.Type, EmployeeID: ev.EmployeeID, WorkflowID: id})
+		} else {
+			report.More++
+		}
+		activity.RecordHeartbeat(ctx, i)
+	}
+	return report, nil
+}
+
+func rowErrorStrings(errs []lifecycle.RowError) []string {
+	var out []string
+	for i, e := range errs {
+		if i == MaxListedIncidents {
+			out = append(out, fmt.Sprintf("… and %d more", len(errs)-i))
+			break
+		}
+		out = append(out, e.Error())
+	}
+	return out
+}

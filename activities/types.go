@@ -1,0 +1,96 @@
+package activities
+
+import (
+	"time"
+
+	"github.com/ilm-dev/ilm/connectors"
+	"github.com/ilm-dev/ilm/lifecycle"
+	"github.com/ilm-dev/ilm/profile"
+)
+
+// Incident is the input of every incident workflow: the detected event, the profile to store
+// once the targets succeeded, and the target calls to make, in order. It carries one person's
+// profile and never a report or a secret.
+type Incident struct {
+	Instance      string                    `json:"instance"`
+	Type          lifecycle.EventType       `json:"type"`
+	EmployeeID    string                    `json:"employee_id"`
+	Details       string                    `json:"details"`
+	ChangedFields map[string]profile.Change `json:"changed_fields,omitempty"`
+	// Intended is, for a review incident raised by a collision, the event it would have been.
+	Intended lifecycle.EventType `json:"intended,omitempty"`
+	Profile  profile.Profile     `json:"profile"`
+	Steps    []TargetCall        `json:"steps,omitempty"`
+	Review   ReviewPolicy        `json:"review"`
+}
+
+// TargetCall is one connector operation on one instance.
+type TargetCall struct {
+	Instance  string                   `json:"instance"`
+	Operation connectors.Operation     `json:"operation"`
+	Options   connectors.UpdateOptions `json:"options,omitempty"`
+}
+
+// ReviewPolicy says who decides when an incident fails, and how long to wait for them.
+type ReviewPolicy struct {
+	Role       string        `json:"role,omitempty"`
+	Method     string        `json:"method,omitempty"`
+	OnCallOnly bool          `json:"on_call_only,omitempty"`
+	Timeout    time.Duration `json:"timeout"`
+}
+
+// TargetRequest is the input of ProvisionTarget.
+type TargetRequest struct {
+	Call    TargetCall      `json:"call"`
+	Profile profile.Profile `json:"profile"`
+}
+
+// CommitRequest is the input of CommitProfile.
+type CommitRequest struct {
+	Profile    profile.Profile     `json:"profile"`
+	WorkflowID string              `json:"workflow_id"`
+	Type       lifecycle.EventType `json:"type"`
+}
+
+// ReviewerRequest is the input of AssignReviewer.
+type ReviewerRequest struct {
+	Policy     ReviewPolicy `json:"policy"`
+	WorkflowID string       `json:"workflow_id"`
+}
+
+// PollRequest is the input of PollWorkday.
+type PollRequest struct {
+	Instance string `json:"instance"`
+	// Report, when set, replaces the instance's report URL for this poll (ilm poll --report).
+	Report string `json:"report,omitempty"`
+	// Now, when set, is the poll's "today" (ilm poll --now).
+	Now time.Time `json:"now,omitempty"`
+}
+
+// PollReport says what one poll saw and did. It holds counts and a bounded list of started
+// incidents, never report rows.
+type PollReport struct {
+	Instance       string            `json:"instance"`
+	InitialSync    bool              `json:"initial_sync,omitempty"`
+	Rows           int               `json:"rows"`
+	Events         int               `json:"events"`
+	Started        int               `json:"started"`
+	AlreadyRunning int               `json:"already_running"`
+	RowErrors      []string          `json:"row_errors,omitempty"`
+	ProfilesSynced int               `json:"profiles_synced,omitempty"`
+	GuardTripped   bool              `json:"guard_tripped,omitempty"`
+	GuardReason    string            `json:"guard_reason,omitempty"`
+	Incidents      []StartedIncident `json:"incidents,omitempty"`
+	// More counts the started incidents left out of Incidents to keep the payload small.
+	More int `json:"more,omitempty"`
+}
+
+// StartedIncident names one incident a poll started.
+type StartedIncident struct {
+	Type       lifecycle.EventType `json:"type"`
+	EmployeeID string              `json:"employee_id"`
+	WorkflowID string              `json:"workflow_id"`
+}
+
+// MaxListedIncidents bounds PollReport.Incidents and RowErrors.
+const MaxListedIncidents = 500

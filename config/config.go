@@ -1,0 +1,268 @@
+// Package config reads ILM's YAML configuration file, typed per connector instance type and
+// validated at start with errors that name the offending key.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is the whole configuration file.
+type Config struct {
+	Store        string       `yaml:"store"`
+	Temporal     Temporal     `yaml:"temporal"`
+	Instances    []Instance   `yaml:"instances"`
+	Provisioning Provisioning `yaml:"provisioning"`
+
+	// Dir is the directory of the file; relative paths in the file are relative to it.
+	Dir string `yaml:"-"`
+}
+
+// Temporal says where the Temporal frontend is and which task queue the worker serves.
+type Temporal struct {
+	Address   string `yaml:"address"`
+	Namespace string `yaml:"namespace"`
+	TaskQueue string `yaml:"task_queue"`
+	// UIURL is the Web UI base address used in notification links.
+	UIURL string `yaml:"ui_url"`
+}
+
+// Provisioning holds the playbook inputs of SPEC §1.
+type Provisioning struct {
+	Targets             Targets `yaml:"targets"`
+	ITNotificationEmail string  `yaml:"it_notification_email"`
+	ServiceDeskEmail    string  `yaml:"service_desk_email"`
+	Review              Review  `yaml:"review"`
+}
+
+// Targets names, per operation, the connector instances it runs on.
+type Targets struct {
+	Create  []string `yaml:"create"`
+	Update  []string `yaml:"update"`
+	Disable []string `yaml:"disable"`
+}
+
+// Review says who is asked to decide when an incident fails.
+type Review struct {
+	Role       string   `yaml:"role"`
+	Method     string   `yaml:"method"` // random, round-robin, least-loaded
+	OnCallOnly bool     `yaml:"on_call_only"`
+	Timeout    Duration `yaml:"timeout"`
+}
+
+// Instance is one named connector instance. Exactly one of the typed pointers is set,
+// according to Type.
+type Instance struct {
+	Name    string
+	Type    string
+	Workday *Workday
+}
+
+// Instance types.
+const (
+	TypeWorkday = "workday"
+)
+
+// Load reads, decodes and validates the configuration file at path.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	cfg, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	abs, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	cfg.Dir = abs
+	cfg.resolvePaths()
+	return cfg, nil
+}
+
+// resolvePaths makes the file's relative paths relative to its directory, so that the
+// config works from any working directory.
+func (c *Config) resolvePaths() {
+	for _, in := range c.Instances {
+		if w := in.Workday; w != nil {
+			w.Mapper = c.Path(w.Mapper)
+			w.UsernameFile = c.Path(w.UsernameFile)
+			w.PasswordFile = c.Path(w.PasswordFile)
+			if rest, ok := strings.CutPrefix(w.ReportURL, "file:"); ok {
+				w.ReportURL = "file:" + c.Path(rest)
+			}
+		}
+	}
+}
+
+// Parse decodes and validates a configuration document. Unknown keys are errors.
+func Parse(data []byte) (*Config, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, err
+	}
+	if len(root.Content) == 0 {
+		return nil, errors.New("empty configuration")
+	}
+	doc := root.Content[0]
+	if err := checkKeys(doc, "", Config{}); err != nil {
+		return nil, err
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var cfg Config
+	if err := dec.Decode(&cfg); err != nil {
+		return nil, err
+	}
+	cfg.applyDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return &cfg, nil
+}
+
+func (c *Config) applyDefaults() {
+	if c.Store == "" {
+		c.Store = "sqlite:ilm.db"
+	}
+	if c.Temporal.Address == "" {
+		c.Temporal.Address = "localhost:7233"
+	}
+	if c.Temporal.Namespace == "" {
+		c.Temporal.Namespace = "default"
+	}
+	if c.Temporal.TaskQueue == "" {
+		c.Temporal.TaskQueue = "ilm"
+	}
+	if c.Temporal.UIURL == "" {
+		c.Temporal.UIURL = "http://localhost:8233"
+	}
+	if c.Provisioning.Review.Method == "" {
+		c.Provisioning.Review.Method = "random"
+	}
+	for i := range c.Instances {
+		if w := c.Instances[i].Workday; w != nil {
+			w.applyDefaults()
+		}
+	}
+}
+
+func (c *Config) validate() error {
+	var errs []error
+	if !strings.HasPrefix(c.Store, "sqlite:") && !strings.HasPrefix(c.Store, "postgres://") && !strings.HasPrefix(c.Store, "postgresql://") {
+		errs = append(errs, errors.New("store: must start with sqlite: or postgres://"))
+	}
+	seen := map[string]bool{}
+	for i, in := range c.Instances {
+		key := fmt.Sprintf("instances[%d]", i)
+		if in.Name == "" {
+			errs = append(errs, fmt.Errorf("%s.name: required", key))
+		} else if seen[in.Name] {
+			errs = append(errs, fmt.Errorf("%s.name: duplicate instance name %q", key, in.Name))
+		}
+		seen[in.Name] = true
+		if in.Workday != nil {
+			errs = append(errs, in.Workday.validate(key)...)
+		}
+	}
+	t := c.Provisioning.Targets
+	for _, op := range []struct {
+		key   string
+		names []string
+	}{{"create", t.Create}, {"update", t.Update}, {"disable", t.Disable}} {
+		for j, name := range op.names {
+			in, ok := c.Instance(name)
+			switch {
+			case !ok:
+				errs = append(errs, fmt.Errorf("provisioning.targets.%s[%d]: no instance named %q", op.key, j, name))
+			case in.Type == TypeWorkday:
+				errs = append(errs, fmt.Errorf("provisioning.targets.%s[%d]: %q is a workday source, not a target", op.key, j, name))
+			}
+		}
+	}
+	switch c.Provisioning.Review.Method {
+	case "random", "round-robin", "least-loaded":
+	default:
+		errs = append(errs, fmt.Errorf("provisioning.review.method: %q is not one of random, round-robin, least-loaded", c.Provisioning.Review.Method))
+	}
+	return errors.Join(errs...)
+}
+
+// Instance returns the instance called name.
+func (c *Config) Instance(name string) (Instance, bool) {
+	for _, in := range c.Instances {
+		if in.Name == name {
+			return in, true
+		}
+	}
+	return Instance{}, false
+}
+
+// WorkdayInstance returns the workday instance called name, or an error that says why not.
+func (c *Config) WorkdayInstance(name string) (*Workday, error) {
+	in, ok := c.Instance(name)
+	if !ok {
+		return nil, fmt.Errorf("no instance named %q in the config (have: %s)", name, strings.Join(c.instanceNames(), ", "))
+	}
+	if in.Workday == nil {
+		return nil, fmt.Errorf("instance %q is of type %s, not workday", name, in.Type)
+	}
+	return in.Workday, nil
+}
+
+// WorkdayInstances returns the names of every workday instance, in file order.
+func (c *Config) WorkdayInstances() []string {
+	var names []string
+	for _, in := range c.Instances {
+		if in.Workday != nil {
+			names = append(names, in.Name)
+		}
+	}
+	return names
+}
+
+func (c *Config) instanceNames() []string {
+	names := make([]string, 0, len(c.Instances))
+	for _, in := range c.Instances {
+		names = append(names, in.Name)
+	}
+	return names
+}
+
+// Path resolves a path from the file against the file's directory.
+func (c *Config) Path(p string) string {
+	if p == "" || filepath.IsAbs(p) || c.Dir == "" {
+		return p
+	}
+	return filepath.Join(c.Dir, p)
+}
+
+// UnmarshalYAML decodes an instance into the struct of its type, rejecting unknown keys.
+func (in *Instance) UnmarshalYAML(node *yaml.Node) error {
+	var head struct {
+		Name string `yaml:"name"`
+		Type string `yaml:"type"`
+	}
+	if err := node.Decode(&head); err != nil {
+		return err
+	}
+	in.Name, in.Type = head.Name, head.Type
+	where := fmt.Sprintf("instance %q", head.Name)
+	switch head.Type {
+	case TypeWorkday:
+		in.Workday = &Workday{}
+		return decodeStrict(node, where, in.Workday)
+	case "":
+		return fmt.Errorf("%s (line %d): type: required", where, node.Line)
+	default:
+		return fmt.Errorf("%s (line %d): type: unknown instance type %q (known: %s)", where, node.Line, head.Type, TypeWorkday)
+	}
+}

@@ -1,0 +1,119 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const valid = `
+store: sqlite:ilm.db
+temporal: {address: localhost:7233, namespace: default, task_queue: ilm}
+instances:
+  - name: workday
+    type: workday
+    report_url: file:examples/workday-report.json
+    username_env: WORKDAY_USERNAME
+    password_env: WORKDAY_PASSWORD
+    date_format: "2006-01-02"
+    deactivation_date_field: termination_date
+    days_before_hire_to_sync:
+    days_before_hire_to_enable_ad: 3
+    source_priority: 1
+    sync_on_first_run: true
+    mapper: mappers/workday-incoming.yaml
+    guard: {max_terminations: 25, max_termination_percent: 5}
+    poll_interval: 15m
+provisioning:
+  targets: {create: [], update: [], disable: []}
+  it_notification_email: it-alerts@example.com
+  service_desk_email: service-desk@example.com
+`
+
+func TestParseValid(t *testing.T) {
+	cfg, err := Parse([]byte(valid))
+	require.NoError(t, err)
+	w, err := cfg.WorkdayInstance("workday")
+	require.NoError(t, err)
+	assert.Nil(t, w.DaysBeforeHireToSync, "empty days_before_hire_to_sync means no limit")
+	require.NotNil(t, w.DaysBeforeHireToEnableAD)
+	assert.Equal(t, 3, *w.DaysBeforeHireToEnableAD)
+	assert.Equal(t, 15*time.Minute, w.PollInterval.Duration)
+	assert.Equal(t, 25, w.Guard.MaxTerminations)
+	assert.Equal(t, 5.0, w.Guard.MaxTerminationPercent)
+	assert.True(t, w.SyncOnFirstRun)
+	assert.Equal(t, "ilm", cfg.Temporal.TaskQueue)
+	assert.Equal(t, []string{"workday"}, cfg.WorkdayInstances())
+}
+
+func TestZeroDaysIsNotEmpty(t *testing.T) {
+	cfg, err := Parse([]byte(`instances: [{name: w, type: workday, report_url: "file:r.json", days_before_hire_to_sync: 0}]`))
+	require.NoError(t, err)
+	w, _ := cfg.WorkdayInstance("w")
+	require.NotNil(t, w.DaysBeforeHireToSync)
+	assert.Equal(t, 0, *w.DaysBeforeHireToSync)
+}
+
+func TestErrorsNameTheKey(t *testing.T) {
+	cases := map[string]struct{ doc, want string }{
+		"unknown top key":      {`stor: x`, `unknown key "stor"`},
+		"unknown instance key": {`instances: [{name: w, type: workday, reprot_url: x}]`, `instance "w": unknown key "reprot_url"`},
+		"unknown nested key":   {`instances: [{name: w, type: workday, report_url: "file:r", guard: {max_terminashuns: 3}}]`, `instance "w".guard: unknown key "max_terminashuns"`},
+		"unknown type":         {`instances: [{name: w, type: wrkday}]`, `unknown instance type "wrkday"`},
+		"missing type":         {`instances: [{name: w}]`, `type: required`},
+		"missing report":       {`instances: [{name: w, type: workday}]`, `instances[0].report_url: required`},
+		"duplicate name":       {`instances: [{name: w, type: workday, report_url: "file:a"}, {name: w, type: workday, report_url: "file:b"}]`, `instances[1].name: duplicate instance name "w"`},
+		"negative days":        {`instances: [{name: w, type: workday, report_url: "file:a", days_before_hire_to_sync: -1}]`, `instances[0].days_before_hire_to_sync`},
+		"bad deactivation":     {`instances: [{name: w, type: workday, report_url: "file:a", deactivation_date_field: hire_date}]`, `instances[0].deactivation_date_field`},
+		"bad duration":         {`instances: [{name: w, type: workday, report_url: "file:a", poll_interval: soon}]`, `"soon" is not a duration`},
+		"bad percent":          {`instances: [{name: w, type: workday, report_url: "file:a", guard: {max_termination_percent: 150}}]`, `guard.max_termination_percent`},
+		"http needs creds":     {`instances: [{name: w, type: workday, report_url: "https://wd5.example/ccx"}]`, `needs username_env`},
+		"unknown target":       {`provisioning: {targets: {create: [ad]}}`, `provisioning.targets.create[0]: no instance named "ad"`},
+		"workday as target":    {`instances: [{name: w, type: workday, report_url: "file:a"}]` + "\nprovisioning: {targets: {disable: [w]}}", `provisioning.targets.disable[0]: "w" is a workday source`},
+		"bad store":            {`store: mysql://x`, `store: must start with`},
+		"bad review method":    {`provisioning: {review: {method: lottery}}`, `provisioning.review.method`},
+		"bad date format":      {`instances: [{name: w, type: workday, report_url: "file:a", date_format: "yyyy-mm-dd"}]`, `date_format`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := Parse([]byte(tc.doc))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+func TestLoadResolvesPathsAgainstTheFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "ilm.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(valid), 0o600))
+	cfg, err := Load(path)
+	require.NoError(t, err)
+	w, _ := cfg.WorkdayInstance("workday")
+	assert.Equal(t, "file:"+filepath.Join(dir, "examples/workday-report.json"), w.ReportURL)
+	assert.Equal(t, filepath.Join(dir, "mappers/workday-incoming.yaml"), w.Mapper)
+}
+
+func TestSecretsComeFromEnvOrFileAndAreNeverPrinted(t *testing.T) {
+	t.Setenv("ILM_TEST_SECRET", "s3cret-value")
+	v, err := Secret("password", "ILM_TEST_SECRET", "")
+	require.NoError(t, err)
+	assert.Equal(t, "s3cret-value", v)
+
+	_, err = Secret("password", "ILM_TEST_UNSET_VARIABLE", "")
+	require.ErrorContains(t, err, "ILM_TEST_UNSET_VARIABLE is not set")
+
+	file := filepath.Join(t.TempDir(), "pw")
+	require.NoError(t, os.WriteFile(file, []byte("from-file\n"), 0o600))
+	v, err = Secret("password", "", file)
+	require.NoError(t, err)
+	assert.Equal(t, "from-file", v)
+
+	_, err = Secret("password", "", filepath.Join(t.TempDir(), "missing"))
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "s3cret-value")
+}

@@ -1,0 +1,69 @@
+package config
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// decodeStrict decodes node into out after checking that every key of node names a field
+// of out (or is one of the common instance keys).
+func decodeStrict(node *yaml.Node, where string, out any) error {
+	if err := checkKeys(node, where, out, "name", "type"); err != nil {
+		return err
+	}
+	return node.Decode(out)
+}
+
+// checkKeys reports the first key of a mapping node that is not a yaml tag of v's struct
+// type, naming it and its line. Nested structs are checked too.
+func checkKeys(node *yaml.Node, where string, v any, extra ...string) error {
+	if node.Kind != yaml.MappingNode {
+		return nil
+	}
+	t := reflect.TypeOf(v)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	fields := map[string]reflect.Type{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		fields[name] = f.Type
+	}
+	for _, k := range extra {
+		fields[k] = nil
+	}
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		k, val := node.Content[i], node.Content[i+1]
+		ft, ok := fields[k.Value]
+		if !ok {
+			return fmt.Errorf("%s: unknown key %q (line %d)", joinKey(where, ""), k.Value, k.Line)
+		}
+		if ft != nil && ft.Kind() == reflect.Struct && ft != reflect.TypeOf(Duration{}) {
+			if err := checkKeys(val, joinKey(where, k.Value), reflect.New(ft).Interface()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func joinKey(where, key string) string {
+	switch {
+	case where == "":
+		if key == "" {
+			return "config"
+		}
+		return key
+	case key == "":
+		return where
+	default:
+		return where + "." + key
+	}
+}

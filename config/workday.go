@@ -1,0 +1,110 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Workday is a Workday RaaS report instance (SPEC §1).
+type Workday struct {
+	ReportURL    string `yaml:"report_url"`
+	UsernameEnv  string `yaml:"username_env"`
+	UsernameFile string `yaml:"username_file"`
+	PasswordEnv  string `yaml:"password_env"`
+	PasswordFile string `yaml:"password_file"`
+	// DateFormat is the Go layout of the report's dates.
+	DateFormat            string `yaml:"date_format"`
+	DeactivationDateField string `yaml:"deactivation_date_field"`
+	// DaysBeforeHireToSync: nil = no limit, 0 = on the hire date.
+	DaysBeforeHireToSync *int `yaml:"days_before_hire_to_sync"`
+	// DaysBeforeHireToEnableAD: nil = immediately.
+	DaysBeforeHireToEnableAD *int     `yaml:"days_before_hire_to_enable_ad"`
+	SourcePriority           int      `yaml:"source_priority"`
+	SyncOnFirstRun           bool     `yaml:"sync_on_first_run"`
+	Mapper                   string   `yaml:"mapper"`
+	Guard                    Guard    `yaml:"guard"`
+	PollInterval             Duration `yaml:"poll_interval"`
+	Timeout                  Duration `yaml:"timeout"`
+}
+
+// Guard bounds how many people one poll may terminate or orphan (SPEC §1, mass-change guard).
+type Guard struct {
+	MaxTerminations       int     `yaml:"max_terminations"`
+	MaxTerminationPercent float64 `yaml:"max_termination_percent"`
+}
+
+// Deactivation date fields a workday instance may use.
+const (
+	TerminationDateField = "termination_date"
+	LastDayOfWorkField   = "last_day_of_work"
+)
+
+func (w *Workday) applyDefaults() {
+	if w.DateFormat == "" {
+		w.DateFormat = "2006-01-02"
+	}
+	if w.DeactivationDateField == "" {
+		w.DeactivationDateField = TerminationDateField
+	}
+	if w.SourcePriority == 0 {
+		w.SourcePriority = 1
+	}
+	if w.Mapper == "" {
+		w.Mapper = "mappers/workday-incoming.yaml"
+	}
+	if w.PollInterval.Duration == 0 {
+		w.PollInterval.Duration = 15 * time.Minute
+	}
+	if w.Timeout.Duration == 0 {
+		w.Timeout.Duration = 5 * time.Minute
+	}
+}
+
+func (w *Workday) validate(key string) []error {
+	var errs []error
+	if w.ReportURL == "" {
+		errs = append(errs, fmt.Errorf("%s.report_url: required", key))
+	} else if strings.HasPrefix(w.ReportURL, "http://") || strings.HasPrefix(w.ReportURL, "https://") {
+		if (w.UsernameEnv == "" && w.UsernameFile == "") || (w.PasswordEnv == "" && w.PasswordFile == "") {
+			errs = append(errs, fmt.Errorf("%s: an http(s) report_url needs username_env or username_file and password_env or password_file", key))
+		}
+	}
+	if w.DeactivationDateField != TerminationDateField && w.DeactivationDateField != LastDayOfWorkField {
+		errs = append(errs, fmt.Errorf("%s.deactivation_date_field: %q is not %s or %s", key, w.DeactivationDateField, TerminationDateField, LastDayOfWorkField))
+	}
+	if w.DaysBeforeHireToSync != nil && *w.DaysBeforeHireToSync < 0 {
+		errs = append(errs, fmt.Errorf("%s.days_before_hire_to_sync: must be empty or >= 0", key))
+	}
+	if w.DaysBeforeHireToEnableAD != nil && *w.DaysBeforeHireToEnableAD < 0 {
+		errs = append(errs, fmt.Errorf("%s.days_before_hire_to_enable_ad: must be empty or >= 0", key))
+	}
+	if w.SourcePriority < 1 {
+		errs = append(errs, fmt.Errorf("%s.source_priority: must be >= 1 (lower wins)", key))
+	}
+	if w.Guard.MaxTerminations < 0 {
+		errs = append(errs, fmt.Errorf("%s.guard.max_terminations: must be >= 0", key))
+	}
+	if w.Guard.MaxTerminationPercent < 0 || w.Guard.MaxTerminationPercent > 100 {
+		errs = append(errs, fmt.Errorf("%s.guard.max_termination_percent: must be between 0 and 100", key))
+	}
+	if w.PollInterval.Duration < time.Second {
+		errs = append(errs, fmt.Errorf("%s.poll_interval: must be at least 1s", key))
+	}
+	if _, err := time.Parse(w.DateFormat, time.Date(2024, 3, 4, 0, 0, 0, 0, time.UTC).Format(w.DateFormat)); err != nil || !strings.ContainsAny(w.DateFormat, "0123456789") {
+		errs = append(errs, fmt.Errorf("%s.date_format: %q is not a Go date layout such as 2006-01-02 or 01/02/2006", key, w.DateFormat))
+	}
+	return errs
+}
+
+// Credentials resolves the report's username and password from the environment or files.
+// Both are empty for file: reports.
+func (w *Workday) Credentials() (username, password string, err error) {
+	if username, err = Secret("username", w.UsernameEnv, w.UsernameFile); err != nil {
+		return "", "", err
+	}
+	if password, err = Secret("password", w.PasswordEnv, w.PasswordFile); err != nil {
+		return "", "", err
+	}
+	return username, password, nil
+}

@@ -1,0 +1,78 @@
+// Package connectors defines the IAM contract every provisioning target implements (SPEC §1,
+// "Connector operation contract"), its result record and its typed errors. Connectors are
+// plain Go clients: nothing here or below knows about Temporal.
+package connectors
+
+import (
+	"context"
+
+	"github.com/ilm-dev/ilm/profile"
+)
+
+// Operation is one IAM command, as run by `ilm iam <operation>-user`.
+type Operation string
+
+// The IAM operations.
+const (
+	OpGet     Operation = "get"
+	OpCreate  Operation = "create"
+	OpUpdate  Operation = "update"
+	OpDisable Operation = "disable"
+)
+
+// UpdateOptions tune an update (SPEC §1).
+type UpdateOptions struct {
+	// AllowEnable enables a disabled account before updating it.
+	AllowEnable bool `json:"allow_enable,omitempty"`
+	// CreateIfNotExists creates a missing account instead of skipping it.
+	CreateIfNotExists bool `json:"create_if_not_exists,omitempty"`
+}
+
+// Target is one provisioning target instance (Active Directory, Okta, a SCIM app, …).
+//
+// Contract: Create on an existing account updates it; Update on a missing account creates it
+// when CreateIfNotExists, else is skipped with reason "User does not exist"; Disable on a
+// missing or already disabled account is skipped. Errors are typed (see errors.go).
+type Target interface {
+	Get(ctx context.Context, p profile.Profile) (Result, error)
+	Create(ctx context.Context, p profile.Profile) (Result, error)
+	Update(ctx context.Context, p profile.Profile, opts UpdateOptions) (Result, error)
+	Disable(ctx context.Context, p profile.Profile) (Result, error)
+}
+
+// Result is the outcome of one operation on one instance, the shape of XSOAR's IAM.Vendor.
+type Result struct {
+	Instance     string         `json:"instance"`
+	Action       Operation      `json:"action"`
+	Success      bool           `json:"success"`
+	Skipped      bool           `json:"skipped"`
+	Reason       string         `json:"reason,omitempty"`
+	Active       bool           `json:"active"`
+	ID           string         `json:"id,omitempty"`
+	Username     string         `json:"username,omitempty"`
+	Email        string         `json:"email,omitempty"`
+	ErrorCode    string         `json:"error_code,omitempty"`
+	ErrorMessage string         `json:"error_message,omitempty"`
+	Details      map[string]any `json:"details,omitempty"`
+}
+
+// Skip returns the result of an operation that had nothing to do, saying why.
+func Skip(instance string, op Operation, reason string) Result {
+	return Result{Instance: instance, Action: op, Success: true, Skipped: true, Reason: reason}
+}
+
+// Run performs op on t. Get ignores opts.
+func Run(ctx context.Context, t Target, op Operation, p profile.Profile, opts UpdateOptions) (Result, error) {
+	switch op {
+	case OpGet:
+		return t.Get(ctx, p)
+	case OpCreate:
+		return t.Create(ctx, p)
+	case OpUpdate:
+		return t.Update(ctx, p, opts)
+	case OpDisable:
+		return t.Disable(ctx, p)
+	default:
+		return Result{}, Invalid("unknown operation %q", op)
+	}
+}

@@ -1,0 +1,193 @@
+// Package hrsync runs the HR side of a poll: read an instance's report, map every row to
+// profile fields, and detect events against the stored profiles (or, on the first run, build
+// the initial profiles). The `ilm plan` / `ilm sync` commands and the poll activity share it.
+package hrsync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ilm-dev/ilm/config"
+	"github.com/ilm-dev/ilm/connectors/workday"
+	"github.com/ilm-dev/ilm/lifecycle"
+	"github.com/ilm-dev/ilm/mappers"
+	"github.com/ilm-dev/ilm/profile"
+	"github.com/ilm-dev/ilm/store"
+)
+
+// Planner plans polls for the workday instances of one configuration.
+type Planner struct {
+	Config *config.Config
+	Store  store.Store
+}
+
+// Options tune one plan or sync.
+type Options struct {
+	// Report replaces the instance's report_url (a path or URL) when set.
+	Report string
+	// Now is the moment the rules evaluate dates against.
+	Now time.Time
+	// InFlight holds the employee ids with an incident running.
+	InFlight map[string]bool
+	// Force lets an initial sync run again over an instance already synced.
+	Force bool
+}
+
+// Plan is what a poll would do.
+type Plan struct {
+	Instance string
+	Rows     int
+	Result   lifecycle.Result
+}
+
+// SyncSummary is what an initial sync did.
+type SyncSummary struct {
+	Instance string
+	Rows     int
+	Created  int
+	Skipped  []lifecycle.RowError
+}
+
+// source is one workday instance, ready to read.
+type source struct {
+	instance string
+	settings lifecycle.Settings
+	mapper   *mappers.Mapper
+	layout   string
+	client   *workday.Client
+}
+
+func (p *Planner) source(instance, report string) (*source, error) {
+	w, err := p.Config.WorkdayInstance(instance)
+	if err != nil {
+		return nil, err
+	}
+	m, err := mappers.Load(w.Mapper)
+	if err != nil {
+		return nil, fmt.Errorf("instance %q: %w", instance, err)
+	}
+	url := w.ReportURL
+	if report != "" {
+		url = report
+	}
+	var user, pass string
+	if !isFile(url) {
+		if user, pass, err = w.Credentials(); err != nil {
+			return nil, fmt.Errorf("instance %q: %w", instance, err)
+		}
+	}
+	return &source{
+		instance: instance,
+		settings: Settings(instance, w),
+		mapper:   m,
+		layout:   w.DateFormat,
+		client:   workday.New(workday.Config{ReportURL: url, Username: user, Password: pass, Timeout: w.Timeout.Duration}),
+	}, nil
+}
+
+func isFile(url string) bool {
+	return !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://")
+}
+
+// Settings turns a workday instance's config into detection settings.
+func Settings(instance string, w *config.Workday) lifecycle.Settings {
+	field := profile.TerminationDate
+	if w.DeactivationDateField == config.LastDayOfWorkField {
+		field = profile.LastDayOfWork
+	}
+	return lifecycle.Settings{
+		Instance:                 instance,
+		SourcePriority:           w.SourcePriority,
+		DeactivationDateField:    field,
+		DaysBeforeHireToSync:     w.DaysBeforeHireToSync,
+		DaysBeforeHireToEnableAD: w.DaysBeforeHireToEnableAD,
+		Guard:                    lifecycle.Guard{MaxTerminations: w.Guard.MaxTerminations, MaxTerminationPercent: w.Guard.MaxTerminationPercent},
+	}
+}
+
+// each streams the report's rows, mapped. A mapping failure travels in Row.Err with the
+// fields that did map, so the person still counts as present. The report is complete only
+// when each returns nil.
+func (s *source) each(ctx context.Context, fn func(lifecycle.Row)) (int, error) {
+	n := 0
+	err := s.client.Stream(ctx, func(r workday.Row) error {
+		n++
+		fields, err := s.mapper.MapFields(r.Columns, mappers.Options{DateLayout: s.layout, Row: r.Number})
+		fn(lifecycle.Row{Number: r.Number, Fields: fields, Err: err})
+		return nil
+	})
+	return n, err
+}
+
+// Plan reads the instance's report and detects its events against the stored profiles.
+func (p *Planner) Plan(ctx context.Context, instance string, opts Options) (Plan, error) {
+	src, err := p.source(instance, opts.Report)
+	if err != nil {
+		return Plan{}, err
+	}
+	profiles, err := p.Store.ListProfiles(ctx)
+	if err != nil {
+		return Plan{}, fmt.Errorf("load profiles: %w", err)
+	}
+	d := lifecycle.NewDetector(profiles, opts.InFlight, src.settings, opts.Now)
+	rows, err := src.each(ctx, d.Add)
+	if err != nil {
+		return Plan{}, err
+	}
+	return Plan{Instance: instance, Rows: rows, Result: d.Finish()}, nil
+}
+
+// NeedsInitialSync says whether the next poll of the instance is its first run with
+// sync_on_first_run set.
+func (p *Planner) NeedsInitialSync(ctx context.Context, instance string) (bool, error) {
+	w, err := p.Config.WorkdayInstance(instance)
+	if err != nil {
+		return false, err
+	}
+	if !w.SyncOnFirstRun {
+		return false, nil
+	}
+	st, err := p.Store.GetPollState(ctx, instance)
+	if err != nil {
+		return false, fmt.Errorf("poll state of %q: %w", instance, err)
+	}
+	return !st.InitialSyncDone, nil
+}
+
+// ErrAlreadySynced refuses a second initial sync of an instance without Force: re-baselining
+// silently swallows every pending change (XSOAR's "reset the last run" trap).
+var ErrAlreadySynced = errors.New("initial sync already done for this instance")
+
+// InitialSync creates the profiles of everyone already employed, without incidents, and marks
+// the instance's first run done.
+func (p *Planner) InitialSync(ctx context.Context, instance string, opts Options) (SyncSummary, error) {
+	src, err := p.source(instance, opts.Report)
+	if err != nil {
+		return SyncSummary{}, err
+	}
+	st, err := p.Store.GetPollState(ctx, instance)
+	if err != nil {
+		return SyncSummary{}, fmt.Errorf("poll state of %q: %w", instance, err)
+	}
+	if st.InitialSyncDone && !opts.Force {
+		return SyncSummary{}, fmt.Errorf("instance %q: %w (use --force to run it again)", instance, ErrAlreadySynced)
+	}
+	var rows []lifecycle.Row
+	n, err := src.each(ctx, func(r lifecycle.Row) { rows = append(rows, r) })
+	if err != nil {
+		return SyncSummary{}, err
+	}
+	profiles, skipped := lifecycle.InitialSync(rows, src.settings, opts.Now)
+	rec := store.Record{Actor: "ilm:initial-sync", Incident: "initial-sync/" + instance, At: opts.Now}
+	if err := p.Store.SaveProfiles(ctx, profiles, rec); err != nil {
+		return SyncSummary{}, fmt.Errorf("save profiles: %w", err)
+	}
+	st.InitialSyncDone, st.UpdatedAt = true, opts.Now
+	if err := p.Store.SetPollState(ctx, st); err != nil {
+		return SyncSummary{}, fmt.Errorf("poll state of %q: %w", instance, err)
+	}
+	return SyncSummary{Instance: instance, Rows: n, Created: len(profiles), Skipped: skipped}, nil
+}

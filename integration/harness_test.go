@@ -1,0 +1,188 @@
+//go:build integration
+
+// Package integration holds ILM's slow tests: real Temporal dev server, real stores, the
+// Workday stand-in. Run them with `make test-integration` (scripts/test.sh starts the servers).
+package integration
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/ilm-dev/ilm/activities"
+	"github.com/ilm-dev/ilm/config"
+	"github.com/ilm-dev/ilm/connectors"
+	"github.com/ilm-dev/ilm/hrsync"
+	"github.com/ilm-dev/ilm/internal/testtarget"
+	"github.com/ilm-dev/ilm/profile"
+	"github.com/ilm-dev/ilm/store"
+	_ "github.com/ilm-dev/ilm/store/sqlite"
+	standin "github.com/ilm-dev/ilm/internal/standin/workday"
+	"github.com/ilm-dev/ilm/workflows"
+)
+
+const (
+	isuUser     = "ilm-isu"
+	isuPassword = "isu-password-not-for-history"
+)
+
+var runSeq atomic.Int64
+
+// harness is one test's ILM: a worker on its own task queue against the shared dev server,
+// a SQLite store, the Workday stand-in and an in-memory target called "testapp".
+type harness struct {
+	t       *testing.T
+	ctx     context.Context
+	client  client.Client
+	store   store.Store
+	workday *standin.Handler
+	target  *testtarget.Memory
+	cfg     *config.Config
+	prefix  string // makes this test's employee ids unique on the shared server
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	addr := os.Getenv("ILM_TEST_TEMPORAL_ADDRESS")
+	if addr == "" {
+		t.Skip("ILM_TEST_TEMPORAL_ADDRESS not set: run `make test-integration`, which starts a Temporal dev server")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	t.Cleanup(cancel)
+
+	c, err := client.Dial(client.Options{HostPort: addr})
+	require.NoError(t, err)
+	t.Cleanup(c.Close)
+
+	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "ilm.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = st.Close() })
+
+	wd := standin.New(standin.Config{Username: isuUser, Password: isuPassword})
+	srv := standin.Start(t, wd)
+	t.Setenv("ILM_IT_WORKDAY_USER", isuUser)
+	t.Setenv("ILM_IT_WORKDAY_PASSWORD", isuPassword)
+
+	seq := runSeq.Add(1)
+	prefix := fmt.Sprintf("it%d%d-", time.Now().UnixNano()%1e9, seq)
+	queue := "ilm-it-" + prefix
+	cfg, err := config.Parse([]byte(fmt.Sprintf(`
+temporal: {task_queue: %q}
+instances:
+  - name: workday
+    type: workday
+    report_url: %q
+    username_env: ILM_IT_WORKDAY_USER
+    password_env: ILM_IT_WORKDAY_PASSWORD
+    days_before_hire_to_enable_ad: 3
+    guard: {max_terminations: 2}
+`, queue, wd.URL(srv.URL))))
+	require.NoError(t, err)
+	// "testapp" is not a config instance type: tests wire their target by hand.
+	cfg.Provisioning.Targets = config.Targets{Create: []string{"testapp"}, Update: []string{"testapp"}, Disable: []string{"testapp"}}
+	cfg.Provisioning.Review = config.Review{Method: "random", Timeout: config.Duration{Duration: time.Hour}}
+
+	target := testtarget.New("testapp")
+	acts := &activities.Activities{
+		Config:  cfg,
+		Store:   st,
+		Targets: map[string]connectors.Target{"testapp": target},
+		Starter: workflows.IncidentStarter{Client: c, Namespace: "default", TaskQueue: queue},
+		Planner: &hrsync.Planner{Config: cfg, Store: st},
+	}
+	w := worker.New(c, queue, worker.Options{})
+	workflows.Register(w)
+	w.RegisterActivity(acts)
+	require.NoError(t, w.Start())
+	t.Cleanup(w.Stop)
+
+	return &harness{t: t, ctx: ctx, client: c, store: st, workday: wd, target: target, cfg: cfg, prefix: prefix}
+}
+
+// id returns this test's employee id for n.
+func (h *harness) id(n int) string { return fmt.Sprintf("%s%d", h.prefix, n) }
+
+// person is a report row in the stock Workday columns.
+func (h *harness) person(n int, hired string) map[string]any {
+	return map[string]any{
+		"Emp_ID":                      h.id(n),
+		"Email_Address":               fmt.Sprintf("Person.%s%d@Example.com", h.prefix, n),
+		"Preferred_Name":              fmt.Sprintf("Person %s%d", h.prefix, n),
+		"Preferred_Name_-_First_Name": "Person",
+		"Preferred_Name_-_Last_Name":  fmt.Sprintf("%s%d", h.prefix, n),
+		"Department":                  "Sales",
+		"Employment_Status":           "Active",
+		"Last_Hire_Date":              hired,
+		"Prehire_Flag":                "False",
+		"Rehired_Employee":            "No",
+		"Has_Sabbatical":              "0",
+		"Title":                       nil,
+	}
+}
+
+func (h *harness) setReport(rows ...map[string]any) {
+	require.NoError(h.t, h.workday.SetReport(rows))
+}
+
+// poll runs one WorkdayPoll as of now and returns its report (or its error).
+func (h *harness) poll(now time.Time) (activities.PollReport, error) {
+	run, err := h.client.ExecuteWorkflow(h.ctx, client.StartWorkflowOptions{
+		ID:        fmt.Sprintf("poll-%s%d", h.prefix, time.Now().UnixNano()),
+		TaskQueue: h.cfg.Temporal.TaskQueue,
+	}, workflows.WorkdayPoll, activities.PollRequest{Instance: "workday", Now: now})
+	require.NoError(h.t, err)
+	var rep activities.PollReport
+	err = run.Get(h.ctx, &rep)
+	return rep, err
+}
+
+// waitDone waits until the person's latest incident is closed and returns its result.
+func (h *harness) waitDone(n int) workflows.IncidentResult {
+	var res workflows.IncidentResult
+	require.NoError(h.t, h.client.GetWorkflow(h.ctx, workflows.PersonWorkflowID(h.id(n)), "").Get(h.ctx, &res))
+	return res
+}
+
+func (h *harness) profile(n int) profile.Profile {
+	p, err := h.store.GetProfile(h.ctx, h.id(n))
+	require.NoError(h.t, err)
+	return p
+}
+
+// count returns how many workflows the visibility query matches, waiting for it to settle on want.
+func (h *harness) count(query string, want int) int {
+	var got int
+	for i := 0; i < 50; i++ {
+		resp, err := h.client.CountWorkflow(h.ctx, &workflowservice.CountWorkflowExecutionsRequest{Namespace: "default", Query: query})
+		require.NoError(h.t, err)
+		got = int(resp.Count)
+		if got == want {
+			return got
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return got
+}
+
+// historyText returns the raw bytes of every event of a workflow, for searching.
+func (h *harness) historyText(workflowID string) string {
+	iter := h.client.GetWorkflowHistory(h.ctx, workflowID, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	var out []byte
+	for iter.HasNext() {
+		ev, err := iter.Next()
+		require.NoError(h.t, err)
+		b, _ := ev.Marshal()
+		out = append(out, b...)
+	}
+	return string(out)
+}

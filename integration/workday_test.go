@@ -1,0 +1,177 @@
+//go:build integration
+
+package integration
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/ilm-dev/ilm/activities"
+	"github.com/ilm-dev/ilm/connectors"
+	"github.com/ilm-dev/ilm/lifecycle"
+	"github.com/ilm-dev/ilm/profile"
+	standin "github.com/ilm-dev/ilm/internal/standin/workday"
+	"github.com/ilm-dev/ilm/workflows"
+)
+
+var day1 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+
+// A report of new hires becomes incidents, accounts and profiles; the next report's changes
+// become updates and a termination; the same report again starts nothing.
+func TestWorkdayLifecycleOnTheDevServer(t *testing.T) {
+	h := newHarness(t)
+	h.setReport(h.person(1, "2026-10-01"), h.person(2, "2026-10-15"), h.person(3, "2026-11-20"))
+
+	rep, err := h.poll(day1)
+	require.NoError(t, err)
+	assert.Equal(t, 3, rep.Rows)
+	assert.Equal(t, 3, rep.Started, "three new hires")
+	for n := 1; n <= 3; n++ {
+		res := h.waitDone(n)
+		assert.Equal(t, lifecycle.NewHire, res.Type)
+		assert.True(t, res.ProfileSaved)
+		require.Len(t, res.Results, 1)
+		assert.Equal(t, connectors.OpCreate, res.Results[0].Action)
+		p := h.profile(n)
+		assert.Equal(t, profile.ADPending, p.ADStatus)
+		assert.Equal(t, strings.ToLower(fmt.Sprintf("person.%s%d@example.com", h.prefix, n)), p.Email())
+		acct, ok := h.target.Account(h.id(n))
+		require.True(t, ok, "account created in the target")
+		assert.False(t, acct.Active, "created disabled")
+	}
+	assert.Equal(t, 1, h.count(fmt.Sprintf(`EmployeeID = %q AND IncidentType = "IAM - New Hire"`, h.id(1)), 1),
+		"the Web UI finds the incident by EmployeeID and IncidentType")
+
+	// Next poll: hires 1 and 2 are within days_before_hire_to_enable_ad: AD activation.
+	// Hire 3 is 18 days away: nothing.
+	rep, err = h.poll(day1)
+	require.NoError(t, err)
+	assert.Equal(t, 2, rep.Started)
+	h.waitDone(1)
+	h.waitDone(2)
+	assert.Equal(t, profile.ADEnabled, h.profile(1).ADStatus)
+	assert.Equal(t, profile.ADPending, h.profile(3).ADStatus)
+
+	// Day 2: person 1 moves to Engineering, person 2 is terminated.
+	moved := h.person(1, "2026-10-01")
+	moved["Department"] = "Engineering"
+	gone := h.person(2, "2026-10-15")
+	gone["Employment_Status"] = "Terminated"
+	gone["Termination_Date"] = "2026-11-01"
+	h.setReport(moved, gone, h.person(3, "2026-11-20"))
+	rep, err = h.poll(day1)
+	require.NoError(t, err)
+	assert.Equal(t, 2, rep.Started)
+
+	upd := h.waitDone(1)
+	assert.Equal(t, lifecycle.UpdateUser, upd.Type)
+	acct, _ := h.target.Account(h.id(1))
+	assert.Equal(t, "Engineering", acct.Fields[profile.Department])
+	assert.Equal(t, "Engineering", h.profile(1).Fields[profile.Department])
+	hist, err := h.store.History(h.ctx, h.id(1))
+	require.NoError(t, err)
+	last := hist[len(hist)-1]
+	assert.Equal(t, profile.Change{Old: "Sales", New: "Engineering"}, last.Changes[profile.Department])
+	assert.Equal(t, workflows.PersonWorkflowID(h.id(1)), last.Incident, "history names the incident")
+
+	term := h.waitDone(2)
+	assert.Equal(t, lifecycle.TerminateUser, term.Type)
+	assert.Equal(t, profile.ADDisabled, h.profile(2).ADStatus)
+
+	// The same report again: nothing changed, nothing starts.
+	rep, err = h.poll(day1)
+	require.NoError(t, err)
+	assert.Zero(t, rep.Started)
+	assert.Zero(t, rep.Events)
+
+	assert.NotContains(t, h.historyText(workflows.PersonWorkflowID(h.id(1))), isuPassword, "no secret in workflow history")
+}
+
+// While a person's incident runs, the next poll does not start a second one; once it is done,
+// the change is not detected again.
+func TestOnePersonOneIncidentAtATime(t *testing.T) {
+	h := newHarness(t)
+	h.setReport(h.person(1, "2026-10-01"))
+	h.target.Hold()
+
+	rep, err := h.poll(day1)
+	require.NoError(t, err)
+	require.Equal(t, 1, rep.Started)
+
+	rep, err = h.poll(day1)
+	require.NoError(t, err)
+	assert.Zero(t, rep.Started, "the running incident is not duplicated")
+
+	h.target.Release()
+	h.waitDone(1)
+	assert.Equal(t, []connectors.Operation{connectors.OpCreate}, h.target.Calls(), "created once")
+}
+
+// A failed target call waits for a reviewer; retry after the cause is fixed completes it.
+func TestFailedIncidentWaitsForReview(t *testing.T) {
+	h := newHarness(t)
+	h.setReport(h.person(1, "2026-10-01"))
+	h.target.FailNext(connectors.OpCreate, connectors.Invalid("ou missing"))
+
+	_, err := h.poll(day1)
+	require.NoError(t, err)
+	id := workflows.PersonWorkflowID(h.id(1))
+	assert.Equal(t, 1, h.count(fmt.Sprintf(`WorkflowId = %q AND ReviewState = "Pending"`, id), 1), "the Web UI lists the pending review")
+
+	rep, err := h.poll(day1)
+	require.NoError(t, err)
+	assert.Zero(t, rep.Started, "a waiting incident is not re-created")
+
+	require.NoError(t, h.client.SignalWorkflow(h.ctx, id, "", workflows.ReviewSignal, workflows.Decision{Action: workflows.ActionRetry, Reviewer: "alice"}))
+	res := h.waitDone(1)
+	assert.True(t, res.ProfileSaved)
+	assert.Equal(t, []connectors.Operation{connectors.OpCreate, connectors.OpCreate}, h.target.Calls())
+}
+
+// A report that would terminate or orphan more people than the guard allows starts nothing.
+func TestMassChangeGuardStartsNothing(t *testing.T) {
+	h := newHarness(t)
+	var rows []map[string]any
+	for n := 1; n <= 4; n++ {
+		rows = append(rows, h.person(n, "2026-10-01"))
+	}
+	h.setReport(rows...)
+	_, err := h.poll(day1)
+	require.NoError(t, err)
+	for n := 1; n <= 4; n++ {
+		h.waitDone(n)
+	}
+
+	h.setReport(rows[0]) // three people missing: orphans beyond max_terminations 2
+	rep, err := h.poll(day1)
+	require.Error(t, err)
+	var appErr *temporal.ApplicationError
+	require.ErrorAs(t, err, &appErr)
+	assert.Equal(t, activities.ErrTypeGuard, appErr.Type())
+	assert.Contains(t, appErr.Error(), "max_terminations 2")
+	assert.Zero(t, rep.Started)
+	for n := 2; n <= 4; n++ {
+		assert.Equal(t, 1, h.count(fmt.Sprintf(`EmployeeID = %q`, h.id(n)), 1), "nothing new started for %d", n)
+	}
+}
+
+// A truncated report fails the poll: no incident, no profile touched.
+func TestTruncatedReportChangesNothing(t *testing.T) {
+	h := newHarness(t)
+	h.setReport(h.person(1, "2026-10-01"), h.person(2, "2026-10-01"))
+	h.workday.SetFault(standin.Fault{Truncate: 200})
+
+	_, err := h.poll(day1)
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), isuPassword)
+	n, err := h.store.CountProfiles(h.ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	assert.Empty(t, h.target.Calls())
+}

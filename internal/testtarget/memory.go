@@ -1,0 +1,167 @@
+// Package testtarget is an in-memory provisioning target that keeps the connector contract
+// (SPEC §1), for tests of workflows and pollers before real connectors are involved.
+package testtarget
+
+import (
+	"context"
+	"sync"
+
+	"github.com/ilm-dev/ilm/connectors"
+	"github.com/ilm-dev/ilm/profile"
+)
+
+// Account is what the target holds for one person.
+type Account struct {
+	Fields profile.Fields
+	Active bool
+}
+
+// Memory is a target keyed by employee id. Safe for concurrent use.
+type Memory struct {
+	Name string
+
+	mu       sync.Mutex
+	accounts map[string]Account
+	calls    []connectors.Operation
+	failures map[connectors.Operation][]error
+	gate     chan struct{}
+}
+
+// New returns an empty target called name.
+func New(name string) *Memory {
+	return &Memory{Name: name, accounts: map[string]Account{}, failures: map[connectors.Operation][]error{}}
+}
+
+// FailNext makes the next calls of op return errs, one each, in order.
+func (m *Memory) FailNext(op connectors.Operation, errs ...error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.failures[op] = append(m.failures[op], errs...)
+}
+
+// Hold makes every call wait until Release.
+func (m *Memory) Hold() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.gate = make(chan struct{})
+}
+
+// Release lets held calls go on.
+func (m *Memory) Release() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.gate != nil {
+		close(m.gate)
+		m.gate = nil
+	}
+}
+
+// Account returns the account of an employee.
+func (m *Memory) Account(employeeID string) (Account, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	a, ok := m.accounts[employeeID]
+	return a, ok
+}
+
+// Calls returns the operations called so far, in order.
+func (m *Memory) Calls() []connectors.Operation {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]connectors.Operation(nil), m.calls...)
+}
+
+func (m *Memory) begin(ctx context.Context, op connectors.Operation) error {
+	m.mu.Lock()
+	gate := m.gate
+	m.mu.Unlock()
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.calls = append(m.calls, op)
+	if errs := m.failures[op]; len(errs) > 0 {
+		m.failures[op] = errs[1:]
+		return errs[0]
+	}
+	return nil
+}
+
+func (m *Memory) result(op connectors.Operation, id string, a Account) connectors.Result {
+	return connectors.Result{Instance: m.Name, Action: op, Success: true, Active: a.Active, ID: id,
+		Username: a.Fields.Get(profile.Username), Email: a.Fields.Get(profile.Email)}
+}
+
+// Get returns the account or ErrNotFound.
+func (m *Memory) Get(ctx context.Context, p profile.Profile) (connectors.Result, error) {
+	if err := m.begin(ctx, connectors.OpGet); err != nil {
+		return connectors.Result{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	a, ok := m.accounts[p.EmployeeID()]
+	if !ok {
+		return connectors.Result{}, connectors.ErrNotFound
+	}
+	return m.result(connectors.OpGet, p.EmployeeID(), a), nil
+}
+
+// Create creates a disabled account, or updates an existing one.
+func (m *Memory) Create(ctx context.Context, p profile.Profile) (connectors.Result, error) {
+	if err := m.begin(ctx, connectors.OpCreate); err != nil {
+		return connectors.Result{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	a, ok := m.accounts[p.EmployeeID()]
+	a.Fields = p.Fields.Clone()
+	m.accounts[p.EmployeeID()] = a
+	res := m.result(connectors.OpCreate, p.EmployeeID(), a)
+	if ok {
+		res.Reason = "already exists: updated"
+	}
+	return res, nil
+}
+
+// Update updates an account; a missing one is created only with CreateIfNotExists.
+func (m *Memory) Update(ctx context.Context, p profile.Profile, opts connectors.UpdateOptions) (connectors.Result, error) {
+	if err := m.begin(ctx, connectors.OpUpdate); err != nil {
+		return connectors.Result{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	a, ok := m.accounts[p.EmployeeID()]
+	if !ok && !opts.CreateIfNotExists {
+		return connectors.Skip(m.Name, connectors.OpUpdate, "User does not exist"), nil
+	}
+	a.Fields = p.Fields.Clone()
+	if opts.AllowEnable {
+		a.Active = true
+	}
+	m.accounts[p.EmployeeID()] = a
+	return m.result(connectors.OpUpdate, p.EmployeeID(), a), nil
+}
+
+// Disable disables an account; missing or already disabled ones are skipped.
+func (m *Memory) Disable(ctx context.Context, p profile.Profile) (connectors.Result, error) {
+	if err := m.begin(ctx, connectors.OpDisable); err != nil {
+		return connectors.Result{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	a, ok := m.accounts[p.EmployeeID()]
+	switch {
+	case !ok:
+		return connectors.Skip(m.Name, connectors.OpDisable, "User does not exist"), nil
+	case !a.Active:
+		return connectors.Skip(m.Name, connectors.OpDisable, "User is already disabled"), nil
+	}
+	a.Active = false
+	m.accounts[p.EmployeeID()] = a
+	return m.result(connectors.OpDisable, p.EmployeeID(), a), nil
+}

@@ -1,0 +1,88 @@
+// Package wiring builds what both ILM programs need from a config file: the store, the
+// Temporal client and the activities. It keeps the two mains short and alike.
+package wiring
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/log"
+
+	"github.com/ilm-dev/ilm/activities"
+	"github.com/ilm-dev/ilm/config"
+	"github.com/ilm-dev/ilm/connectors"
+	"github.com/ilm-dev/ilm/hrsync"
+	"github.com/ilm-dev/ilm/store"
+	_ "github.com/ilm-dev/ilm/store/postgres" // registers postgres://
+	_ "github.com/ilm-dev/ilm/store/sqlite"   // registers sqlite:
+	"github.com/ilm-dev/ilm/workflows"
+)
+
+// Env is a loaded configuration with its open store.
+type Env struct {
+	Config *config.Config
+	Store  store.Store
+}
+
+// Open loads the config at path and opens its store; storeOverride, when set, replaces the
+// config's store (the --store flag).
+func Open(ctx context.Context, path, storeOverride string) (*Env, error) {
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	if storeOverride != "" {
+		cfg.Store = storeOverride
+	}
+	if addr := os.Getenv("ILM_TEMPORAL_ADDRESS"); addr != "" {
+		cfg.Temporal.Address = addr
+	}
+	st, err := store.Open(ctx, cfg.Store)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return &Env{Config: cfg, Store: st}, nil
+}
+
+// Close closes the store.
+func (e *Env) Close() error { return e.Store.Close() }
+
+// Planner returns the HR planner over the env.
+func (e *Env) Planner() *hrsync.Planner { return &hrsync.Planner{Config: e.Config, Store: e.Store} }
+
+// Dial connects to the Temporal frontend of the config, logging through slog at level.
+func (e *Env) Dial(level slog.Level) (client.Client, error) {
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	c, err := client.Dial(client.Options{
+		HostPort:  e.Config.Temporal.Address,
+		Namespace: e.Config.Temporal.Namespace,
+		Logger:    log.NewStructuredLogger(logger),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("temporal %s: %w", e.Config.Temporal.Address, err)
+	}
+	return c, nil
+}
+
+// Targets builds the provisioning targets of the config by instance name.
+func (e *Env) Targets() (map[string]connectors.Target, error) {
+	return map[string]connectors.Target{}, nil
+}
+
+// Activities builds the worker's activities over the env and a Temporal client.
+func (e *Env) Activities(c client.Client) (*activities.Activities, error) {
+	targets, err := e.Targets()
+	if err != nil {
+		return nil, err
+	}
+	return &activities.Activities{
+		Config:  e.Config,
+		Store:   e.Store,
+		Targets: targets,
+		Starter: workflows.IncidentStarter{Client: c, Namespace: e.Config.Temporal.Namespace, TaskQueue: e.Config.Temporal.TaskQueue},
+		Planner: e.Planner(),
+	}, nil
+}

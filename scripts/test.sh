@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs ILM's tests against real servers: PostgreSQL (scripts/postgres.sh) and a Temporal dev
+# server (scripts/temporal.sh), each started here unless the environment already names one,
+# and stopped on exit (by pid).
+#
+#   scripts/test.sh unit          go vet + unit tests (store suite on SQLite and PostgreSQL)
+#   scripts/test.sh integration   the integration tests (integration/, build tag "integration")
+#   scripts/test.sh all           both (default)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+what=${1:-all}
+started=()
+cleanup() {
+	for s in "${started[@]}"; do "scripts/$s.sh" stop || true; done
+}
+trap cleanup EXIT
+
+if [ -z "${ILM_TEST_POSTGRES_DSN:-}" ]; then
+	scripts/postgres.sh start
+	started+=(postgres)
+	eval "$(scripts/postgres.sh env)"
+fi
+if [ "$what" != unit ] && [ -z "${ILM_TEST_TEMPORAL_ADDRESS:-}" ]; then
+	export ILM_TEMPORAL_DIR=${ILM_TEMPORAL_DIR:-/tmp/ilm-temporal-test} ILM_TEMPORAL_PORT=${ILM_TEMPORAL_PORT:-7245} ILM_TEMPORAL_UI_PORT=${ILM_TEMPORAL_UI_PORT:-8245}
+	rm -f "$ILM_TEMPORAL_DIR/temporal.db"
+	scripts/temporal.sh start
+	started+=(temporal)
+	export ILM_TEST_TEMPORAL_ADDRESS=127.0.0.1:$ILM_TEMPORAL_PORT
+fi
+export ILM_SHARED=${ILM_SHARED:-$(cd .. && pwd)/shared}
+
+if [ "$what" != integration ]; then
+	go vet ./...
+	go test -race -count=1 ./...
+fi
+if [ "$what" != unit ]; then
+	go vet -tags integration ./integration/...
+	go test -race -count=1 -tags integration -timeout 20m ./integration/...
+fi

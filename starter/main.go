@@ -1,0 +1,152 @@
+// Command ilm is the operator CLI of ILM.
+//
+//	ilm plan      --config F --instance NAME [--report PATH] [--now RFC3339]
+//	ilm sync      --initial --config F --instance NAME [--report PATH] [--now RFC3339] [--force]
+//	ilm profiles  get EMPLOYEE_ID | list | history EMPLOYEE_ID
+//	ilm poll      --config F --instance NAME [--report PATH] [--now RFC3339]
+//	ilm schedules apply --config F
+//	ilm review    --config F --employee-id ID --action retry|skip|abort [--reviewer NAME] [--comment TEXT]
+//
+// Every command takes --config (default $ILM_CONFIG or ilm.yaml) and --store (overrides the
+// config's store).
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+	// exitGuard: the mass-change guard tripped.
+	exitGuard = 3
+)
+
+// exitError carries an exit code out of a command.
+type exitCodeError struct {
+	code int
+	err  error
+}
+
+func (e *exitCodeError) Error() string { return e.err.Error() }
+
+type command struct {
+	name, usage string
+	run         func(args []string, stdout, stderr io.Writer) error
+}
+
+var commands = []command{
+	{"plan", "dry run: print the events a report would raise, one JSON object per line", runPlan},
+	{"sync", "--initial: create the profiles of everyone in a report, without incidents", runSync},
+	{"profiles", "get EMPLOYEE_ID | list | history EMPLOYEE_ID: print profiles as JSON", runProfiles},
+	{"poll", "run one poll of an instance on the worker now and wait for it", runPoll},
+	{"schedules", "apply: create or update the poll schedules (idempotent)", runSchedules},
+	{"review", "send a reviewer's decision (retry, skip, abort) to a waiting incident", runReview},
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		return exitUsage
+	}
+	for _, c := range commands {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(args[1:], stdout, stderr)
+		var coded *exitCodeError
+		switch {
+		case err == nil:
+			return exitOK
+		case errors.Is(err, flag.ErrHelp):
+			return exitUsage
+		case errors.As(err, &coded):
+			if coded.err != nil {
+				fmt.Fprintln(stderr, "ilm "+c.name+":", coded.err)
+			}
+			return coded.code
+		default:
+			fmt.Fprintln(stderr, "ilm "+c.name+":", err)
+			return exitError
+		}
+	}
+	fmt.Fprintf(stderr, "ilm: unknown command %q\n", args[0])
+	usage(stderr)
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: ilm COMMAND [flags]")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.usage)
+	}
+}
+
+// common holds the flags every command takes.
+type common struct {
+	config, store string
+}
+
+func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *common) {
+	fs := flag.NewFlagSet("ilm "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c := &common{}
+	fs.StringVar(&c.config, "config", envOr("ILM_CONFIG", "ilm.yaml"), "config file")
+	fs.StringVar(&c.store, "store", "", "store DSN, overriding the config's (sqlite:FILE or postgres://…)")
+	return fs, c
+}
+
+// parse parses flags wherever they stand among the arguments and returns the positional ones,
+// so `ilm profiles get 1001 --config F` and `ilm profiles --config F get 1001` both work.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+// parseNow reads a --now flag: RFC 3339, or empty for the current time.
+func parseNow(s string) (time.Time, error) {
+	if s == "" {
+		return time.Now(), nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--now: %q is not an RFC 3339 time such as 2026-11-28T09:00:00Z", s)
+	}
+	return t, nil
+}
+
+func required(flagName, value string) error {
+	if strings.TrimSpace(value) == "" {
+		return &exitCodeError{code: exitUsage, err: fmt.Errorf("--%s is required", flagName)}
+	}
+	return nil
+}
+
+func envOr(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/ilm-dev/ilm/hrsync"
+	"github.com/ilm-dev/ilm/internal/wiring"
+	"github.com/ilm-dev/ilm/lifecycle"
+	"github.com/ilm-dev/ilm/profile"
+)
+
+// planLine is one line of `ilm plan` output.
+type planLine struct {
+	Type          lifecycle.EventType       `json:"type"`
+	EmployeeID    string                    `json:"employee_id"`
+	Email         string                    `json:"email"`
+	Details       string                    `json:"details"`
+	ChangedFields map[string]profile.Change `json:"changed_fields,omitempty"`
+}
+
+func runPlan(args []string, stdout, stderr io.Writer) error {
+	fs, c := newFlags("plan", stderr)
+	instance := fs.String("instance", "", "workday instance name")
+	report := fs.String("report", "", "report file or URL, instead of the instance's report_url")
+	nowFlag := fs.String("now", "", "evaluate dates as of this RFC 3339 time (default: now)")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required("instance", *instance); err != nil {
+		return err
+	}
+	now, err := parseNow(*nowFlag)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	env, err := wiring.Open(ctx, c.config, c.store)
+	if err != nil {
+		return err
+	}
+	defer env.Close()
+	plan, err := env.Planner().Plan(ctx, *instance, hrsync.Options{Report: *report, Now: now})
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetEscapeHTML(false)
+	for _, ev := range plan.Result.Events {
+		line := planLine{Type: ev.Type, EmployeeID: ev.EmployeeID, Email: ev.Email, Details: ev.Details, ChangedFields: ev.ChangedFields}
+		if err := enc.Encode(line); err != nil {
+			return err
+		}
+	}
+	for _, rowErr := range plan.Result.Errors {
+		fmt.Fprintln(stderr, rowErr.Error())
+	}
+	if g := plan.Result.Guard; g.Tripped {
+		return &exitCodeError{code: exitGuard, err: fmt.Errorf("%s: a poll would start nothing", g.Reason)}
+	}
+	return nil
+}
+
+func runSync(args []string, stdout, stderr io.Writer) error {
+	fs, c := newFlags("sync", stderr)
+	initial := fs.Bool("initial", false, "create profiles only, without incidents (required)")
+	instance := fs.String("instance", "", "workday instance name")
+	report := fs.String("report", "", "report file or URL, instead of the instance's report_url")
+	nowFlag := fs.String("now", "", "evaluate dates as of this RFC 3339 time (default: now)")
+	force := fs.Bool("force", false, "run again over an instance already synced")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if !*initial {
+		return &exitCodeError{code: exitUsage, err: fmt.Errorf("only --initial is supported: later syncs are polls (ilm poll)")}
+	}
+	if err := required("instance", *instance); err != nil {
+		return err
+	}
+	now, err := parseNow(*nowFlag)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	env, err := wiring.Open(ctx, c.config, c.store)
+	if err != nil {
+		return err
+	}
+	defer env.Close()
+	sum, err := env.Planner().InitialSync(ctx, *instance, hrsync.Options{Report: *report, Now: now, Force: *force})
+	if err != nil {
+		return err
+	}
+	for _, skipped := range sum.Skipped {
+		fmt.Fprintln(stderr, skipped.Error())
+	}
+	fmt.Fprintf(stdout, "initial sync of %s: %d rows, %d profiles created, %d rows skipped, no incidents started\n",
+		sum.Instance, sum.Rows, sum.Created, len(sum.Skipped))
+	return nil
+}

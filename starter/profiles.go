@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/ilm-dev/ilm/internal/wiring"
+	"github.com/ilm-dev/ilm/store"
+)
+
+func runProfiles(args []string, stdout, stderr io.Writer) error {
+	fs, c := newFlags("profiles", stderr)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return &exitCodeError{code: exitUsage, err: errors.New("want get EMPLOYEE_ID, list or history EMPLOYEE_ID")}
+	}
+	ctx := context.Background()
+	env, err := wiring.Open(ctx, c.config, c.store)
+	if err != nil {
+		return err
+	}
+	defer env.Close()
+	enc := json.NewEncoder(stdout)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	switch {
+	case pos[0] == "list" && len(pos) == 1:
+		ps, err := env.Store.ListProfiles(ctx)
+		if err != nil {
+			return err
+		}
+		return enc.Encode(ps)
+	case pos[0] == "get" && len(pos) == 2:
+		p, err := env.Store.GetProfile(ctx, pos[1])
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("no profile with employee id %q", pos[1])
+		}
+		if err != nil {
+			return err
+		}
+		return enc.Encode(p)
+	case pos[0] == "history" && len(pos) == 2:
+		h, err := env.Store.History(ctx, pos[1])
+		if err != nil {
+			return err
+		}
+		return enc.Encode(h)
+	default:
+		return &exitCodeError{code: exitUsage, err: fmt.Errorf("unknown profiles command %q: want get EMPLOYEE_ID, list or history EMPLOYEE_ID", pos)}
+	}
+}

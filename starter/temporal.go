@@ -1,0 +1,224 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/ilm-dev/ilm/activities"
+	"github.com/ilm-dev/ilm/internal/wiring"
+	"github.com/ilm-dev/ilm/workflows"
+)
+
+func runPoll(args []string, stdout, stderr io.Writer) error {
+	fs, c := newFlags("poll", stderr)
+	instance := fs.String("instance", "", "workday instance name")
+	report := fs.String("report", "", "report file or URL, instead of the instance's report_url (read by the worker)")
+	nowFlag := fs.String("now", "", "evaluate dates as of this RFC 3339 time (default: the worker's now)")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required("instance", *instance); err != nil {
+		return err
+	}
+	req := activities.PollRequest{Instance: *instance, Report: *report}
+	if *nowFlag != "" {
+		now, err := parseNow(*nowFlag)
+		if err != nil {
+			return err
+		}
+		req.Now = now
+	}
+	ctx := context.Background()
+	env, err := wiring.Open(ctx, c.config, c.store)
+	if err != nil {
+		return err
+	}
+	defer env.Close()
+	if _, err := env.Config.WorkdayInstance(*instance); err != nil {
+		return err
+	}
+	tc, err := env.Dial(slog.LevelWarn)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	run, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                       workflows.ManualPollWorkflowID(*instance),
+		TaskQueue:                env.Config.Temporal.TaskQueue,
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		TypedSearchAttributes:    temporal.NewSearchAttributes(workflows.InstanceKey.ValueSet(*instance)),
+		StaticSummary:            "manual poll of " + *instance,
+	}, workflows.WorkdayPoll, req)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "poll %s running as %s (run %s); waiting…\n", *instance, run.GetID(), run.GetRunID())
+	var rep activities.PollReport
+	err = run.Get(ctx, &rep)
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) && appErr.Type() == activities.ErrTypeGuard {
+		if derr := appErr.Details(&rep); derr == nil {
+			printPollReport(stdout, stderr, rep)
+		}
+		return &exitCodeError{code: exitGuard, err: fmt.Errorf("%s: no incident started", appErr.Message())}
+	}
+	if err != nil {
+		return err
+	}
+	printPollReport(stdout, stderr, rep)
+	return nil
+}
+
+func printPollReport(stdout, stderr io.Writer, rep activities.PollReport) {
+	for _, e := range rep.RowErrors {
+		fmt.Fprintln(stderr, e)
+	}
+	if rep.InitialSync {
+		fmt.Fprintf(stdout, "initial sync of %s: %d rows, %d profiles created, no incidents started\n", rep.Instance, rep.Rows, rep.ProfilesSynced)
+		return
+	}
+	for _, inc := range rep.Incidents {
+		fmt.Fprintf(stdout, "started %-28s employee %-10s workflow %s\n", inc.Type, inc.EmployeeID, inc.WorkflowID)
+	}
+	if rep.More > 0 {
+		fmt.Fprintf(stdout, "… and %d more\n", rep.More)
+	}
+	fmt.Fprintf(stdout, "poll of %s: %d rows, %d events, %d incidents started, %d already running, %d row errors\n",
+		rep.Instance, rep.Rows, rep.Events, rep.Started, rep.AlreadyRunning, len(rep.RowErrors))
+}
+
+func runSchedules(args []string, stdout, stderr io.Writer) error {
+	fs, c := newFlags("schedules", stderr)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || pos[0] != "apply" {
+		return &exitCodeError{code: exitUsage, err: errors.New("want: ilm schedules apply --config F")}
+	}
+	ctx := context.Background()
+	env, err := wiring.Open(ctx, c.config, c.store)
+	if err != nil {
+		return err
+	}
+	defer env.Close()
+	tc, err := env.Dial(slog.LevelWarn)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	if err := ensureSearchAttributes(ctx, tc, env.Config.Temporal.Namespace); err != nil {
+		return err
+	}
+	for _, name := range env.Config.WorkdayInstances() {
+		w, _ := env.Config.WorkdayInstance(name)
+		verb, err := applySchedule(ctx, tc, env.Config.Temporal.TaskQueue, name, w.PollInterval.Duration)
+		if err != nil {
+			return fmt.Errorf("schedule %s: %w", workflows.ScheduleID(name), err)
+		}
+		fmt.Fprintf(stdout, "%s schedule %s: WorkdayPoll every %s\n", verb, workflows.ScheduleID(name), w.PollInterval.Duration)
+	}
+	return nil
+}
+
+// ensureSearchAttributes registers the search attributes the server lacks.
+func ensureSearchAttributes(ctx context.Context, tc client.Client, namespace string) error {
+	have, err := tc.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: namespace})
+	if err != nil {
+		return fmt.Errorf("list search attributes: %w", err)
+	}
+	missing := map[string]enums.IndexedValueType{}
+	for _, key := range workflows.SearchAttributes {
+		if _, ok := have.CustomAttributes[key.GetName()]; !ok {
+			missing[key.GetName()] = enums.INDEXED_VALUE_TYPE_KEYWORD
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	_, err = tc.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
+		Namespace: namespace, SearchAttributes: missing,
+	})
+	if err != nil {
+		return fmt.Errorf("add search attributes: %w", err)
+	}
+	return nil
+}
+
+// applySchedule creates the instance's poll schedule, or updates it to the config.
+func applySchedule(ctx context.Context, tc client.Client, taskQueue, instance string, every time.Duration) (string, error) {
+	id := workflows.ScheduleID(instance)
+	spec := client.ScheduleSpec{Intervals: []client.ScheduleIntervalSpec{{Every: every}}}
+	action := &client.ScheduleWorkflowAction{
+		ID:                    id,
+		Workflow:              workflows.WorkdayPoll,
+		Args:                  []any{activities.PollRequest{Instance: instance}},
+		TaskQueue:             taskQueue,
+		TypedSearchAttributes: temporal.NewSearchAttributes(workflows.InstanceKey.ValueSet(instance)),
+	}
+	_, err := tc.ScheduleClient().Create(ctx, client.ScheduleOptions{
+		ID: id, Spec: spec, Action: action, Overlap: enums.SCHEDULE_OVERLAP_POLICY_SKIP,
+		Note: "ILM poll of workday instance " + instance,
+	})
+	if err == nil {
+		return "created", nil
+	}
+	if !errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
+		return "", err
+	}
+	err = tc.ScheduleClient().GetHandle(ctx, id).Update(ctx, client.ScheduleUpdateOptions{
+		DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
+			s := in.Description.Schedule
+			s.Spec, s.Action = &spec, action
+			s.Policy.Overlap = enums.SCHEDULE_OVERLAP_POLICY_SKIP
+			return &client.ScheduleUpdate{Schedule: &s}, nil
+		},
+	})
+	return "updated", err
+}
+
+func runReview(args []string, stdout, stderr io.Writer) error {
+	fs, c := newFlags("review", stderr)
+	employee := fs.String("employee-id", "", "employee id of the waiting incident")
+	action := fs.String("action", "", "retry, skip or abort")
+	reviewer := fs.String("reviewer", "", "who decides")
+	comment := fs.String("comment", "", "why")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required("employee-id", *employee); err != nil {
+		return err
+	}
+	switch *action {
+	case workflows.ActionRetry, workflows.ActionSkip, workflows.ActionAbort:
+	default:
+		return &exitCodeError{code: exitUsage, err: fmt.Errorf("--action must be retry, skip or abort, not %q", *action)}
+	}
+	ctx := context.Background()
+	env, err := wiring.Open(ctx, c.config, c.store)
+	if err != nil {
+		return err
+	}
+	defer env.Close()
+	tc, err := env.Dial(slog.LevelWarn)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	id := workflows.PersonWorkflowID(*employee)
+	d := workflows.Decision{Action: *action, Reviewer: *reviewer, Comment: *comment}
+	if err := tc.SignalWorkflow(ctx, id, "", workflows.ReviewSignal, d); err != nil {
+		return fmt.Errorf("signal %s: %w", id, err)
+	}
+	fmt.Fprintf(stdout, "sent %s to %s\n", *action, id)
+	return nil
+}

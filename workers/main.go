@@ -1,0 +1,56 @@
+// Command ilm-worker runs ILM's Temporal worker: every workflow and activity on the config's
+// task queue.
+//
+//	ilm-worker --config ilm.yaml [--store DSN]
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"go.temporal.io/sdk/worker"
+
+	"github.com/ilm-dev/ilm/internal/wiring"
+	"github.com/ilm-dev/ilm/workflows"
+)
+
+func main() {
+	configPath := flag.String("config", envOr("ILM_CONFIG", "ilm.yaml"), "config file")
+	storeDSN := flag.String("store", "", "store DSN, overriding the config's (sqlite:FILE or postgres://…)")
+	flag.Parse()
+	if err := run(*configPath, *storeDSN); err != nil {
+		fmt.Fprintln(os.Stderr, "ilm-worker:", err)
+		os.Exit(1)
+	}
+}
+
+func run(configPath, storeDSN string) error {
+	env, err := wiring.Open(context.Background(), configPath, storeDSN)
+	if err != nil {
+		return err
+	}
+	defer env.Close()
+	c, err := env.Dial(slog.LevelInfo)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	acts, err := env.Activities(c)
+	if err != nil {
+		return err
+	}
+	w := worker.New(c, env.Config.Temporal.TaskQueue, worker.Options{})
+	workflows.Register(w)
+	w.RegisterActivity(acts)
+	return w.Run(worker.InterruptCh())
+}
+
+func envOr(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}

@@ -1,0 +1,206 @@
+package workflows
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+	"github.com/stretchr/testify/suite"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/ilm-dev/ilm/activities"
+	"github.com/ilm-dev/ilm/connectors"
+	"github.com/ilm-dev/ilm/lifecycle"
+	"github.com/ilm-dev/ilm/profile"
+)
+
+type incidentSuite struct {
+	suite.Suite
+	testsuite.WorkflowTestSuite
+	env *testsuite.TestWorkflowEnvironment
+}
+
+func TestIncidents(t *testing.T) { suite.Run(t, new(incidentSuite)) }
+
+func (s *incidentSuite) SetupTest() {
+	s.env = s.NewTestWorkflowEnvironment()
+	s.env.RegisterActivity(&activities.Activities{})
+	s.env.OnActivity(a.AssignReviewer, mock.Anything, mock.Anything).Return("alice", nil).Maybe()
+	s.env.OnActivity(a.ReleaseReviewer, mock.Anything, mock.Anything, mock.Anything).Return(nil).Maybe()
+}
+
+func (s *incidentSuite) AfterTest(_, _ string) { s.env.AssertExpectations(s.T()) }
+
+func hire() activities.Incident {
+	return activities.Incident{
+		Instance: "workday", Type: lifecycle.NewHire, EmployeeID: "1001",
+		Profile: profile.Profile{Fields: profile.Fields{profile.EmployeeID: "1001", profile.Email: "ada@example.com"}, ADStatus: profile.ADPending},
+		Steps: []activities.TargetCall{
+			{Instance: "okta", Operation: connectors.OpCreate},
+			{Instance: "ad", Operation: connectors.OpCreate},
+		},
+		Review: activities.ReviewPolicy{Role: "identity-ops", Method: "random", Timeout: 48 * time.Hour},
+	}
+}
+
+func created(instance string) connectors.Result {
+	return connectors.Result{Instance: instance, Action: connectors.OpCreate, Success: true, Active: false, ID: instance + "-id"}
+}
+
+func callTo(instance string) any {
+	return mock.MatchedBy(func(r activities.TargetRequest) bool { return r.Call.Instance == instance })
+}
+
+func finalError() error {
+	return temporal.NewNonRetryableApplicationError("ad create: constraint violation", activities.ErrTypeInvalid, nil)
+}
+
+func (s *incidentSuite) TestTargetsInOrderThenProfileCommitted() {
+	var order []string
+	s.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
+		order = append(order, info.ActivityType.Name)
+	})
+	s.env.OnActivity(a.ProvisionTarget, mock.Anything, callTo("okta")).Return(created("okta"), nil).Once()
+	s.env.OnActivity(a.ProvisionTarget, mock.Anything, callTo("ad")).Return(created("ad"), nil).Once()
+	s.env.OnActivity(a.CommitProfile, mock.Anything, mock.MatchedBy(func(r activities.CommitRequest) bool {
+		return r.Profile.EmployeeID() == "1001" && r.Profile.ADStatus == profile.ADPending && r.Type == lifecycle.NewHire
+	})).Return(nil).Once()
+
+	s.env.ExecuteWorkflow(NewHire, hire())
+
+	s.Require().True(s.env.IsWorkflowCompleted())
+	s.Require().NoError(s.env.GetWorkflowError())
+	var res IncidentResult
+	s.Require().NoError(s.env.GetWorkflowResult(&res))
+	s.True(res.ProfileSaved)
+	s.Equal([]connectors.Result{created("okta"), created("ad")}, res.Results)
+	s.Equal([]string{"ProvisionTarget", "ProvisionTarget", "CommitProfile"}, order)
+}
+
+func (s *incidentSuite) TestFailureWaitsForReviewThenRetry() {
+	s.env.OnActivity(a.ProvisionTarget, mock.Anything, callTo("okta")).Return(created("okta"), nil).Once()
+	s.env.OnActivity(a.ProvisionTarget, mock.Anything, callTo("ad")).Return(connectors.Result{}, finalError()).Once()
+	s.env.OnActivity(a.ProvisionTarget, mock.Anything, callTo("ad")).Return(created("ad"), nil).Once()
+	s.env.OnActivity(a.CommitProfile, mock.Anything, mock.Anything).Return(nil).Once()
+	s.env.RegisterDelayedCallback(func() {
+		status := s.queryReview()
+		s.Equal(ReviewPending, status.State)
+		s.Equal("alice", status.Assignee)
+		s.Contains(status.Reason, "constraint violation")
+		s.env.SignalWorkflow(ReviewSignal, Decision{Action: ActionRetry, Reviewer: "alice"})
+	}, time.Hour)
+
+	s.env.ExecuteWorkflow(NewHire, hire())
+
+	s.Require().NoError(s.env.GetWorkflowError())
+	var res IncidentResult
+	s.Require().NoError(s.env.GetWorkflowResult(&res))
+	s.True(res.ProfileSaved)
+	s.Equal([]connectors.Result{created("okta"), created("ad")}, res.Results)
+	s.Equal([]Decision{{Action: ActionRetry, Reviewer: "alice"}}, res.Reviews)
+}
+
+func (s *incidentSuite) TestSkipRecordsTheSkipAndCommits() {
+	s.env.OnActivity(a.ProvisionTarget, mock.Anything, callTo("okta")).Return(connectors.Result{}, finalError()).Once()
+	s.env.OnActivity(a.ProvisionTarget, mock.Anything, callTo("ad")).Return(created("ad"), nil).Once()
+	s.env.OnActivity(a.CommitProfile, mock.Anything, mock.Anything).Return(nil).Once()
+	s.env.RegisterDelayedCallback(func() {
+		s.env.SignalWorkflow(ReviewSignal, Decision{Action: "maybe"}) // ignored: not an action
+		s.env.SignalWorkflow(ReviewSignal, Decision{Action: ActionSkip, Reviewer: "bob"})
+	}, time.Minute)
+
+	s.env.ExecuteWorkflow(NewHire, hire())
+
+	s.Require().NoError(s.env.GetWorkflowError())
+	var res IncidentResult
+	s.Require().NoError(s.env.GetWorkflowResult(&res))
+	s.Require().Len(res.Results, 2)
+	s.True(res.Results[0].Skipped)
+	s.Contains(res.Results[0].Reason, "skipped by reviewer bob")
+	s.True(res.ProfileSaved)
+}
+
+func (s *incidentSuite) TestAbortLeavesTheProfileAlone() {
+	s.env.OnActivity(a.ProvisionTarget, mock.Anything, callTo("okta")).Return(connectors.Result{}, finalError()).Once()
+	s.env.RegisterDelayedCallback(func() {
+		s.env.SignalWorkflow(ReviewSignal, Decision{Action: ActionAbort, Reviewer: "carol"})
+	}, time.Minute)
+
+	s.env.ExecuteWorkflow(NewHire, hire())
+
+	err := s.env.GetWorkflowError()
+	s.Require().Error(err)
+	s.Contains(err.Error(), "aborted by reviewer carol")
+	s.env.AssertActivityNotCalled(s.T(), "CommitProfile", mock.Anything, mock.Anything)
+}
+
+func (s *incidentSuite) TestUndecidedReviewExpires() {
+	s.env.OnActivity(a.ProvisionTarget, mock.Anything, callTo("okta")).Return(connectors.Result{}, finalError()).Once()
+
+	s.env.ExecuteWorkflow(NewHire, hire())
+
+	err := s.env.GetWorkflowError()
+	s.Require().Error(err)
+	s.Contains(err.Error(), "no review decision within 48h0m0s")
+	s.env.AssertActivityNotCalled(s.T(), "CommitProfile", mock.Anything, mock.Anything)
+}
+
+func (s *incidentSuite) TestRetryableFailureIsRetriedBeforeReview() {
+	s.env.OnActivity(a.ProvisionTarget, mock.Anything, callTo("okta")).
+		Return(connectors.Result{}, temporal.NewApplicationError("okta: 503", activities.ErrTypeUnavailable)).Times(2)
+	s.env.OnActivity(a.ProvisionTarget, mock.Anything, callTo("okta")).Return(created("okta"), nil).Once()
+	s.env.OnActivity(a.ProvisionTarget, mock.Anything, callTo("ad")).Return(created("ad"), nil).Once()
+	s.env.OnActivity(a.CommitProfile, mock.Anything, mock.Anything).Return(nil).Once()
+
+	s.env.ExecuteWorkflow(NewHire, hire())
+
+	s.Require().NoError(s.env.GetWorkflowError())
+	s.env.AssertActivityNotCalled(s.T(), "AssignReviewer", mock.Anything, mock.Anything)
+}
+
+func (s *incidentSuite) TestMismatchedInputFailsFast() {
+	in := hire()
+	in.EmployeeID = "2002"
+	s.env.ExecuteWorkflow(NewHire, in)
+	s.Require().Error(s.env.GetWorkflowError())
+	s.env.AssertActivityNotCalled(s.T(), "ProvisionTarget", mock.Anything, mock.Anything)
+}
+
+func (s *incidentSuite) TestSyncUserReviewChangesNothing() {
+	in := hire()
+	in.Type, in.Steps, in.Details = lifecycle.SyncUser, nil, "An orphan user was detected"
+	s.env.RegisterDelayedCallback(func() {
+		s.Equal(ReviewPending, s.queryReview().State)
+		s.env.SignalWorkflow(ReviewSignal, Decision{Action: ActionSkip, Reviewer: "dan"})
+	}, time.Hour)
+
+	s.env.ExecuteWorkflow(SyncUserReview, in)
+
+	s.Require().NoError(s.env.GetWorkflowError())
+	s.env.AssertActivityNotCalled(s.T(), "CommitProfile", mock.Anything, mock.Anything)
+	s.env.AssertActivityNotCalled(s.T(), "ProvisionTarget", mock.Anything, mock.Anything)
+}
+
+func (s *incidentSuite) queryReview() ReviewStatus {
+	v, err := s.env.QueryWorkflow(ReviewQuery)
+	require.NoError(s.T(), err)
+	var st ReviewStatus
+	require.NoError(s.T(), v.Get(&st))
+	return st
+}
+
+func TestEveryIncidentTypeHasAWorkflow(t *testing.T) {
+	for _, typ := range []lifecycle.EventType{lifecycle.NewHire, lifecycle.UpdateUser, lifecycle.TerminateUser,
+		lifecycle.RehireUser, lifecycle.ADActivation, lifecycle.ADDeactivation, lifecycle.SyncUser} {
+		_, ok := IncidentWorkflow(typ)
+		assert.True(t, ok, typ)
+	}
+	assert.Equal(t, "person/1001", PersonWorkflowID("1001"))
+	assert.Equal(t, "poll-workday", ScheduleID("workday"))
+}

@@ -1,0 +1,67 @@
+// Package workflows holds ILM's Temporal workflows: one per incident type, the Workday poller
+// and the human-review helper. Workflows orchestrate activities and do no I/O.
+package workflows
+
+import (
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/ilm-dev/ilm/lifecycle"
+)
+
+// Search attributes the Web UI filters incidents by. They hold opaque ids and types, never
+// names or emails.
+var (
+	EmployeeIDKey   = temporal.NewSearchAttributeKeyKeyword("EmployeeID")
+	IncidentTypeKey = temporal.NewSearchAttributeKeyKeyword("IncidentType")
+	InstanceKey     = temporal.NewSearchAttributeKeyKeyword("Instance")
+	ReviewStateKey  = temporal.NewSearchAttributeKeyKeyword("ReviewState")
+	ReviewerKey     = temporal.NewSearchAttributeKeyKeyword("Reviewer")
+)
+
+// SearchAttributes lists every key, for registration on the server.
+var SearchAttributes = []temporal.SearchAttributeKeyKeyword{EmployeeIDKey, IncidentTypeKey, InstanceKey, ReviewStateKey, ReviewerKey}
+
+// Review states shown in the ReviewState search attribute.
+const (
+	ReviewPending = "Pending"
+	ReviewDecided = "Decided"
+	ReviewExpired = "Expired"
+)
+
+// Message names.
+const (
+	// ReviewSignal carries a reviewer's Decision to a waiting incident.
+	ReviewSignal = "review"
+	// ReviewQuery returns the incident's ReviewStatus.
+	ReviewQuery = "review"
+)
+
+// PersonWorkflowID is the id of every Workday incident of one person: one at a time, in order,
+// and the Web UI groups the person's history under it.
+func PersonWorkflowID(employeeID string) string { return "person/" + employeeID }
+
+// PersonWorkflowPrefix is what every PersonWorkflowID starts with.
+const PersonWorkflowPrefix = "person/"
+
+// ScheduleID is the id of the Schedule that polls an instance.
+func ScheduleID(instance string) string { return "poll-" + instance }
+
+// ManualPollWorkflowID is the id of a poll run by `ilm poll`.
+func ManualPollWorkflowID(instance string) string { return "poll-" + instance + "-manual" }
+
+// workflowTypes maps each incident type to its workflow function.
+var workflowTypes = map[lifecycle.EventType]any{
+	lifecycle.NewHire:        NewHire,
+	lifecycle.UpdateUser:     UpdateUser,
+	lifecycle.TerminateUser:  Termination,
+	lifecycle.RehireUser:     Rehire,
+	lifecycle.ADActivation:   ADActivation,
+	lifecycle.ADDeactivation: ADDeactivation,
+	lifecycle.SyncUser:       SyncUserReview,
+}
+
+// IncidentWorkflow returns the workflow function that handles an incident type.
+func IncidentWorkflow(t lifecycle.EventType) (any, bool) {
+	wf, ok := workflowTypes[t]
+	return wf, ok
+}

@@ -1,0 +1,42 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/ilm-dev/ilm/activities"
+)
+
+// a refers to the activities by method value; it is never dereferenced.
+var a *activities.Activities
+
+// Activity option presets.
+var (
+	// connectorCall bounds a target call: retried with backoff for up to 10 minutes, then the
+	// incident goes to human review. Final errors are not retried (activities/errors.go).
+	connectorCall = workflow.ActivityOptions{
+		StartToCloseTimeout:    2 * time.Minute,
+		ScheduleToCloseTimeout: 10 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute,
+		},
+	}
+	// storeWrite keeps trying a store write for an hour: the targets already changed, so the
+	// profile must follow.
+	storeWrite = workflow.ActivityOptions{
+		StartToCloseTimeout:    30 * time.Second,
+		ScheduleToCloseTimeout: time.Hour,
+		RetryPolicy:            &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: 30 * time.Second},
+	}
+	// reportRead reads and diffs a whole HR report; it heartbeats while starting incidents.
+	reportRead = workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Minute,
+		HeartbeatTimeout:    2 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: 5 * time.Second, MaximumAttempts: 3,
+			NonRetryableErrorTypes: []string{activities.ErrTypeGuard, activities.ErrTypeConfig},
+		},
+	}
+)

@@ -1,0 +1,77 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/ilm-dev/ilm/activities"
+)
+
+// IncidentStarter starts incident workflows on a Temporal cluster. It implements
+// activities.IncidentStarter.
+type IncidentStarter struct {
+	Client    client.Client
+	Namespace string
+	TaskQueue string
+}
+
+// Start starts the incident's workflow under the person's id. While another incident of the
+// person runs the start is refused (started=false) and the next poll detects the event again;
+// after a failure the same id is reused, so a failed incident is retried, not duplicated.
+func (s IncidentStarter) Start(ctx context.Context, in activities.Incident) (string, bool, error) {
+	wf, ok := IncidentWorkflow(in.Type)
+	if !ok {
+		return "", false, fmt.Errorf("no workflow for incident type %q", in.Type)
+	}
+	id := PersonWorkflowID(in.EmployeeID)
+	opts := client.StartWorkflowOptions{
+		ID:                       id,
+		TaskQueue:                s.TaskQueue,
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			EmployeeIDKey.ValueSet(in.EmployeeID),
+			IncidentTypeKey.ValueSet(string(in.Type)),
+			InstanceKey.ValueSet(in.Instance),
+		),
+		StaticSummary: fmt.Sprintf("%s %s", in.Type, in.EmployeeID),
+		StaticDetails: in.Details,
+	}
+	_, err := s.Client.ExecuteWorkflow(ctx, opts, wf, in)
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return id, false, nil
+	}
+	if err != nil {
+		return id, false, err
+	}
+	return id, true, nil
+}
+
+// Running lists the employee ids whose incident workflow is open.
+func (s IncidentStarter) Running(ctx context.Context) (map[string]bool, error) {
+	running := map[string]bool{}
+	query := fmt.Sprintf("WorkflowId STARTS_WITH %q AND ExecutionStatus = 'Running'", PersonWorkflowPrefix)
+	var token []byte
+	for {
+		resp, err := s.Client.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
+			Namespace: s.Namespace, Query: query, NextPageToken: token, PageSize: 1000,
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range resp.Executions {
+			running[e.Execution.WorkflowId[len(PersonWorkflowPrefix):]] = true
+		}
+		if token = resp.NextPageToken; len(token) == 0 {
+			return running, nil
+		}
+	}
+}
