@@ -1,0 +1,118 @@
+package lifecycle
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ilm-dev/ilm/profile"
+)
+
+// fullPerson is a person with every stock field set, as a real report row has them.
+func fullPerson(id string) profile.Fields {
+	f := person(id)
+	for _, k := range []string{
+		profile.City, profile.CostCenter, profile.CostCenterCode, profile.CountryName, profile.EmployeeType,
+		profile.JobCode, profile.JobFamily, profile.JobFunction, profile.Leadership, profile.Location,
+		profile.LocationRegion, profile.ManagerEmailAddress, profile.ManagerName, profile.MobilePhone,
+		profile.PersonalEmail, profile.State, profile.StreetAddress, profile.Title, profile.WorkPhone, profile.ZipCode,
+	} {
+		f[k] = k + " of " + id
+	}
+	f[profile.TerminationDate] = ""
+	f[profile.LastDayOfWork] = ""
+	return f
+}
+
+// population is a steady-state poll of n people: every profile stored, and every 100th
+// person changed in one of several ways, so about 1% of rows raise something. With messy,
+// some rows are also broken, duplicated, rehired or renamed.
+func population(n int, messy bool) ([]Row, []profile.Profile) {
+	profiles := make([]profile.Profile, 0, n)
+	rs := make([]Row, 0, n+n/500)
+	for i := range n {
+		id := fmt.Sprintf("%07d", i)
+		p := profile.Profile{Fields: fullPerson(id), ADStatus: profile.ADEnabled, SourcePriority: 1, SourceOfTruth: "Workday"}
+		row := fullPerson(id)
+		var err error
+		if i%100 == 1 {
+			switch i / 100 % 5 {
+			case 0:
+				row[profile.Department] = "Engineering"
+			case 1:
+				row[profile.EmploymentStatus] = profile.StatusTerminated
+			case 2:
+				row[profile.TerminationDate] = date(-1)
+			case 3:
+				p.ADStatus = profile.ADPending
+			case 4:
+				// Gone from the report (an orphan), and someone new hired.
+				profiles = append(profiles, p)
+				rs = append(rs, Row{Number: len(rs) + 1, Fields: fullPerson("N" + id)})
+				continue
+			}
+		}
+		if messy {
+			switch i % 100 {
+			case 5:
+				delete(row, profile.HireDate)
+			case 6:
+				err = errors.New("mapping failed")
+			case 7:
+				rs = append(rs, Row{Number: len(rs) + 1, Fields: fullPerson(id)})
+			case 8:
+				p.ADStatus = profile.ADDisabled
+				row[profile.PrehireFlag], row[profile.RehiredEmployee] = "true", "Yes"
+			case 9:
+				row[profile.DisplayName] = "Person 0000000"
+			}
+		}
+		profiles = append(profiles, p)
+		rs = append(rs, Row{Number: len(rs) + 1, Fields: row, Err: err})
+	}
+	return rs, profiles
+}
+
+// The streaming Detector gives what Detect gives, and holds no row: rows are wiped once added.
+func TestDetectorStreamsLikeDetect(t *testing.T) {
+	rs, profiles := population(5000, true)
+	s := settings()
+	s.Guard.MaxTerminations = 10
+	inFlight := map[string]bool{"0000101": true}
+	want := Detect(rs, profiles, inFlight, s, now)
+
+	d := NewDetector(profiles, inFlight, s, now)
+	for _, r := range rs {
+		r.Fields = r.Fields.Clone()
+		d.Add(r)
+		clear(r.Fields)
+	}
+	got := d.Finish()
+	assert.Equal(t, want, got)
+	assert.Equal(t, got, d.Finish(), "Finish does not change the Detector")
+
+	require.NotEmpty(t, want.Errors)
+	assert.Equal(t, len(rs), want.Seen)
+	assert.True(t, want.Guard.Tripped)
+	kinds := map[EventType]int{}
+	for _, e := range want.Events {
+		kinds[e.Type]++
+	}
+	for _, k := range []EventType{NewHire, UpdateUser, TerminateUser, RehireUser, ADActivation, SyncUser} {
+		assert.Positive(t, kinds[k], k)
+	}
+}
+
+func BenchmarkDetect(b *testing.B) {
+	rs, profiles := population(100_000, false)
+	s := Settings{Instance: "Workday", SourcePriority: 1, DaysBeforeHireToEnableAD: days(7)}
+	res := Detect(rs, profiles, nil, s, now)
+	b.Logf("%d rows, %d profiles: %d events, %d errors", len(rs), len(profiles), len(res.Events), len(res.Errors))
+	b.ReportAllocs()
+	for b.Loop() {
+		Detect(rs, profiles, nil, s, now)
+	}
+}
