@@ -1,0 +1,117 @@
+// Package row turns profiles into the column values both SQL backends store, and works out
+// the rows a save writes, so that the backends agree on both.
+package row
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ilm-dev/ilm/profile"
+)
+
+// ProfileColumns are the columns of the profiles table, in the order of Profile.Args;
+// updated_at comes last and is the backend's to encode.
+const ProfileColumns = "employee_id, email, fields, ad_status, source_priority, source_of_truth, " +
+	"conversion_hire, acquisition_hire, applications, old_user_data, updated_at"
+
+// ErrNoEmployeeID is returned when a profile to save has no employee id, its key.
+var ErrNoEmployeeID = errors.New("profile has no " + profile.EmployeeID)
+
+// Profile is a profile as stored: the keys as columns (email lower-cased), the lifecycle
+// fields as columns, the maps and lists as JSON text.
+type Profile struct {
+	EmployeeID      string
+	Email           string
+	Fields          string
+	ADStatus        string
+	SourcePriority  int
+	SourceOfTruth   string
+	ConversionHire  bool
+	AcquisitionHire bool
+	Applications    string
+	OldUserData     string
+	UpdatedAt       time.Time
+}
+
+// Encode returns the row of p. Nil maps and lists stay null, so that they round-trip as
+// they were given.
+func Encode(p profile.Profile) (Profile, error) {
+	id := p.EmployeeID()
+	if id == "" {
+		return Profile{}, ErrNoEmployeeID
+	}
+	r := Profile{
+		EmployeeID:      id,
+		Email:           p.Email(),
+		ADStatus:        string(p.ADStatus),
+		SourcePriority:  p.SourcePriority,
+		SourceOfTruth:   p.SourceOfTruth,
+		ConversionHire:  p.ConversionHire,
+		AcquisitionHire: p.AcquisitionHire,
+		UpdatedAt:       Time(p.UpdatedAt),
+	}
+	var err error
+	if r.Fields, err = marshal(p.Fields); err != nil {
+		return Profile{}, fmt.Errorf("profile %s: fields: %w", id, err)
+	}
+	if r.Applications, err = marshal(p.Applications); err != nil {
+		return Profile{}, fmt.Errorf("profile %s: applications: %w", id, err)
+	}
+	if r.OldUserData, err = marshal(p.OldUserData); err != nil {
+		return Profile{}, fmt.Errorf("profile %s: old user data: %w", id, err)
+	}
+	return r, nil
+}
+
+// Args returns the column values in ProfileColumns order, without updated_at.
+func (r *Profile) Args() []any {
+	return []any{r.EmployeeID, r.Email, r.Fields, r.ADStatus, r.SourcePriority, r.SourceOfTruth,
+		r.ConversionHire, r.AcquisitionHire, r.Applications, r.OldUserData}
+}
+
+// Dest returns scan destinations in ProfileColumns order, then updatedAt for the
+// backend's encoding of updated_at.
+func (r *Profile) Dest(updatedAt any) []any {
+	return []any{&r.EmployeeID, &r.Email, &r.Fields, &r.ADStatus, &r.SourcePriority, &r.SourceOfTruth,
+		&r.ConversionHire, &r.AcquisitionHire, &r.Applications, &r.OldUserData, updatedAt}
+}
+
+// Decode returns the profile the row holds.
+func (r *Profile) Decode() (profile.Profile, error) {
+	p := profile.Profile{
+		ADStatus:        profile.ADStatus(r.ADStatus),
+		SourcePriority:  r.SourcePriority,
+		SourceOfTruth:   r.SourceOfTruth,
+		ConversionHire:  r.ConversionHire,
+		AcquisitionHire: r.AcquisitionHire,
+		UpdatedAt:       r.UpdatedAt.UTC(),
+	}
+	if err := json.Unmarshal([]byte(r.Fields), &p.Fields); err != nil {
+		return profile.Profile{}, fmt.Errorf("profile %s: fields: %w", r.EmployeeID, err)
+	}
+	if err := json.Unmarshal([]byte(r.Applications), &p.Applications); err != nil {
+		return profile.Profile{}, fmt.Errorf("profile %s: applications: %w", r.EmployeeID, err)
+	}
+	if err := json.Unmarshal([]byte(r.OldUserData), &p.OldUserData); err != nil {
+		return profile.Profile{}, fmt.Errorf("profile %s: old user data: %w", r.EmployeeID, err)
+	}
+	return p, nil
+}
+
+// Time returns t as stored: in UTC, to the microsecond.
+func Time(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// Now returns t as stored, or the current time when t is zero.
+func Now(t time.Time) time.Time {
+	if t.IsZero() {
+		t = time.Now()
+	}
+	return Time(t)
+}
+
+func marshal(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
+}

@@ -1,0 +1,106 @@
+// Package store keeps what ILM knows between incidents: the profiles and their history, the
+// pollers' state, the Okta application map and the reviewer rosters.
+//
+// The implementations live in subpackages (store/sqlite, store/postgres) and register a DSN
+// scheme here, as database drivers do with database/sql; a program imports the ones it
+// supports for their side effect and calls Open.
+//
+// Times are kept in UTC to the microsecond, the precision PostgreSQL keeps.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/ilm-dev/ilm/profile"
+)
+
+// ErrNotFound is returned, wrapped, when a profile does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Record says who saved a profile, for which incident, and when. It becomes the history row.
+type Record struct {
+	Actor    string // the user or component that decided the change
+	Incident string // the workflow id of the incident
+	At       time.Time
+}
+
+// HistoryEntry is one save that changed a profile.
+type HistoryEntry struct {
+	EmployeeID string
+	At         time.Time
+	Actor      string
+	Incident   string
+	Changes    map[string]profile.Change // keyed by field key; see Changes
+}
+
+// PollState is where a poller of one source instance stands.
+type PollState struct {
+	Instance        string
+	InitialSyncDone bool
+	Cursor          string // opaque to the store; JSON by convention
+	UpdatedAt       time.Time
+}
+
+// AppMapping maps one Okta application to the name and label ILM knows it by and the
+// instance that provisions it.
+type AppMapping struct {
+	ApplicationID string `json:"application_id"`
+	Name          string `json:"name"`
+	Label         string `json:"label"`
+	Instance      string `json:"instance"`
+}
+
+// Reviewer is one member of a role's roster of human reviewers.
+type Reviewer struct {
+	Role            string
+	Username        string
+	Email           string
+	OnCall          bool
+	OpenAssignments int
+	LastAssignedAt  time.Time // zero when never assigned
+}
+
+// Store is ILM's persistent state. Implementations are safe for concurrent use.
+type Store interface {
+	// GetProfile returns the profile with the employee id, or an error matching ErrNotFound.
+	GetProfile(ctx context.Context, employeeID string) (profile.Profile, error)
+	// FindProfileByEmail returns the profile with the work email, compared
+	// case-insensitively, or an error matching ErrNotFound. When several profiles share the
+	// email, the one with the lowest employee id wins.
+	FindProfileByEmail(ctx context.Context, email string) (profile.Profile, error)
+	// ListProfiles returns every profile, ordered by employee id.
+	ListProfiles(ctx context.Context) ([]profile.Profile, error)
+	// ScanProfiles calls fn for every profile in employee id order, reading them in pages,
+	// and stops at the first error fn returns, returning it. fn may use the store.
+	ScanProfiles(ctx context.Context, fn func(profile.Profile) error) error
+	// CountProfiles returns the number of profiles.
+	CountProfiles(ctx context.Context) (int, error)
+	// SaveProfile creates or replaces the profile with p's employee id and, when that
+	// changes any field, adds a history row, in one transaction. UpdatedAt is set to rec.At
+	// (now when zero) even when nothing changed.
+	SaveProfile(ctx context.Context, p profile.Profile, rec Record) error
+	// SaveProfiles saves many profiles as SaveProfile does, all in one transaction. A later
+	// profile with the same employee id as an earlier one wins, and its history row records
+	// the change from the earlier one.
+	SaveProfiles(ctx context.Context, ps []profile.Profile, rec Record) error
+	// History returns the history rows of the employee id, oldest first.
+	History(ctx context.Context, employeeID string) ([]HistoryEntry, error)
+	// GetPollState returns the instance's poll state: the zero state, with Instance set,
+	// when it has none.
+	GetPollState(ctx context.Context, instance string) (PollState, error)
+	// SetPollState stores the poll state of s.Instance. UpdatedAt is set to now when zero.
+	SetPollState(ctx context.Context, s PollState) error
+	// GetAppMap returns the application map of the Okta instance, ordered by application id.
+	GetAppMap(ctx context.Context, oktaInstance string) ([]AppMapping, error)
+	// SetAppMap replaces the whole application map of the Okta instance in one transaction.
+	SetAppMap(ctx context.Context, oktaInstance string, m []AppMapping) error
+	// ListReviewers returns the roster of the role, ordered by username.
+	ListReviewers(ctx context.Context, role string) ([]Reviewer, error)
+	// SetReviewers replaces the roster of the role in one transaction; the Role of each
+	// reviewer is taken from role.
+	SetReviewers(ctx context.Context, role string, rs []Reviewer) error
+	// Close releases the store's connections.
+	Close() error
+}
