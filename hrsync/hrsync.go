@@ -108,36 +108,46 @@ func Settings(instance string, w *config.Workday) lifecycle.Settings {
 	}
 }
 
-// each streams the report's rows, mapped. A mapping failure travels in Row.Err with the
-// fields that did map, so the person still counts as present. The report is complete only
-// when each returns nil.
-func (s *source) each(ctx context.Context, fn func(lifecycle.Row)) (int, error) {
+// each streams the report's rows, mapped, and stops at the first error fn returns. A mapping
+// failure travels in Row.Err with the fields that did map, so the person still counts as
+// present. The report is complete only when each returns nil.
+func (s *source) each(ctx context.Context, fn func(lifecycle.Row) error) (int, error) {
 	n := 0
 	err := s.client.Stream(ctx, func(r workday.Row) error {
 		n++
 		fields, err := s.mapper.MapFields(r.Columns, mappers.Options{DateLayout: s.layout, Row: r.Number})
-		fn(lifecycle.Row{Number: r.Number, Fields: fields, Err: err})
-		return nil
+		return fn(lifecycle.Row{Number: r.Number, Fields: fields, Err: err})
 	})
 	return n, err
 }
 
-// Plan reads the instance's report and detects its events against the stored profiles.
+// Plan reads the instance's report and detects its events against the stored profiles. It
+// holds a summary of each stored profile and loads whole profiles only for the people an
+// event concerns.
 func (p *Planner) Plan(ctx context.Context, instance string, opts Options) (Plan, error) {
 	src, err := p.source(instance, opts.Report)
 	if err != nil {
 		return Plan{}, err
 	}
-	profiles, err := p.Store.ListProfiles(ctx)
+	var summaries []profile.Summary
+	err = p.Store.ScanProfiles(ctx, func(pr profile.Profile) error {
+		summaries = append(summaries, pr.Summary())
+		return nil
+	})
 	if err != nil {
-		return Plan{}, fmt.Errorf("load profiles: %w", err)
+		return Plan{}, fmt.Errorf("read profiles: %w", err)
 	}
-	d := lifecycle.NewDetector(profiles, opts.InFlight, src.settings, opts.Now)
+	load := func(i int) (profile.Profile, error) { return p.Store.GetProfile(ctx, summaries[i].EmployeeID) }
+	d := lifecycle.NewDetector(summaries, load, opts.InFlight, src.settings, opts.Now)
 	rows, err := src.each(ctx, d.Add)
 	if err != nil {
 		return Plan{}, err
 	}
-	return Plan{Instance: instance, Rows: rows, Result: d.Finish()}, nil
+	res, err := d.Finish()
+	if err != nil {
+		return Plan{}, err
+	}
+	return Plan{Instance: instance, Rows: rows, Result: res}, nil
 }
 
 // NeedsInitialSync says whether the next poll of the instance is its first run with
@@ -176,7 +186,10 @@ func (p *Planner) InitialSync(ctx context.Context, instance string, opts Options
 		return SyncSummary{}, fmt.Errorf("instance %q: %w (use --force to run it again)", instance, ErrAlreadySynced)
 	}
 	var rows []lifecycle.Row
-	n, err := src.each(ctx, func(r lifecycle.Row) { rows = append(rows, r) })
+	n, err := src.each(ctx, func(r lifecycle.Row) error {
+		rows = append(rows, r)
+		return nil
+	})
 	if err != nil {
 		return SyncSummary{}, err
 	}

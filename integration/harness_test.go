@@ -23,11 +23,11 @@ import (
 	"github.com/ilm-dev/ilm/config"
 	"github.com/ilm-dev/ilm/connectors"
 	"github.com/ilm-dev/ilm/hrsync"
+	standin "github.com/ilm-dev/ilm/internal/standin/workday"
 	"github.com/ilm-dev/ilm/internal/testtarget"
 	"github.com/ilm-dev/ilm/profile"
 	"github.com/ilm-dev/ilm/store"
 	_ "github.com/ilm-dev/ilm/store/sqlite"
-	standin "github.com/ilm-dev/ilm/internal/standin/workday"
 	"github.com/ilm-dev/ilm/workflows"
 )
 

@@ -14,9 +14,9 @@ import (
 
 	"github.com/ilm-dev/ilm/activities"
 	"github.com/ilm-dev/ilm/connectors"
+	standin "github.com/ilm-dev/ilm/internal/standin/workday"
 	"github.com/ilm-dev/ilm/lifecycle"
 	"github.com/ilm-dev/ilm/profile"
-	standin "github.com/ilm-dev/ilm/internal/standin/workday"
 	"github.com/ilm-dev/ilm/workflows"
 )
 

@@ -12,76 +12,99 @@ import (
 )
 
 // Detector reads a report one row at a time. Of a row it keeps the employee id and email (to
-// find duplicates and orphans) and what the row raised, so a 100k-row report need not be held
-// in memory.
+// find duplicates and orphans) and what the row raised; of a stored profile it keeps a
+// Summary and loads the whole profile only when an event needs it. So neither a 100k-row
+// report nor 100k stored profiles need be held in memory.
 //
-// A Detector is not safe for concurrent use, and the profiles and inFlight it was built with
+// A Detector is not safe for concurrent use, and the summaries and inFlight it was built with
 // must not change until Finish returns.
 type Detector struct {
 	s          Settings
 	prio       int
 	deactField string
 	today      day
-	profiles   []profile.Profile
+	summaries  []profile.Summary
+	load       LoadProfile
 	inFlight   map[string]bool
 	active     int
 	rows       int
 	ids        keyIndex
 	emails     keyIndex
-	seen       []bool   // per profile: a row matched it
-	names      []string // per profile: the display name of an active one
+	seen       []bool // per summary: a row matched it
 	outcomes   []outcome
 }
 
+// LoadProfile returns the whole stored profile of summaries[i], for the Detector built with
+// summaries.
+type LoadProfile func(i int) (profile.Profile, error)
+
 // outcome is what one row raised: an event or an error. name is set when the event waits on
-// the display-name check, which Finish makes in one pass over the profiles; self is the
-// person's stored profile (-1: none).
+// the display-name check, which Finish makes in one pass over the summaries; self is the
+// person's stored profile (-1: none) and stored that profile, loaded, when name is set.
 type outcome struct {
-	seq   int32
-	event Event
-	err   *RowError
-	name  string
-	self  int32
+	seq    int32
+	event  Event
+	err    *RowError
+	name   string
+	self   int32
+	stored *profile.Profile
 }
 
 // Detect compares a whole report with the stored profiles. inFlight holds the employee ids
 // with a running incident; now gives "today" as a calendar date in now's location.
 func Detect(rows []Row, profiles []profile.Profile, inFlight map[string]bool, s Settings, now time.Time) Result {
-	d := NewDetector(profiles, inFlight, s, now)
-	for _, r := range rows {
-		d.Add(r)
+	summaries := make([]profile.Summary, len(profiles))
+	for i := range profiles {
+		summaries[i] = profiles[i].Summary()
 	}
-	return d.Finish()
+	load := func(i int) (profile.Profile, error) { return profiles[i], nil }
+	d := NewDetector(summaries, load, inFlight, s, now)
+	for _, r := range rows {
+		// Loading from the slice cannot fail, and nothing else in Add or Finish can.
+		_ = d.Add(r)
+	}
+	res, _ := d.Finish()
+	return res
 }
 
-// NewDetector starts a streaming detection; see Detect for the arguments.
-func NewDetector(profiles []profile.Profile, inFlight map[string]bool, s Settings, now time.Time) *Detector {
+// NewDetector starts a streaming detection over the summaries of the stored profiles; load
+// gives the whole profile of one. See Detect for the other arguments.
+func NewDetector(summaries []profile.Summary, load LoadProfile, inFlight map[string]bool, s Settings, now time.Time) *Detector {
 	d := &Detector{
 		s:          s,
 		prio:       priority(s.SourcePriority),
 		deactField: deactivationField(s),
 		today:      today(now),
-		profiles:   profiles,
+		summaries:  summaries,
+		load:       load,
 		inFlight:   inFlight,
-		ids:        newKeyIndex(true, len(profiles)),
-		emails:     newKeyIndex(false, len(profiles)),
-		seen:       make([]bool, len(profiles)),
-		names:      make([]string, len(profiles)),
+		ids:        newKeyIndex(true, len(summaries)),
+		emails:     newKeyIndex(false, len(summaries)),
+		seen:       make([]bool, len(summaries)),
 	}
-	for i := range profiles {
-		p := &profiles[i]
-		d.ids.addProfile(p.EmployeeID(), i)
-		d.emails.addProfile(p.Email(), i)
-		if p.IsActive() {
+	for i := range summaries {
+		sum := &summaries[i]
+		d.ids.addProfile(sum.EmployeeID, i)
+		d.emails.addProfile(sum.Email, i)
+		if sum.IsActive() {
 			d.active++
-			d.names[i] = p.DisplayName()
 		}
 	}
 	return d
 }
 
-// Add reads the next report row.
-func (d *Detector) Add(r Row) {
+// loadProfile loads the stored profile of summaries[i], naming the person when it fails.
+func (d *Detector) loadProfile(i int32) (*profile.Profile, error) {
+	p, err := d.load(int(i))
+	if err != nil {
+		return nil, fmt.Errorf("load profile of employee %s: %w", d.summaries[i].EmployeeID, err)
+	}
+	return &p, nil
+}
+
+// Add reads the next report row. It fails only when a stored profile cannot be loaded; the
+// Detector must then be abandoned.
+func (d *Detector) Add(r Row) error {
 	seq := int32(d.rows)
 	d.rows++
 	id := r.Fields.Get(profile.EmployeeID)
@@ -94,33 +117,49 @@ func (d *Detector) Add(r Row) {
 	v, rerr := readRow(r, id, email, d.deactField, d.today)
 	if rerr != nil {
 		d.outcomes = append(d.outcomes, outcome{seq: seq, err: rerr})
-		return
+		return nil
 	}
 	if !reached(d.s.DaysBeforeHireToSync, v.daysToHire) {
-		return
+		return nil
 	}
-	var stored *profile.Profile
-	if idx >= 0 {
-		stored = &d.profiles[idx]
-		if priority(stored.SourcePriority) < d.prio {
-			return
-		}
+	if idx >= 0 && priority(d.summaries[idx].SourcePriority) < d.prio {
+		return nil
 	}
 	if d.inFlight[id] {
-		return
+		return nil
 	}
 	if takenBy >= 0 {
 		d.outcomes = append(d.outcomes, outcome{seq: seq, err: &RowError{
 			Row: r.Number, EmployeeID: id, Email: email, Field: profile.Email,
-			Reason: "email already used by employee " + d.profiles[takenBy].EmployeeID(),
+			Reason: "email already used by employee " + d.summaries[takenBy].EmployeeID,
 		}})
-		return
+		return nil
 	}
-	ev, ok := d.detect(&v, stored)
-	if !ok || (stored != nil && ev.Type != RehireUser && involuntarilyTerminated(stored)) {
-		return
+	if idx < 0 {
+		if ev, ok := d.newHire(&v); ok {
+			d.outcomes = append(d.outcomes, outcome{seq: seq, event: ev, name: nameToCheck(ev, &v, nil), self: -1})
+		}
+		return nil
 	}
-	d.outcomes = append(d.outcomes, outcome{seq: seq, event: ev, name: nameToCheck(ev, &v, stored), self: idx})
+	sum := &d.summaries[idx]
+	typ := d.rule(&v, sum)
+	if typ == "" || (typ != RehireUser && involuntarilyTerminated(sum)) {
+		return nil
+	}
+	stored, err := d.loadProfile(idx)
+	if err != nil {
+		return err
+	}
+	ev, ok := d.build(typ, &v, stored)
+	if !ok {
+		return nil
+	}
+	o := outcome{seq: seq, event: ev, name: nameToCheck(ev, &v, sum), self: idx}
+	if o.name != "" {
+		o.stored = stored
+	}
+	d.outcomes = append(d.outcomes, o)
+	return nil
 }
 
 // lookup finds the stored profile of a row: by employee id (byID), else by email (byEmail).
@@ -133,15 +172,16 @@ func (d *Detector) lookup(id string, byID, byEmail int32) (match, takenBy int32)
 	if byEmail < 0 {
 		return -1, -1
 	}
-	p := &d.profiles[byEmail]
-	if id != "" && p.EmployeeID() != "" && priority(p.SourcePriority) == d.prio {
+	p := &d.summaries[byEmail]
+	if id != "" && p.EmployeeID != "" && priority(p.SourcePriority) == d.prio {
 		return -1, byEmail
 	}
 	return byEmail, -1
 }
 
-// Finish returns what the report means. It does not change the Detector.
-func (d *Detector) Finish() Result {
+// Finish returns what the report means. It does not change the Detector, and fails only when
+// a stored profile cannot be loaded.
+func (d *Detector) Finish() (Result, error) {
 	dups := d.duplicateErrors()
 	holders := d.nameHolders()
 	res := Result{Seen: d.rows}
@@ -159,7 +199,7 @@ func (d *Detector) Finish() Result {
 		}
 		ev := o.event
 		if o.name != "" && holders.heldByOther(o.name, o.self) {
-			ev = d.collision(ev, o.self)
+			ev = collision(ev, o.stored)
 		}
 		if ev.Type == TerminateUser {
 			terminations++
@@ -170,7 +210,10 @@ func (d *Detector) Finish() Result {
 		res.Errors = append(res.Errors, e)
 	}
 	orphans := len(res.Events)
-	res.Events = d.appendOrphans(res.Events)
+	var err error
+	if res.Events, err = d.appendOrphans(res.Events); err != nil {
+		return Result{}, err
+	}
 	orphans = len(res.Events) - orphans
 
 	slices.SortFunc(res.Events, func(a, b Event) int {
@@ -180,7 +223,7 @@ func (d *Detector) Finish() Result {
 		return cmp.Or(cmp.Compare(a.Row, b.Row), strings.Compare(a.Reason, b.Reason))
 	})
 	res.Guard = judge(d.s.Guard, terminations, orphans, d.active)
-	return res
+	return res, nil
 }
 
 // duplicateErrors gives every row sharing an employee id or an email with another row its
@@ -212,19 +255,23 @@ func (d *Detector) duplicateErrors() map[int32]RowError {
 
 // appendOrphans raises a review for every active profile of this source that no row
 // matched. An orphan is never terminated: a truncated report must not disable anyone.
-func (d *Detector) appendOrphans(events []Event) []Event {
-	for i := range d.profiles {
-		p := &d.profiles[i]
-		if d.seen[i] || priority(p.SourcePriority) != d.prio || !p.IsActive() || d.inFlight[p.EmployeeID()] {
+func (d *Detector) appendOrphans(events []Event) ([]Event, error) {
+	for i := range d.summaries {
+		sum := &d.summaries[i]
+		if d.seen[i] || priority(sum.SourcePriority) != d.prio || !sum.IsActive() || d.inFlight[sum.EmployeeID] {
 			continue
+		}
+		p, err := d.loadProfile(int32(i))
+		if err != nil {
+			return nil, err
 		}
 		events = append(events, Event{
 			Type:       SyncUser,
-			EmployeeID: p.EmployeeID(),
-			Email:      p.Email(),
+			EmployeeID: sum.EmployeeID,
+			Email:      sum.Email,
 			Details:    orphanDetails,
 			Profile:    carry(p),
 		})
 	}
-	return events
+	return events, nil
 }

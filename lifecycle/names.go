@@ -15,7 +15,7 @@ type nameIndex struct {
 type holders struct{ first, n int32 }
 
 // nameHolders indexes the display names the events want. It is one pass over the active
-// profiles' names, without allocating per name, and only when some event wants a name.
+// summaries' names, without allocating per name, and only when some event wants a name.
 func (d *Detector) nameHolders() nameIndex {
 	var x nameIndex
 	for _, o := range d.outcomes {
@@ -34,11 +34,12 @@ func (d *Detector) nameHolders() nameIndex {
 		return x
 	}
 	var buf []byte
-	for i, name := range d.names {
-		if name == "" {
+	for i := range d.summaries {
+		sum := &d.summaries[i]
+		if !sum.IsActive() || sum.DisplayName == "" {
 			continue
 		}
-		buf = appendFolded(buf[:0], name)
+		buf = appendFolded(buf[:0], sum.DisplayName)
 		if j, ok := x.at[string(buf)]; ok {
 			h := &x.holders[j]
 			if h.n == 0 {

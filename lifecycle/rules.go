@@ -25,43 +25,70 @@ const (
 // touch them again.
 const involuntary = "TUFE"
 
-// detect applies the detection rules in order; the first that matches wins. stored is nil
-// when the person has no profile.
-func (d *Detector) detect(v *view, stored *profile.Profile) (Event, bool) {
-	ev := Event{EmployeeID: v.id, Email: v.email, Row: v.number}
-	if stored == nil {
-		if !(v.prehire && v.status == "") && (v.terminated || v.deactivationPassed) {
-			return ev, false
-		}
-		ev.Type, ev.Details = NewHire, newHireDetails
-		ev.Profile = profile.Profile{
+// newHire is the first rule, for a row whose person has no profile: a new hire, unless HR
+// has already ended the employment (a terminated prehire with no status is still coming).
+func (d *Detector) newHire(v *view) (Event, bool) {
+	if !(v.prehire && v.status == "") && (v.terminated || v.deactivationPassed) {
+		return Event{}, false
+	}
+	return Event{
+		Type: NewHire, EmployeeID: v.id, Email: v.email, Row: v.number, Details: newHireDetails,
+		Profile: profile.Profile{
 			Fields:         v.fields.Clone(),
 			ADStatus:       profile.ADPending,
 			SourcePriority: d.prio,
 			SourceOfTruth:  d.s.Instance,
-		}
-		return ev, true
-	}
+		},
+	}, true
+}
+
+// rule applies the other detection rules in order to a row whose person has a profile, and
+// returns the type of the event it raises ("" for none); the first rule that matches wins.
+// It reads only the stored profile's summary, so unchanged people cost no profile load.
+func (d *Detector) rule(v *view, stored *profile.Summary) EventType {
 	enableAD := reached(d.s.DaysBeforeHireToEnableAD, v.daysToHire)
+	conversion := priority(stored.SourcePriority) != d.prio
 	switch {
 	// Beyond XSOAR, whose first match would enable the account of a pending hire that HR
 	// has terminated before the start date: such a person is terminated, never activated.
 	case stored.ADStatus == profile.ADPending && enableAD && !v.employmentEnded():
-		ev.Type, ev.Details = ADActivation, adActivationDetails
+		return ADActivation
+	case !conversion && !stored.ConversionHire && stored.ADStatus == profile.ADEnabled && !enableAD:
+		return ADDeactivation
+	case stored.ADStatus == profile.ADDisabled && v.prehire && strings.EqualFold(v.fields.Get(profile.RehiredEmployee), "yes"):
+		return RehireUser
+	case stored.ADStatus != profile.ADDisabled && v.employmentEnded():
+		return TerminateUser
+	// The last rule: some field differs and HR has not terminated the person. A different
+	// source priority is a change too, and makes a conversion hire.
+	case v.terminated || (!conversion && profile.DigestOf(v.fields) == stored.Digest):
+		return ""
+	default:
+		return UpdateUser
+	}
+}
+
+// build makes the event of type typ, which rule chose, from the row and the whole stored
+// profile.
+func (d *Detector) build(typ EventType, v *view, stored *profile.Profile) (Event, bool) {
+	ev := Event{Type: typ, EmployeeID: v.id, Email: v.email, Row: v.number}
+	switch typ {
+	case ADActivation:
+		ev.Details = adActivationDetails
 		ev.Profile = carry(stored)
 		ev.Profile.ADStatus = profile.ADEnabled
-	case priority(stored.SourcePriority) == d.prio && !stored.ConversionHire && stored.ADStatus == profile.ADEnabled && !enableAD:
-		ev.Type, ev.Details = ADDeactivation, adDeactivationDetails
+	case ADDeactivation:
+		ev.Details = adDeactivationDetails
 		ev.Profile = carry(stored)
 		ev.Profile.ADStatus = profile.ADPending
-	case stored.ADStatus == profile.ADDisabled && v.prehire && strings.EqualFold(v.fields.Get(profile.RehiredEmployee), "yes"):
-		ev.Type, ev.Details = RehireUser, rehireDetails
+	case RehireUser:
+		ev.Details = rehireDetails
 		ev.ChangedFields = profile.Diff(stored.Fields, v.fields)
 		ev.Profile = fromRow(stored, v)
 		ev.Profile.ADStatus = profile.ADPending
 		ev.Profile.OldUserData = stored.Fields.Clone()
-	case stored.ADStatus != profile.ADDisabled && v.employmentEnded():
-		ev.Type, ev.Details = TerminateUser, terminateDetails
+	case TerminateUser:
+		ev.Details = terminateDetails
 		ev.Profile = fromRow(stored, v)
 		ev.Profile.ADStatus = profile.ADDisabled
 	default:
@@ -70,13 +97,10 @@ func (d *Detector) detect(v *view, stored *profile.Profile) (Event, bool) {
 	return ev, true
 }
 
-// update is the last rule: some field differs and HR has not terminated the person. A
-// different source priority is a change too, and makes a conversion hire.
+// update builds an update event: the changed fields, and the conversion to this source when
+// the stored profile came from another.
 func (d *Detector) update(ev Event, v *view, stored *profile.Profile) (Event, bool) {
 	conversion := priority(stored.SourcePriority) != d.prio
-	if v.terminated || (!conversion && sameFields(stored.Fields, v.fields)) {
-		return ev, false
-	}
 	changes := profile.Diff(stored.Fields, v.fields)
 	if conversion {
 		if changes == nil {
@@ -90,7 +114,7 @@ func (d *Detector) update(ev Event, v *view, stored *profile.Profile) (Event, bo
 	if len(changes) == 0 {
 		return ev, false
 	}
-	ev.Type, ev.ChangedFields = UpdateUser, changes
+	ev.ChangedFields = changes
 	ev.Details = describe(changes)
 	ev.Profile = fromRow(stored, v)
 	ev.Profile.OldUserData = stored.Fields.Clone()
@@ -105,35 +129,36 @@ func (d *Detector) update(ev Event, v *view, stored *profile.Profile) (Event, bo
 
 // involuntarilyTerminated says whether the person was terminated for cause: then only a
 // rehire may touch them again.
-func involuntarilyTerminated(stored *profile.Profile) bool {
-	return strings.EqualFold(stored.Fields.Get(profile.TerminationTrigger), involuntary)
+func involuntarilyTerminated(stored *profile.Summary) bool {
+	return strings.EqualFold(stored.TerminationTrigger, involuntary)
 }
 
 // nameToCheck is the folded display name a new hire, rehire or update must not take from
 // another active person; "" when there is nothing to check (no name, or a name the person
 // already has).
-func nameToCheck(ev Event, v *view, stored *profile.Profile) string {
+func nameToCheck(ev Event, v *view, stored *profile.Summary) string {
 	if ev.Type != NewHire && ev.Type != RehireUser && ev.Type != UpdateUser {
 		return ""
 	}
 	name := v.fields.Get(profile.DisplayName)
-	if name == "" || (stored != nil && strings.EqualFold(name, stored.DisplayName())) {
+	if name == "" || (stored != nil && strings.EqualFold(name, stored.DisplayName)) {
 		return ""
 	}
 	return string(appendFolded(nil, name))
 }
 
 // collision turns an event whose display name another active person holds into a review.
-// self is the person's stored profile (-1 for a new hire, whose review keeps the new profile).
-func (d *Detector) collision(ev Event, self int32) Event {
+// stored is the person's stored profile (nil for a new hire, whose review keeps the new
+// profile).
+func collision(ev Event, stored *profile.Profile) Event {
 	rv := ev
 	rv.Type, rv.Intended = SyncUser, ev.Type
 	rv.Details = fmt.Sprintf(collisionDetails, ev.Type)
 	if len(ev.ChangedFields) > 0 {
 		rv.Details += "\n" + describe(ev.ChangedFields)
 	}
-	if self >= 0 {
-		rv.Profile = carry(&d.profiles[self])
+	if stored != nil {
+		rv.Profile = carry(stored)
 	}
 	return rv
 }
@@ -149,30 +174,6 @@ func describe(changes map[string]profile.Change) string {
 		fmt.Fprintf(&b, "%s: %q → %q", k, c.Old, c.New)
 	}
 	return b.String()
-}
-
-// sameFields is profile.Diff(a, b) == nil without allocating: the unchanged rows, nearly all
-// of a report, cost one pass over the row's fields.
-func sameFields(stored, row profile.Fields) bool {
-	common := 0
-	for k, nv := range row {
-		ov, ok := stored[k]
-		if ov != nv && strings.TrimSpace(ov) != strings.TrimSpace(nv) {
-			return false
-		}
-		if ok {
-			common++
-		}
-	}
-	if common == len(stored) {
-		return true
-	}
-	for k, ov := range stored {
-		if _, ok := row[k]; !ok && strings.TrimSpace(ov) != "" {
-			return false
-		}
-	}
-	return true
 }
 
 // carry copies a stored profile, sharing nothing with it.

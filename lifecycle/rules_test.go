@@ -288,24 +288,3 @@ func TestDetectRules(t *testing.T) {
 		})
 	}
 }
-
-// sameFields is the allocation-free twin of profile.Diff(...) == nil.
-func TestSameFieldsAgreesWithDiff(t *testing.T) {
-	sets := []profile.Fields{
-		nil,
-		{},
-		{"a": ""},
-		{"a": " "},
-		{"a": "x"},
-		{"a": " x "},
-		{"a": "x", "b": ""},
-		{"b": "y"},
-		{"a": "x", "b": "y"},
-		{"a": "X"},
-	}
-	for _, old := range sets {
-		for _, new := range sets {
-			assert.Equal(t, profile.Diff(old, new) == nil, sameFields(old, new), "%q vs %q", old, new)
-		}
-	}
-}

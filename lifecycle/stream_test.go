@@ -84,15 +84,36 @@ func TestDetectorStreamsLikeDetect(t *testing.T) {
 	inFlight := map[string]bool{"0000101": true}
 	want := Detect(rs, profiles, inFlight, s, now)
 
-	d := NewDetector(profiles, inFlight, s, now)
+	summaries := make([]profile.Summary, len(profiles))
+	for i := range profiles {
+		summaries[i] = profiles[i].Summary()
+	}
+	loaded := map[string]int{}
+	load := func(i int) (profile.Profile, error) {
+		loaded[profiles[i].EmployeeID()]++
+		return profiles[i], nil
+	}
+	d := NewDetector(summaries, load, inFlight, s, now)
 	for _, r := range rs {
 		r.Fields = r.Fields.Clone()
-		d.Add(r)
+		require.NoError(t, d.Add(r))
 		clear(r.Fields)
 	}
-	got := d.Finish()
+	got, err := d.Finish()
+	require.NoError(t, err)
 	assert.Equal(t, want, got)
-	assert.Equal(t, got, d.Finish(), "Finish does not change the Detector")
+
+	// Only the people an event concerns are loaded: an unchanged row costs no load.
+	evented := map[string]bool{}
+	for _, e := range want.Events {
+		if e.Type != NewHire {
+			evented[e.EmployeeID] = true
+		}
+	}
+	for id := range loaded {
+		assert.True(t, evented[id], "employee %s loaded without an event", id)
+	}
+	assert.Less(t, len(loaded), len(profiles)/2)
 
 	require.NotEmpty(t, want.Errors)
 	assert.Equal(t, len(rs), want.Seen)
@@ -104,6 +125,24 @@ func TestDetectorStreamsLikeDetect(t *testing.T) {
 	for _, k := range []EventType{NewHire, UpdateUser, TerminateUser, RehireUser, ADActivation, SyncUser} {
 		assert.Positive(t, kinds[k], k)
 	}
+
+	again, err := d.Finish()
+	require.NoError(t, err)
+	assert.Equal(t, got, again, "Finish does not change the Detector")
+}
+
+// A profile that cannot be loaded fails the detection, naming the person.
+func TestDetectorReportsLoadFailure(t *testing.T) {
+	p := stored("1001", profile.ADEnabled)
+	summaries := []profile.Summary{p.Summary()}
+	load := func(int) (profile.Profile, error) { return profile.Profile{}, errors.New("database is locked") }
+	d := NewDetector(summaries, load, nil, settings(), now)
+	err := d.Add(rows(person("1001", profile.Department, "Engineering"))[0])
+	require.ErrorContains(t, err, "load profile of employee 1001: database is locked")
+
+	d = NewDetector(summaries, load, nil, settings(), now)
+	_, err = d.Finish()
+	require.ErrorContains(t, err, "load profile of employee 1001", "the orphan's profile is loaded too")
 }
 
 func BenchmarkDetect(b *testing.B) {

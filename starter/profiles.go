@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,6 +10,7 @@ import (
 	"io"
 
 	"github.com/ilm-dev/ilm/internal/wiring"
+	"github.com/ilm-dev/ilm/profile"
 	"github.com/ilm-dev/ilm/store"
 )
 
@@ -31,11 +34,7 @@ func runProfiles(args []string, stdout, stderr io.Writer) error {
 	enc.SetIndent("", "  ")
 	switch {
 	case pos[0] == "list" && len(pos) == 1:
-		ps, err := env.Store.ListProfiles(ctx)
-		if err != nil {
-			return err
-		}
-		return enc.Encode(ps)
+		return writeProfiles(ctx, env.Store, stdout)
 	case pos[0] == "get" && len(pos) == 2:
 		p, err := env.Store.GetProfile(ctx, pos[1])
 		if errors.Is(err, store.ErrNotFound) {
@@ -54,4 +53,37 @@ func runProfiles(args []string, stdout, stderr io.Writer) error {
 	default:
 		return &exitCodeError{code: exitUsage, err: fmt.Errorf("unknown profiles command %q: want get EMPLOYEE_ID, list or history EMPLOYEE_ID", pos)}
 	}
+}
+
+// writeProfiles writes every profile as one JSON array, reading them page by page, so that
+// listing 100k people does not hold them all.
+func writeProfiles(ctx context.Context, st store.Store, w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	var one bytes.Buffer
+	enc := json.NewEncoder(&one)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("  ", "  ")
+	n := 0
+	bw.WriteString("[")
+	err := st.ScanProfiles(ctx, func(p profile.Profile) error {
+		one.Reset()
+		if err := enc.Encode(p); err != nil {
+			return err
+		}
+		if n > 0 {
+			bw.WriteString(",")
+		}
+		n++
+		bw.WriteString("\n  ")
+		_, err := bw.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		bw.WriteString("\n")
+	}
+	bw.WriteString("]\n")
+	return bw.Flush()
 }

@@ -29,7 +29,7 @@ func row(n int, r *rand.Rand) map[string]any {
 		"Job_Function": dept, "Leadership": "No", "Manager_Email_Address": "boss@example.com", "Manager_Preferred_Name": "The Boss",
 		"Public_Work_Mobile_Phone_Number": "+1 555 0100", "Work_Phone": "+1 555 0101", "Email_-_Primary_Home": fmt.Sprintf("p%d@home.example", n),
 		"Last_Hire_Date": fmt.Sprintf("20%02d-%02d-%02d", 15+r.IntN(10), 1+r.IntN(12), 1+r.IntN(28)),
-		"Prehire_Flag": "False", "Rehired_Employee": "No", "Termination_Date": nil, "Last_Day_of_Work": nil,
+		"Prehire_Flag":   "False", "Rehired_Employee": "No", "Termination_Date": nil, "Last_Day_of_Work": nil,
 	}
 }
 

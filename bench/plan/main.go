@@ -4,20 +4,23 @@
 // report's size. Each measurement runs in a child process of its own, so that one's memory does
 // not count against the other.
 //
-//	go run ./bench/plan [-people 100000] [-changed 0.01] [-runs 3]
+//	go run ./bench/plan [-people 100000] [-changed 0.01] [-runs 3] [-keep DIR]
+//
+// With -keep, the generated report and store are written to DIR and left there (and reused
+// when DIR already holds them), for profiling: `go run ./bench/plan -keep /tmp/b -runs 1`.
 package main
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
-	"strconv"
-	"syscall"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/ilm-dev/ilm/config"
@@ -32,13 +35,14 @@ func main() {
 	runs := flag.Int("runs", 3, "measurements of each kind; the fastest counts")
 	child := flag.String("child", "", "internal: run one measurement (decode|plan) in this process")
 	dir := flag.String("dir", "", "internal: the working directory of the run")
+	keep := flag.String("keep", "", "generate into this directory and keep it; reuse what it holds")
 	flag.Parse()
 
 	var err error
 	if *child != "" {
 		err = measure(*child, *dir)
 	} else {
-		err = run(*people, *changed, *runs)
+		err = run(*people, *changed, *runs, *keep)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -46,21 +50,32 @@ func main() {
 	}
 }
 
-func run(people int, changed float64, runs int) error {
-	dir, err := os.MkdirTemp("", "ilm-bench-")
-	if err != nil {
-		return err
+func run(people int, changed float64, runs int, keep string) error {
+	dir := keep
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "ilm-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
 	}
-	defer os.RemoveAll(dir)
-	fmt.Printf("generating %d people (%.1f%% changed)…\n", people, changed*100)
-	if err := prepare(dir, people, changed); err != nil {
-		return err
+	if _, err := os.Stat(filepath.Join(dir, "ilm.db")); err == nil && keep != "" {
+		fmt.Printf("reusing the report and store in %s\n", dir)
+	} else {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		fmt.Printf("generating %d people (%.1f%% changed)…\n", people, changed*100)
+		if err := prepare(dir, people, changed); err != nil {
+			return err
+		}
 	}
 	info, err := os.Stat(filepath.Join(dir, "report.json"))
 	if err != nil {
 		return err
 	}
-	decode, _, err := fastest(dir, "decode", runs)
+	decode, decodeRSS, err := fastest(dir, "decode", runs)
 	if err != nil {
 		return err
 	}
@@ -71,7 +86,7 @@ func run(people int, changed float64, runs int) error {
 	ratio := plan.Seconds() / decode.Seconds()
 	rssRatio := float64(rss) / float64(info.Size())
 	fmt.Printf("report: %d people, %.1f MiB\n", people, mib(info.Size()))
-	fmt.Printf("bare encoding/json decode: %v\n", decode.Round(time.Millisecond))
+	fmt.Printf("bare encoding/json decode: %v, peak RSS %.1f MiB\n", decode.Round(time.Millisecond), mib(decodeRSS))
 	fmt.Printf("ilm plan (store + decode + map + detect): %v\n", plan.Round(time.Millisecond))
 	fmt.Printf("time ratio plan/decode: %.2f (target <= 2.0)\n", ratio)
 	fmt.Printf("plan peak RSS: %.1f MiB = %.2f x report size (target <= 3.0)\n", mib(rss), rssRatio)
@@ -82,6 +97,11 @@ func mib(b int64) float64 { return float64(b) / (1 << 20) }
 
 // fastest runs a measurement runs times in child processes and returns the fastest time and
 // the largest peak RSS.
+//
+// Each child reports its own peak RSS (VmHWM): the rusage the parent gets from wait4 is no
+// use here, because Linux folds into a child's ru_maxrss the peak of the address space it
+// replaced at exec, which for a vfork-style spawn is this parent's, swollen by generating
+// the data.
 func fastest(dir, kind string, runs int) (time.Duration, int64, error) {
 	var times []time.Duration
 	var peak int64
@@ -92,17 +112,33 @@ func fastest(dir, kind string, runs int) (time.Duration, int64, error) {
 		if err != nil {
 			return 0, 0, fmt.Errorf("%s: %w", kind, err)
 		}
-		ns, err := strconv.ParseInt(string(out), 10, 64)
-		if err != nil {
+		var ns, hwm int64
+		if _, err := fmt.Sscan(string(out), &ns, &hwm); err != nil {
 			return 0, 0, fmt.Errorf("%s printed %q", kind, out)
 		}
 		times = append(times, time.Duration(ns))
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss*1024 > peak {
-			peak = ru.Maxrss * 1024 // Linux reports KiB
+		peak = max(peak, hwm)
+	}
+	slices.Sort(times)
+	return times[0], peak, nil
+}
+
+// peakRSS reads this process's peak resident set size from /proc/self/status.
+func peakRSS() (int64, error) {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, err
+	}
+	for line := range strings.Lines(string(status)) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kib int64
+			if _, err := fmt.Sscanf(strings.TrimSpace(rest), "%d kB", &kib); err != nil {
+				return 0, fmt.Errorf("VmHWM %q: %w", rest, err)
+			}
+			return kib << 10, nil
 		}
 	}
-	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
-	return times[0], peak, nil
+	return 0, errors.New("no VmHWM in /proc/self/status")
 }
 
 // measure runs one measurement and prints its nanoseconds.
@@ -147,7 +183,11 @@ func measure(kind, dir string) error {
 	default:
 		return fmt.Errorf("unknown measurement %q", kind)
 	}
-	fmt.Print(elapsed.Nanoseconds())
+	hwm, err := peakRSS()
+	if err != nil {
+		return err
+	}
+	fmt.Print(elapsed.Nanoseconds(), " ", hwm)
 	return nil
 }
 
