@@ -1,5 +1,6 @@
-// Package postgres is the store on PostgreSQL, through pgx and its connection pool. It
-// registers the DSN schemes "postgres" and "postgresql" (postgres://user@host:5432/db).
+// Package postgres is the store on PostgreSQL, through pgx: its connection pool, behind
+// its database/sql driver, and COPY for bulk saves. It registers the DSN schemes
+// "postgres" and "postgresql" (postgres://user@host:5432/db).
 package postgres
 
 import (
@@ -8,9 +9,10 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/ilm-dev/ilm/store"
-	"github.com/ilm-dev/ilm/store/internal/migrate"
+	"github.com/ilm-dev/ilm/store/internal/sqlstore"
 )
 
 func init() {
@@ -22,8 +24,25 @@ func init() {
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+// dialect is PostgreSQL's: numbered parameters, timestamps, advisory locks that make
+// concurrent migrations and saves of one person queue, and bulk saves by COPY.
+var dialect = sqlstore.Dialect{
+	Name:           "store/postgres",
+	NumberedParams: true,
+	MigrationsTable: `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    integer PRIMARY KEY,
+		name       text NOT NULL,
+		applied_at timestamptz NOT NULL DEFAULT now())`,
+	LockMigrations: `SELECT pg_advisory_xact_lock(hashtext('ilm/store/migrate'), hashtext(coalesce(current_schema(), '')))`,
+	LockProfile:    `SELECT pg_advisory_xact_lock(hashtext('ilm/store/profile'), hashtext($1))`,
+	// Other writers of profiles wait, readers do not.
+	LockProfiles:  `LOCK TABLE profiles IN EXCLUSIVE MODE`,
+	WriteProfiles: copyProfiles,
+}
+
 // Store is the PostgreSQL store.
 type Store struct {
+	*sqlstore.Store
 	pool *pgxpool.Pool
 }
 
@@ -41,13 +60,14 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store/postgres: open %s: %w", store.RedactDSN(dsn), err)
 	}
-	s := &Store{pool: pool}
-	if err := pool.Ping(ctx); err != nil {
-		pool.Close()
-		return nil, fmt.Errorf("store/postgres: open %s: %w", store.RedactDSN(dsn), err)
+	db := stdlib.OpenDBFromPool(pool)
+	s := &Store{Store: sqlstore.New(dialect, db, db), pool: pool}
+	err = db.PingContext(ctx)
+	if err == nil {
+		err = s.Migrate(ctx, migrations, "migrations")
 	}
-	if err := s.migrate(ctx); err != nil {
-		pool.Close()
+	if err != nil {
+		s.Close()
 		return nil, fmt.Errorf("store/postgres: open %s: %w", store.RedactDSN(dsn), err)
 	}
 	return s, nil
@@ -55,52 +75,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 
 // Close closes the pool, waiting for the connections in use to be released.
 func (s *Store) Close() error {
+	err := s.Store.Close()
 	s.pool.Close()
-	return nil
-}
-
-// migrate applies the migrations the database lacks, in one transaction. The advisory
-// lock makes a process opening the same schema at the same time wait for it, and then
-// find nothing to do.
-func (s *Store) migrate(ctx context.Context) error {
-	ms, err := migrate.Load(migrations, "migrations")
-	if err != nil {
-		return err
-	}
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('ilm/store/migrate'), hashtext(coalesce(current_schema(), '')))`); err != nil {
-		return fmt.Errorf("migrate: lock: %w", err)
-	}
-	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version    integer PRIMARY KEY,
-		name       text NOT NULL,
-		applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	var current int
-	if err := tx.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	if latest := ms[len(ms)-1].Version; current > latest {
-		return fmt.Errorf("migrate: the database is at schema version %d, newer than this build's %d", current, latest)
-	}
-	for _, m := range ms {
-		if m.Version <= current {
-			continue
-		}
-		if _, err := tx.Exec(ctx, m.SQL); err != nil {
-			return fmt.Errorf("migrate: %s: %w", m.Name, err)
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name); err != nil {
-			return fmt.Errorf("migrate: %s: %w", m.Name, err)
-		}
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	return nil
+	return err
 }

@@ -6,55 +6,18 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/ilm-dev/ilm/profile"
 	"github.com/ilm-dev/ilm/store"
 	"github.com/ilm-dev/ilm/store/sqlite"
 	"github.com/ilm-dev/ilm/store/storetest"
 )
 
-// benchPeople is the size of a large tenant's initial sync.
-const benchPeople = 100_000
-
-func people(n int) []profile.Profile {
-	ps := make([]profile.Profile, n)
-	for i := range ps {
-		ps[i] = storetest.Person(i)
-	}
-	return ps
-}
-
-// BenchmarkScanProfiles reads every profile of a 100k-person store (36 fields each).
-func BenchmarkScanProfiles(b *testing.B) {
-	ctx := b.Context()
-	s, err := sqlite.Open(ctx, "sqlite:"+filepath.Join(b.TempDir(), "ilm.db"))
+// openTemp opens a store on a new database file of the benchmark's.
+func openTemp(b *testing.B) store.Store {
+	s, err := sqlite.Open(b.Context(), "sqlite:"+filepath.Join(b.TempDir(), "ilm.db"))
 	require.NoError(b, err)
-	defer s.Close()
-	require.NoError(b, s.SaveProfiles(ctx, people(benchPeople), store.Record{Actor: "bench"}))
-
-	for b.Loop() {
-		n := 0
-		require.NoError(b, s.ScanProfiles(ctx, func(profile.Profile) error {
-			n++
-			return nil
-		}))
-		require.Equal(b, benchPeople, n)
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/benchPeople, "ns/profile")
+	return s
 }
 
-// BenchmarkSaveProfiles is the initial sync of 100k people into an empty store.
-func BenchmarkSaveProfiles(b *testing.B) {
-	ctx := b.Context()
-	ps := people(benchPeople)
-	for b.Loop() {
-		b.StopTimer()
-		s, err := sqlite.Open(ctx, "sqlite:"+filepath.Join(b.TempDir(), "ilm.db"))
-		require.NoError(b, err)
-		b.StartTimer()
-		require.NoError(b, s.SaveProfiles(ctx, ps, store.Record{Actor: "bench"}))
-		b.StopTimer()
-		require.NoError(b, s.Close())
-		b.StartTimer()
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/benchPeople, "ns/profile")
-}
+func BenchmarkScanProfiles(b *testing.B) { storetest.BenchScanProfiles(b, openTemp) }
+
+func BenchmarkSaveProfiles(b *testing.B) { storetest.BenchSaveProfiles(b, openTemp) }

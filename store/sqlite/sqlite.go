@@ -20,7 +20,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/ilm-dev/ilm/store"
-	"github.com/ilm-dev/ilm/store/internal/migrate"
+	"github.com/ilm-dev/ilm/store/internal/sqlstore"
 )
 
 // Scheme is the DSN scheme this package registers.
@@ -38,11 +38,22 @@ var migrations embed.FS
 // busyTimeout is how long a connection waits for another process's lock before failing.
 const busyTimeout = 10 * time.Second
 
+// dialect is SQLite's: times as Unix microseconds, and no locks of the store's own, since
+// the one writer connection begins every transaction IMMEDIATE, taking the write lock up
+// front: writers, other processes' too, queue there.
+var dialect = sqlstore.Dialect{
+	Name:           "store/sqlite",
+	UnixMicroTimes: true,
+	MigrationsTable: `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		name       TEXT NOT NULL,
+		applied_at INTEGER NOT NULL)`,
+}
+
 // Store is the SQLite store.
 type Store struct {
+	*sqlstore.Store
 	path string
-	w    *sql.DB // a single connection: SQLite serialises writers anyway
-	r    *sql.DB // read-only connections; the same as w for an in-memory database
 }
 
 var _ store.Store = (*Store)(nil)
@@ -54,53 +65,60 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{path: path}
-	pragmas := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)", busyTimeout.Milliseconds())
-	if path == ":memory:" {
-		// Every connection to :memory: is a database of its own: keep to one, for good.
-		s.w, err = sql.Open("sqlite", path+"?"+pragmas)
-		if err != nil {
-			return nil, fmt.Errorf("store/sqlite: open %s: %w", path, err)
-		}
-		s.w.SetMaxOpenConns(1)
-		s.w.SetConnMaxLifetime(0)
-		s.w.SetConnMaxIdleTime(0)
-		s.r = s.w
-	} else {
-		dir := filepath.Dir(path)
-		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-			return nil, fmt.Errorf("store/sqlite: open %s: directory %s does not exist", path, dir)
-		}
-		// BEGIN IMMEDIATE takes the write lock up front, so that a transaction never has to
-		// upgrade a read lock, which fails at once rather than waiting when another
-		// process writes.
-		s.w, err = sql.Open("sqlite", path+"?"+pragmas+"&_txlock=immediate")
-		if err != nil {
-			return nil, fmt.Errorf("store/sqlite: open %s: %w", path, err)
-		}
-		s.w.SetMaxOpenConns(1)
-		s.r, err = sql.Open("sqlite", path+"?"+pragmas+"&_pragma=query_only(1)")
-		if err != nil {
-			s.w.Close()
-			return nil, fmt.Errorf("store/sqlite: open %s: %w", path, err)
-		}
-		s.r.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
-	}
-	if err := s.w.PingContext(ctx); err != nil {
-		s.Close()
+	w, r, err := openPools(path)
+	if err != nil {
 		return nil, fmt.Errorf("store/sqlite: open %s: %w", path, err)
 	}
-	if path != ":memory:" {
-		if err := s.useWAL(ctx); err != nil {
-			s.Close()
-			return nil, fmt.Errorf("store/sqlite: open %s: %w", path, err)
-		}
+	s := &Store{Store: sqlstore.New(dialect, r, w), path: path}
+	err = w.PingContext(ctx)
+	if err == nil && path != ":memory:" {
+		err = useWAL(ctx, w)
 	}
-	if err := s.migrate(ctx); err != nil {
+	if err == nil {
+		err = s.Migrate(ctx, migrations, "migrations")
+	}
+	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("store/sqlite: open %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// openPools opens the connections to the database at path: a single one that writes, as
+// SQLite serialises writers anyway, and a pool of read-only ones. An in-memory database
+// has one connection for both, for good: every connection to :memory: is a database of
+// its own.
+func openPools(path string) (w, r *sql.DB, err error) {
+	pragmas := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)", busyTimeout.Milliseconds())
+	if path == ":memory:" {
+		w, err = sql.Open("sqlite", path+"?"+pragmas)
+		if err != nil {
+			return nil, nil, err
+		}
+		w.SetMaxOpenConns(1)
+		w.SetConnMaxLifetime(0)
+		w.SetConnMaxIdleTime(0)
+		return w, w, nil
+	}
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return nil, nil, fmt.Errorf("directory %s does not exist", dir)
+	}
+	// BEGIN IMMEDIATE takes the write lock up front, so that a transaction never has to
+	// upgrade a read lock, which fails at once rather than waiting when another process
+	// writes.
+	w, err = sql.Open("sqlite", path+"?"+pragmas+"&_txlock=immediate")
+	if err != nil {
+		return nil, nil, err
+	}
+	w.SetMaxOpenConns(1)
+	r, err = sql.Open("sqlite", path+"?"+pragmas+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, nil, err
+	}
+	r.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
+	return w, r, nil
 }
 
 // parseDSN returns the path of "sqlite:PATH" (also "sqlite://PATH").
@@ -122,23 +140,14 @@ func parseDSN(dsn string) (string, error) {
 // Path returns the database file's path, or ":memory:".
 func (s *Store) Path() string { return s.path }
 
-// Close closes the store's connections.
-func (s *Store) Close() error {
-	err := s.w.Close()
-	if s.r != s.w {
-		err = errors.Join(err, s.r.Close())
-	}
-	return err
-}
-
 // useWAL switches the database to write-ahead logging, which it then keeps. The switch
 // needs the database to itself, and SQLite may report another connection holding it as
 // busy without waiting busy_timeout: retry until then.
-func (s *Store) useWAL(ctx context.Context) error {
+func useWAL(ctx context.Context, w *sql.DB) error {
 	deadline := time.Now().Add(busyTimeout)
 	for {
 		var mode string
-		err := s.w.QueryRowContext(ctx, `PRAGMA journal_mode = WAL`).Scan(&mode)
+		err := w.QueryRowContext(ctx, `PRAGMA journal_mode = WAL`).Scan(&mode)
 		var se *sqlitedriver.Error
 		switch {
 		case err == nil && strings.EqualFold(mode, "wal"):
@@ -154,47 +163,4 @@ func (s *Store) useWAL(ctx context.Context) error {
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
-}
-
-// migrate applies the migrations the database lacks, in one transaction, which BEGIN
-// IMMEDIATE makes the only one writing: two processes opening at once apply them once.
-func (s *Store) migrate(ctx context.Context) error {
-	ms, err := migrate.Load(migrations, "migrations")
-	if err != nil {
-		return err
-	}
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version    INTEGER PRIMARY KEY,
-		name       TEXT NOT NULL,
-		applied_at INTEGER NOT NULL)`); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	var current int
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	if latest := ms[len(ms)-1].Version; current > latest {
-		return fmt.Errorf("migrate: the database is at schema version %d, newer than this build's %d", current, latest)
-	}
-	for _, m := range ms {
-		if m.Version <= current {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
-			return fmt.Errorf("migrate: %s: %w", m.Name, err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-			m.Version, m.Name, time.Now().UnixMicro()); err != nil {
-			return fmt.Errorf("migrate: %s: %w", m.Name, err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	return nil
 }

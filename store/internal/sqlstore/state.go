@@ -1,0 +1,117 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/ilm-dev/ilm/store"
+	"github.com/ilm-dev/ilm/store/internal/row"
+)
+
+// GetPollState returns the instance's poll state, the zero state when it has none.
+func (s *Store) GetPollState(ctx context.Context, instance string) (store.PollState, error) {
+	ps := store.PollState{Instance: instance}
+	err := s.read.QueryRowContext(ctx, s.bind(`SELECT initial_sync_done, cursor, updated_at FROM poll_state WHERE instance = ?`),
+		instance).Scan(&ps.InitialSyncDone, &ps.Cursor, timeDest{&ps.UpdatedAt})
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return store.PollState{Instance: instance}, nil
+	case err != nil:
+		return store.PollState{}, s.errorf("poll state of %s: %w", instance, err)
+	}
+	return ps, nil
+}
+
+// SetPollState stores the poll state of ps.Instance.
+func (s *Store) SetPollState(ctx context.Context, ps store.PollState) error {
+	_, err := s.write.ExecContext(ctx, s.bind(`INSERT INTO poll_state (instance, initial_sync_done, cursor, updated_at)
+		VALUES (?, ?, ?, ?)
+		ON CONFLICT (instance) DO UPDATE SET initial_sync_done = excluded.initial_sync_done,
+			cursor = excluded.cursor, updated_at = excluded.updated_at`),
+		ps.Instance, ps.InitialSyncDone, ps.Cursor, s.timeArg(row.Now(ps.UpdatedAt)))
+	if err != nil {
+		return s.errorf("set poll state of %s: %w", ps.Instance, err)
+	}
+	return nil
+}
+
+// GetAppMap returns the Okta instance's application map, ordered by application id.
+func (s *Store) GetAppMap(ctx context.Context, oktaInstance string) ([]store.AppMapping, error) {
+	m, err := appendRows(ctx, s.read, nil, func(sc rowScanner) (store.AppMapping, error) {
+		var a store.AppMapping
+		err := sc.Scan(&a.ApplicationID, &a.Name, &a.Label, &a.Instance)
+		return a, err
+	}, s.bind(`SELECT application_id, name, label, instance FROM app_map WHERE okta_instance = ? ORDER BY application_id`),
+		oktaInstance)
+	if err != nil {
+		return nil, s.errorf("app map of %s: %w", oktaInstance, err)
+	}
+	return m, nil
+}
+
+// SetAppMap replaces the Okta instance's application map.
+func (s *Store) SetAppMap(ctx context.Context, oktaInstance string, m []store.AppMapping) error {
+	err := s.replace(ctx, `DELETE FROM app_map WHERE okta_instance = ?`, oktaInstance,
+		`INSERT INTO app_map (okta_instance, application_id, name, label, instance) VALUES (?, ?, ?, ?, ?)`,
+		len(m), func(i int) (string, []any) {
+			a := m[i]
+			return "application " + a.ApplicationID, []any{oktaInstance, a.ApplicationID, a.Name, a.Label, a.Instance}
+		})
+	if err != nil {
+		return s.errorf("set app map of %s: %w", oktaInstance, err)
+	}
+	return nil
+}
+
+// ListReviewers returns the role's roster, ordered by username.
+func (s *Store) ListReviewers(ctx context.Context, role string) ([]store.Reviewer, error) {
+	rs, err := appendRows(ctx, s.read, nil, func(sc rowScanner) (store.Reviewer, error) {
+		r := store.Reviewer{Role: role}
+		err := sc.Scan(&r.Username, &r.Email, &r.OnCall, &r.OpenAssignments, timeDest{&r.LastAssignedAt})
+		return r, err
+	}, s.bind(`SELECT username, email, on_call, open_assignments, last_assigned_at
+		FROM reviewers WHERE role = ? ORDER BY username`), role)
+	if err != nil {
+		return nil, s.errorf("reviewers of %s: %w", role, err)
+	}
+	return rs, nil
+}
+
+// SetReviewers replaces the role's roster.
+func (s *Store) SetReviewers(ctx context.Context, role string, rs []store.Reviewer) error {
+	err := s.replace(ctx, `DELETE FROM reviewers WHERE role = ?`, role,
+		`INSERT INTO reviewers (role, username, email, on_call, open_assignments, last_assigned_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		len(rs), func(i int) (string, []any) {
+			r := rs[i]
+			return "reviewer " + r.Username, []any{role, r.Username, r.Email, r.OnCall, r.OpenAssignments, s.timeArg(r.LastAssignedAt)}
+		})
+	if err != nil {
+		return s.errorf("set reviewers of %s: %w", role, err)
+	}
+	return nil
+}
+
+// replace deletes the rows of a key and inserts n rows in their place, in one transaction:
+// del runs with the key, and insert once for each row with the arguments values returns,
+// along with the row's name for errors.
+func (s *Store) replace(ctx context.Context, del, key, insert string, n int, values func(i int) (name string, args []any)) error {
+	return s.inTx(ctx, func(_ *sql.Conn, tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.bind(del), key); err != nil {
+			return err
+		}
+		ins, err := s.prepare(ctx, tx, insert, n)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		for i := range n {
+			name, args := values(i)
+			if err := ins.exec(ctx, args...); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+		}
+		return nil
+	})
+}
