@@ -130,8 +130,8 @@ func (p *Planner) Plan(ctx context.Context, instance string, opts Options) (Plan
 		return Plan{}, err
 	}
 	var summaries []profile.Summary
-	err = p.Store.ScanProfiles(ctx, func(pr profile.Profile) error {
-		summaries = append(summaries, pr.Summary())
+	err = p.Store.ScanSummaries(ctx, func(sum profile.Summary) error {
+		summaries = append(summaries, sum)
 		return nil
 	})
 	if err != nil {

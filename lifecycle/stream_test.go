@@ -155,3 +155,23 @@ func BenchmarkDetect(b *testing.B) {
 		Detect(rs, profiles, nil, s, now)
 	}
 }
+
+// A summary without a digest (a profile stored before digests were kept) never hides a
+// change nor invents one: the profile is loaded and its fields compared whole.
+func TestSummaryWithoutDigestComparesWhole(t *testing.T) {
+	same, changed := stored("1001", profile.ADEnabled), stored("1002", profile.ADEnabled)
+	summaries := []profile.Summary{same.Summary(), changed.Summary()}
+	summaries[0].Digest, summaries[1].Digest = profile.Digest{}, profile.Digest{}
+	profiles := []profile.Profile{same, changed}
+	loads := 0
+	load := func(i int) (profile.Profile, error) { loads++; return profiles[i], nil }
+
+	d := NewDetector(summaries, load, nil, settings(), now)
+	for _, r := range rows(person("1001"), person("1002", profile.Department, "Legal")) {
+		require.NoError(t, d.Add(r))
+	}
+	res, err := d.Finish()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"1002 IAM - Update User"}, summary(res))
+	assert.Equal(t, 2, loads)
+}

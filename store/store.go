@@ -75,6 +75,10 @@ type Store interface {
 	// ScanProfiles calls fn for every profile in employee id order, reading them in pages,
 	// and stops at the first error fn returns, returning it. fn may use the store.
 	ScanProfiles(ctx context.Context, fn func(profile.Profile) error) error
+	// ScanSummaries calls fn for the summary of every profile in employee id order, as
+	// ScanProfiles does, without decoding any profile's fields. A profile saved before the
+	// store kept digests has the zero digest.
+	ScanSummaries(ctx context.Context, fn func(profile.Summary) error) error
 	// CountProfiles returns the number of profiles.
 	CountProfiles(ctx context.Context) (int, error)
 	// SaveProfile creates or replaces the profile with p's employee id and, when that

@@ -102,9 +102,13 @@ func TestConcurrentOpen(t *testing.T) {
 	conn, err := pgx.Connect(ctx, dsn)
 	require.NoError(t, err)
 	defer conn.Close(context.Background())
-	var applied int
-	require.NoError(t, conn.QueryRow(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&applied))
-	assert.Equal(t, 1, applied)
+	var applied, rows int
+	require.NoError(t, conn.QueryRow(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&rows))
+	require.NoError(t, conn.QueryRow(ctx, `SELECT count(DISTINCT version) FROM schema_migrations`).Scan(&applied))
+	migrations, err := os.ReadDir("migrations")
+	require.NoError(t, err)
+	assert.Equal(t, len(migrations), applied, "every migration applied")
+	assert.Equal(t, applied, rows, "each once")
 }
 
 func TestOpenErrorsHidePassword(t *testing.T) {

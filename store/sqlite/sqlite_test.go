@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"database/sql"
 	"errors"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -105,7 +106,49 @@ func TestConcurrentOpen(t *testing.T) {
 	db, err := sql.Open("sqlite", path)
 	require.NoError(t, err)
 	defer db.Close()
-	var applied int
-	require.NoError(t, db.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&applied))
-	assert.Equal(t, 1, applied)
+	var applied, rows int
+	require.NoError(t, db.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&rows))
+	require.NoError(t, db.QueryRowContext(ctx, `SELECT count(DISTINCT version) FROM schema_migrations`).Scan(&applied))
+	migrations, err := os.ReadDir("migrations")
+	require.NoError(t, err)
+	assert.Equal(t, len(migrations), applied, "every migration applied")
+	assert.Equal(t, applied, rows, "each once")
+}
+
+// A profile written by schema version 1 gets its summary columns from its fields, and no
+// digest: a poll then compares its fields whole.
+func TestMigrationFillsSummaries(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "ilm.db")
+	db, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	init, err := os.ReadFile("migrations/0001_init.sql")
+	require.NoError(t, err)
+	for _, stmt := range []string{
+		string(init),
+		`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`,
+		`INSERT INTO schema_migrations VALUES (1, '0001_init.sql', 0)`,
+		`INSERT INTO profiles VALUES ('1001', 'ann@example.com',
+			'{"employeeid":"1001","displayname":" Ann Lee ","employmentstatus":"Terminated","terminationtrigger":"TUFE"}',
+			'Disabled', 1, 'workday', 0, 0, '[]', 'null', 0)`,
+		`INSERT INTO profiles VALUES ('1002', 'bob@example.com', '{"employeeid":"1002"}', 'Enabled', 1, 'workday', 1, 0, '[]', 'null', 0)`,
+	} {
+		_, err := db.ExecContext(ctx, stmt)
+		require.NoError(t, err, stmt)
+	}
+	require.NoError(t, db.Close())
+
+	s, err := store.Open(ctx, "sqlite:"+path)
+	require.NoError(t, err)
+	defer s.Close()
+	var got []profile.Summary
+	require.NoError(t, s.ScanSummaries(ctx, func(sum profile.Summary) error {
+		got = append(got, sum)
+		return nil
+	}))
+	assert.Equal(t, []profile.Summary{
+		{EmployeeID: "1001", Email: "ann@example.com", DisplayName: "Ann Lee", EmploymentStatus: "Terminated",
+			TerminationTrigger: "TUFE", ADStatus: profile.ADDisabled, SourcePriority: 1},
+		{EmployeeID: "1002", Email: "bob@example.com", ADStatus: profile.ADEnabled, SourcePriority: 1, ConversionHire: true},
+	}, got)
 }

@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SaveProfiles", testSaveProfiles},
 		{"SaveProfilesDuplicates", testSaveProfilesDuplicates},
 		{"ScanProfiles", testScanProfiles},
+		{"ScanSummaries", testScanSummaries},
 		{"ConcurrentSaves", testConcurrentSaves},
 		{"PollState", testPollState},
 		{"AppMap", testAppMap},
@@ -383,6 +384,55 @@ func testScanProfiles(t *testing.T, open func(*testing.T) store.Store) {
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
 	require.Error(t, s.ScanProfiles(cctx, func(profile.Profile) error { return nil }))
+}
+
+// testScanSummaries: every profile's summary, in order, across pages, as profile.Summary
+// makes it, whether the profile was saved alone or with many, and after it changed.
+func testScanSummaries(t *testing.T, open func(*testing.T) store.Store) {
+	ctx := t.Context()
+	s := openClosed(t, open)
+
+	ps := make([]profile.Profile, 2100)
+	for i := range ps {
+		ps[i] = Person(i)
+	}
+	ps[7].Fields[profile.EmploymentStatus] = " Terminated "
+	ps[7].Fields[profile.TerminationTrigger] = "TUFE"
+	ps[7].ADStatus = profile.ADDisabled
+	ps[8].ConversionHire, ps[8].SourcePriority = true, 2
+	require.NoError(t, s.SaveProfiles(ctx, ps[:2000], rec(1)))
+	for i := 2000; i < len(ps); i++ {
+		require.NoError(t, s.SaveProfile(ctx, ps[i], rec(i)))
+	}
+	ps[9].Fields[profile.DisplayName] = "Renamed Person"
+	ps[9].Fields[profile.Department] = "Legal"
+	require.NoError(t, s.SaveProfile(ctx, ps[9], rec(2)))
+
+	var got []profile.Summary
+	require.NoError(t, s.ScanSummaries(ctx, func(sum profile.Summary) error {
+		got = append(got, sum)
+		return nil
+	}))
+	require.Len(t, got, len(ps))
+	for i, p := range ps {
+		require.Equal(t, p.Summary(), got[i], "summary %d", i)
+	}
+	assert.Equal(t, "Terminated", got[7].EmploymentStatus)
+	assert.False(t, got[7].IsActive())
+	assert.Equal(t, "Renamed Person", got[9].DisplayName)
+	assert.Equal(t, profile.DigestOf(ps[9].Fields), got[9].Digest)
+	assert.NotEqual(t, got[9].Digest, Person(9).Summary().Digest, "the digest follows the fields")
+
+	stop := errors.New("stop")
+	calls := 0
+	err := s.ScanSummaries(ctx, func(profile.Summary) error {
+		if calls++; calls == 2 {
+			return stop
+		}
+		return nil
+	})
+	require.ErrorIs(t, err, stop)
+	assert.Equal(t, 2, calls)
 }
 
 // testConcurrentSaves saves one person from many goroutines: every history row must start

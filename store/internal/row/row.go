@@ -15,13 +15,20 @@ import (
 // ProfileColumns are the columns of the profiles table, in the order of Profile.Args;
 // updated_at comes last and is the backend's to encode.
 const ProfileColumns = "employee_id, email, fields, ad_status, source_priority, source_of_truth, " +
-	"conversion_hire, acquisition_hire, applications, old_user_data, updated_at"
+	"conversion_hire, acquisition_hire, applications, old_user_data, " + summaryOnlyColumns + ", updated_at"
+
+// summaryOnlyColumns are the columns kept only for reading summaries without decoding fields:
+// copies of three fields and the profile.Digest of all of them.
+const summaryOnlyColumns = "display_name, employment_status, termination_trigger, fields_digest"
+
+// SummaryColumns are the columns of a profile.Summary, in the order of Summary.Dest.
+const SummaryColumns = "employee_id, email, ad_status, source_priority, conversion_hire, " + summaryOnlyColumns
 
 // ErrNoEmployeeID is returned when a profile to save has no employee id, its key.
 var ErrNoEmployeeID = errors.New("profile has no " + profile.EmployeeID)
 
 // Profile is a profile as stored: the keys as columns (email lower-cased), the lifecycle
-// fields as columns, the maps and lists as JSON text.
+// fields as columns, the maps and lists as JSON text, and the rest of its summary.
 type Profile struct {
 	EmployeeID      string
 	Email           string
@@ -33,7 +40,46 @@ type Profile struct {
 	AcquisitionHire bool
 	Applications    string
 	OldUserData     string
+	Summary         Summary
 	UpdatedAt       time.Time
+}
+
+// Summary holds the summary-only columns of a profile.
+type Summary struct {
+	DisplayName        string
+	EmploymentStatus   string
+	TerminationTrigger string
+	// FieldsDigest is a profile.Digest; NULL (nil) in rows written before it was kept.
+	FieldsDigest []byte
+}
+
+// args returns the summary-only column values in SummaryColumns order.
+func (s *Summary) args() []any {
+	return []any{s.DisplayName, s.EmploymentStatus, s.TerminationTrigger, s.FieldsDigest}
+}
+
+// dest returns scan destinations in SummaryColumns order.
+func (s *Summary) dest() []any {
+	return []any{&s.DisplayName, &s.EmploymentStatus, &s.TerminationTrigger, &s.FieldsDigest}
+}
+
+// ScanSummary scans a row of SummaryColumns.
+func ScanSummary(scan func(dest ...any) error) (profile.Summary, error) {
+	var p profile.Summary
+	var ad string
+	var r Summary
+	if err := scan(append([]any{&p.EmployeeID, &p.Email, &ad, &p.SourcePriority, &p.ConversionHire}, r.dest()...)...); err != nil {
+		return profile.Summary{}, err
+	}
+	p.ADStatus = profile.ADStatus(ad)
+	p.DisplayName, p.EmploymentStatus, p.TerminationTrigger = r.DisplayName, r.EmploymentStatus, r.TerminationTrigger
+	// A row without a digest gets the zero digest, which no field set has: its person's
+	// fields count as changed, and detection compares them whole.
+	copy(p.Digest[:], r.FieldsDigest)
+	if len(r.FieldsDigest) != len(p.Digest) {
+		p.Digest = profile.Digest{}
+	}
+	return p, nil
 }
 
 // Encode returns the row of p. Nil maps and lists stay null, so that they round-trip as
@@ -43,6 +89,7 @@ func Encode(p profile.Profile) (Profile, error) {
 	if id == "" {
 		return Profile{}, ErrNoEmployeeID
 	}
+	sum := p.Summary()
 	r := Profile{
 		EmployeeID:      id,
 		Email:           p.Email(),
@@ -51,7 +98,13 @@ func Encode(p profile.Profile) (Profile, error) {
 		SourceOfTruth:   p.SourceOfTruth,
 		ConversionHire:  p.ConversionHire,
 		AcquisitionHire: p.AcquisitionHire,
-		UpdatedAt:       Time(p.UpdatedAt),
+		Summary: Summary{
+			DisplayName:        sum.DisplayName,
+			EmploymentStatus:   sum.EmploymentStatus,
+			TerminationTrigger: sum.TerminationTrigger,
+			FieldsDigest:       sum.Digest[:],
+		},
+		UpdatedAt: Time(p.UpdatedAt),
 	}
 	var err error
 	if r.Fields, err = marshal(p.Fields); err != nil {
@@ -68,15 +121,16 @@ func Encode(p profile.Profile) (Profile, error) {
 
 // Args returns the column values in ProfileColumns order, without updated_at.
 func (r *Profile) Args() []any {
-	return []any{r.EmployeeID, r.Email, r.Fields, r.ADStatus, r.SourcePriority, r.SourceOfTruth,
-		r.ConversionHire, r.AcquisitionHire, r.Applications, r.OldUserData}
+	return append([]any{r.EmployeeID, r.Email, r.Fields, r.ADStatus, r.SourcePriority, r.SourceOfTruth,
+		r.ConversionHire, r.AcquisitionHire, r.Applications, r.OldUserData}, r.Summary.args()...)
 }
 
 // Dest returns scan destinations in ProfileColumns order, then updatedAt for the
 // backend's encoding of updated_at.
 func (r *Profile) Dest(updatedAt any) []any {
-	return []any{&r.EmployeeID, &r.Email, &r.Fields, &r.ADStatus, &r.SourcePriority, &r.SourceOfTruth,
-		&r.ConversionHire, &r.AcquisitionHire, &r.Applications, &r.OldUserData, updatedAt}
+	dest := []any{&r.EmployeeID, &r.Email, &r.Fields, &r.ADStatus, &r.SourcePriority, &r.SourceOfTruth,
+		&r.ConversionHire, &r.AcquisitionHire, &r.Applications, &r.OldUserData}
+	return append(append(dest, r.Summary.dest()...), updatedAt)
 }
 
 // Decode returns the profile the row holds.

@@ -69,24 +69,38 @@ func (s *Store) ListProfiles(ctx context.Context) ([]profile.Profile, error) {
 
 // ScanProfiles calls fn for every profile in employee id order.
 func (s *Store) ScanProfiles(ctx context.Context, fn func(profile.Profile) error) error {
+	return scanPages(ctx, s, "scan profiles", selectProfiles, scanProfile, profile.Profile.EmployeeID, fn)
+}
+
+// ScanSummaries calls fn for the summary of every profile in employee id order.
+func (s *Store) ScanSummaries(ctx context.Context, fn func(profile.Summary) error) error {
+	scan := func(sc rowScanner) (profile.Summary, error) { return row.ScanSummary(sc.Scan) }
+	key := func(p profile.Summary) string { return p.EmployeeID }
+	return scanPages(ctx, s, "scan summaries", `SELECT `+row.SummaryColumns+` FROM profiles `, scan, key, fn)
+}
+
+// scanPages calls fn for every row of the profiles table that selectFrom ("SELECT … FROM
+// profiles ") reads, in employee id order, scanPage rows at a time. key gives the employee id
+// of a row. An error of fn is returned as it is, a read error as the failure to do what.
+func scanPages[T any](ctx context.Context, s *Store, what, selectFrom string, scan func(rowScanner) (T, error),
+	key func(T) string, fn func(T) error) error {
+	query := s.bind(selectFrom + `WHERE employee_id > ? ORDER BY employee_id LIMIT ?`)
 	after := ""
-	page := make([]profile.Profile, 0, scanPage)
+	page := make([]T, 0, scanPage)
 	for {
 		var err error
-		page, err = appendRows(ctx, s.read, page[:0], scanProfile,
-			s.bind(selectProfiles+`WHERE employee_id > ? ORDER BY employee_id LIMIT ?`), after, scanPage)
-		if err != nil {
-			return s.errorf("scan profiles: %w", err)
+		if page, err = appendRows(ctx, s.read, page[:0], scan, query, after, scanPage); err != nil {
+			return s.errorf("%s: %w", what, err)
 		}
-		for _, p := range page {
-			if err := fn(p); err != nil {
+		for _, r := range page {
+			if err := fn(r); err != nil {
 				return err
 			}
 		}
 		if len(page) < scanPage {
 			return nil
 		}
-		after = page[len(page)-1].EmployeeID()
+		after = key(page[len(page)-1])
 	}
 }
 
