@@ -2,7 +2,7 @@ package sqlite_test
 
 import (
 	"database/sql"
-	"errors"
+
 	"os"
 	"path/filepath"
 	"sync"
@@ -84,35 +84,13 @@ func TestDSNForms(t *testing.T) {
 	}
 }
 
-// TestConcurrentOpen opens a new database from many pools at once, as processes starting
-// together do: the migrations must be applied once and every open must succeed.
+// TestConcurrentOpen opens a new database from many pools at once.
 func TestConcurrentOpen(t *testing.T) {
-	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "ilm.db")
-	var wg sync.WaitGroup
-	errs := make([]error, 6)
-	for i := range errs {
-		wg.Go(func() {
-			s, err := sqlite.Open(ctx, "sqlite:"+path)
-			if err == nil {
-				err = s.Close()
-			}
-			errs[i] = err
-		})
-	}
-	wg.Wait()
-	require.NoError(t, errors.Join(errs...))
-
 	db, err := sql.Open("sqlite", path)
 	require.NoError(t, err)
 	defer db.Close()
-	var applied, rows int
-	require.NoError(t, db.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&rows))
-	require.NoError(t, db.QueryRowContext(ctx, `SELECT count(DISTINCT version) FROM schema_migrations`).Scan(&applied))
-	migrations, err := os.ReadDir("migrations")
-	require.NoError(t, err)
-	assert.Equal(t, len(migrations), applied, "every migration applied")
-	assert.Equal(t, applied, rows, "each once")
+	storetest.ConcurrentOpen(t, "sqlite:"+path, db)
 }
 
 // A profile written by schema version 1 gets its summary columns from its fields, and no
