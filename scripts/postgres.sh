@@ -38,7 +38,7 @@ bin=$(pg_bin)
 # as_owner runs a command as the cluster's owner: initdb and postgres refuse to run as root.
 as_owner() {
 	if [ "$(id -u)" = 0 ]; then
-		runuser -u postgres -- "$@"
+		(cd / && runuser -u postgres -- "$@")
 	else
 		"$@"
 	fi

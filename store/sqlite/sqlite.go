@@ -125,7 +125,7 @@ func openPools(path string) (w, r *sql.DB, err error) {
 func parseDSN(dsn string) (string, error) {
 	scheme, path, ok := strings.Cut(dsn, ":")
 	if !ok || !strings.EqualFold(scheme, Scheme) {
-		return "", fmt.Errorf("store/sqlite: dsn %q does not start with %s:", store.RedactDSN(dsn), Scheme)
+		return "", fmt.Errorf("store/sqlite: dsn %q does not start with %q", store.RedactDSN(dsn), Scheme+":")
 	}
 	path = strings.TrimPrefix(path, "//")
 	switch {
