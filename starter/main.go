@@ -6,6 +6,8 @@
 //	ilm poll      --config F --instance NAME [--report PATH] [--now RFC3339]
 //	ilm schedules apply --config F
 //	ilm review    --config F --employee-id ID --action retry|skip|abort [--reviewer NAME] [--comment TEXT]
+//	ilm iam       get-user|create-user|update-user|disable-user --config F --instance NAME
+//	              --user-profile JSON|@FILE [--allow-enable] [--create-if-not-exists]
 //
 // Every command takes --config (default $ILM_CONFIG or ilm.yaml) and --store (overrides the
 // config's store).
@@ -36,7 +38,12 @@ type exitCodeError struct {
 	err  error
 }
 
-func (e *exitCodeError) Error() string { return e.err.Error() }
+func (e *exitCodeError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
 
 type command struct {
 	name, usage string
@@ -50,6 +57,7 @@ var commands = []command{
 	{"poll", "run one poll of an instance on the worker now and wait for it", runPoll},
 	{"schedules", "apply: create or update the poll schedules (idempotent)", runSchedules},
 	{"review", "send a reviewer's decision (retry, skip, abort) to a waiting incident", runReview},
+	{"iam", "get-user | create-user | update-user | disable-user: one connector operation, result as JSON", runIAM},
 }
 
 func main() {

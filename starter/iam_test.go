@@ -1,0 +1,69 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ilm-dev/ilm/connectors"
+	"github.com/ilm-dev/ilm/internal/testtarget"
+	"github.com/ilm-dev/ilm/profile"
+)
+
+func TestRunOperationFollowsTheContract(t *testing.T) {
+	ctx := t.Context()
+	target := testtarget.New("memory")
+	ann, err := profile.ParseUserProfile([]byte(`{"employeeid": "1001", "email": "ann@example.com", "username": "ann"}`))
+	require.NoError(t, err)
+	none := connectors.UpdateOptions{}
+
+	got := runOperation(ctx, target, "apps", connectors.OpGet, ann, none)
+	assert.Equal(t, connectors.Result{Instance: "apps", Action: connectors.OpGet, ErrorCode: "not found", ErrorMessage: "not found"}, got)
+
+	got = runOperation(ctx, target, "apps", connectors.OpUpdate, ann, none)
+	assert.Equal(t, connectors.Skip("apps", connectors.OpUpdate, "User does not exist"), got)
+
+	got = runOperation(ctx, target, "apps", connectors.OpCreate, ann, none)
+	assert.Equal(t, connectors.Result{Instance: "apps", Action: connectors.OpCreate, Success: true, ID: "1001",
+		Username: "ann", Email: "ann@example.com"}, got, "the result names the instance asked for")
+
+	got = runOperation(ctx, target, "apps", connectors.OpUpdate, ann, connectors.UpdateOptions{AllowEnable: true})
+	assert.True(t, got.Success && got.Active)
+
+	target.FailNext(connectors.OpDisable, &connectors.CodedError{Class: connectors.ErrInvalid, Code: "E0000001", Message: "denied"})
+	got = runOperation(ctx, target, "apps", connectors.OpDisable, ann, none)
+	assert.Equal(t, connectors.Result{Instance: "apps", Action: connectors.OpDisable, ErrorCode: "E0000001", ErrorMessage: "E0000001: denied"}, got)
+}
+
+func TestReadUserProfile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ann.json")
+	require.NoError(t, os.WriteFile(path, []byte(`{"Employee ID": "1001"}`), 0o600))
+	p, err := readUserProfile("@" + path)
+	require.NoError(t, err)
+	assert.Equal(t, "1001", p.EmployeeID())
+
+	_, err = readUserProfile("@" + path + ".missing")
+	assert.ErrorContains(t, err, "--user-profile: open ")
+	_, err = readUserProfile(`{"email": {}}`)
+	assert.ErrorContains(t, err, `--user-profile: user profile: "email": want a string`)
+}
+
+func TestIAMUsage(t *testing.T) {
+	code, _, errOut := ilm("iam", "rename-user", "--instance", "ad", "--user-profile", "{}")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, `unknown iam command "rename-user"`)
+
+	code, _, errOut = ilm("iam", "get-user", "--user-profile", "{}")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "--instance is required")
+
+	dir := t.TempDir()
+	cfg := config(t, dir, filepath.Join(dir, "report.json"), 5)
+	code, _, errOut = ilm("iam", "get-user", "--config", cfg, "--store", "sqlite:"+filepath.Join(dir, "ilm.db"),
+		"--instance", "workday", "--user-profile", `{"employeeid": "1001"}`)
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, errOut, `instance "workday" is not a provisioning target`)
+}
