@@ -19,6 +19,7 @@ type Config struct {
 	Temporal     Temporal     `yaml:"temporal"`
 	Instances    []Instance   `yaml:"instances"`
 	Provisioning Provisioning `yaml:"provisioning"`
+	SMTP         SMTP         `yaml:"smtp"`
 
 	// Dir is the directory of the file; relative paths in the file are relative to it.
 	Dir string `yaml:"-"`
@@ -39,6 +40,11 @@ type Provisioning struct {
 	ITNotificationEmail string  `yaml:"it_notification_email"`
 	ServiceDeskEmail    string  `yaml:"service_desk_email"`
 	Review              Review  `yaml:"review"`
+	// Password is the policy of temporary passwords (config/password.go).
+	Password PasswordPolicy `yaml:"password"`
+	// TemplatesDir holds the operator's mail templates; empty means the stock ones in
+	// templates/ (embedded in the binaries).
+	TemplatesDir string `yaml:"templates_dir"`
 }
 
 // Targets names, per operation, the connector instances it runs on.
@@ -59,14 +65,16 @@ type Review struct {
 // Instance is one named connector instance. Exactly one of the typed pointers is set,
 // according to Type.
 type Instance struct {
-	Name    string
-	Type    string
-	Workday *Workday
+	Name            string
+	Type            string
+	Workday         *Workday
+	ActiveDirectory *ActiveDirectory
 }
 
 // Instance types.
 const (
-	TypeWorkday = "workday"
+	TypeWorkday         = "workday"
+	TypeActiveDirectory = "active_directory"
 )
 
 // Load reads, decodes and validates the configuration file at path.
@@ -91,6 +99,8 @@ func Load(path string) (*Config, error) {
 // resolvePaths makes the file's relative paths relative to its directory, so that the
 // config works from any working directory.
 func (c *Config) resolvePaths() {
+	c.SMTP.resolvePaths(c)
+	c.Provisioning.TemplatesDir = c.Path(c.Provisioning.TemplatesDir)
 	for _, in := range c.Instances {
 		if w := in.Workday; w != nil {
 			w.Mapper = c.Path(w.Mapper)
@@ -99,6 +109,11 @@ func (c *Config) resolvePaths() {
 			if rest, ok := strings.CutPrefix(w.ReportURL, "file:"); ok {
 				w.ReportURL = "file:" + c.Path(rest)
 			}
+		}
+		if a := in.ActiveDirectory; a != nil {
+			a.Mapper = c.Path(a.Mapper)
+			a.CAFile = c.Path(a.CAFile)
+			a.BindPasswordFile = c.Path(a.BindPasswordFile)
 		}
 	}
 }
@@ -148,9 +163,14 @@ func (c *Config) applyDefaults() {
 	if c.Provisioning.Review.Method == "" {
 		c.Provisioning.Review.Method = "random"
 	}
+	c.SMTP.applyDefaults()
+	c.Provisioning.Password.applyDefaults()
 	for i := range c.Instances {
 		if w := c.Instances[i].Workday; w != nil {
 			w.applyDefaults()
+		}
+		if a := c.Instances[i].ActiveDirectory; a != nil {
+			a.applyDefaults()
 		}
 	}
 }
@@ -171,6 +191,9 @@ func (c *Config) validate() error {
 		seen[in.Name] = true
 		if in.Workday != nil {
 			errs = append(errs, in.Workday.validate(key)...)
+		}
+		if in.ActiveDirectory != nil {
+			errs = append(errs, in.ActiveDirectory.validate(key)...)
 		}
 	}
 	t := c.Provisioning.Targets
@@ -193,6 +216,8 @@ func (c *Config) validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("provisioning.review.method: %q is not one of random, round-robin, least-loaded", c.Provisioning.Review.Method))
 	}
+	errs = append(errs, c.SMTP.validate()...)
+	errs = append(errs, c.Provisioning.Password.validate()...)
 	return errors.Join(errs...)
 }
 
@@ -260,9 +285,12 @@ func (in *Instance) UnmarshalYAML(node *yaml.Node) error {
 	case TypeWorkday:
 		in.Workday = &Workday{}
 		return decodeStrict(node, where, in.Workday)
+	case TypeActiveDirectory:
+		in.ActiveDirectory = &ActiveDirectory{}
+		return decodeStrict(node, where, in.ActiveDirectory)
 	case "":
 		return fmt.Errorf("%s (line %d): type: required", where, node.Line)
 	default:
-		return fmt.Errorf("%s (line %d): type: unknown instance type %q (known: %s)", where, node.Line, head.Type, TypeWorkday)
+		return fmt.Errorf("%s (line %d): type: unknown instance type %q (known: %s, %s)", where, node.Line, head.Type, TypeWorkday, TypeActiveDirectory)
 	}
 }

@@ -40,6 +40,22 @@ type Target interface {
 	Disable(ctx context.Context, p profile.Profile) (Result, error)
 }
 
+// The Activator operations, as they appear in results.
+const (
+	OpEnable      Operation = "enable"
+	OpSetPassword Operation = "set-password"
+)
+
+// Activator is a target whose accounts are created disabled and activated later with a
+// password (Active Directory, SPEC §1 "AD Activation").
+//
+// Enable on an enabled account is skipped. SetPassword fails with ErrInvalid when the
+// password breaks the target's policy; no error or log ever carries the password.
+type Activator interface {
+	Enable(ctx context.Context, p profile.Profile) (Result, error)
+	SetPassword(ctx context.Context, p profile.Profile, password string) (Result, error)
+}
+
 // Result is the outcome of one operation on one instance, the shape of XSOAR's IAM.Vendor.
 type Result struct {
 	Instance     string         `json:"instance"`

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs ILM's tests against real servers: PostgreSQL (scripts/postgres.sh) and a Temporal dev
-# server (scripts/temporal.sh), each started here unless the environment already names one,
-# and stopped on exit (by pid).
+# Runs ILM's tests against real servers: PostgreSQL (scripts/postgres.sh), a Temporal dev
+# server (scripts/temporal.sh), mailpit (scripts/mailpit.sh) and a Samba AD DC
+# (scripts/samba-ad.sh), each started here unless the environment already names one, and
+# stopped on exit (by pid).
 #
 #   scripts/test.sh unit          go vet + unit tests (store suite on SQLite and PostgreSQL)
 #   scripts/test.sh integration   the integration tests (integration/, build tag "integration")
@@ -27,6 +28,17 @@ if [ "$what" != unit ] && [ -z "${ILM_TEST_TEMPORAL_ADDRESS:-}" ]; then
 	scripts/temporal.sh start
 	started+=(temporal)
 	export ILM_TEST_TEMPORAL_ADDRESS=127.0.0.1:$ILM_TEMPORAL_PORT
+fi
+if [ -z "${ILM_TEST_SMTP_ADDR:-}" ]; then
+	export ILM_MAILPIT_DIR=${ILM_MAILPIT_DIR:-/tmp/ilm-mailpit-test} ILM_MAILPIT_SMTP_PORT=${ILM_MAILPIT_SMTP_PORT:-1125} ILM_MAILPIT_UI_PORT=${ILM_MAILPIT_UI_PORT:-8125}
+	scripts/mailpit.sh start
+	started+=(mailpit)
+	eval "$(scripts/mailpit.sh env)"
+fi
+if [ -z "${ILM_TEST_AD_URL:-}" ]; then
+	scripts/samba-ad.sh start
+	started+=(samba-ad)
+	eval "$(scripts/samba-ad.sh env)"
 fi
 export ILM_SHARED=${ILM_SHARED:-$(cd .. && pwd)/shared}
 

@@ -1,14 +1,17 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ilm-dev/ilm/connectors"
+	"github.com/ilm-dev/ilm/internal/sambatest"
 	"github.com/ilm-dev/ilm/internal/testtarget"
 	"github.com/ilm-dev/ilm/profile"
 )
@@ -21,7 +24,7 @@ func TestRunOperationFollowsTheContract(t *testing.T) {
 	none := connectors.UpdateOptions{}
 
 	got := runOperation(ctx, target, "apps", connectors.OpGet, ann, none)
-	assert.Equal(t, connectors.Result{Instance: "apps", Action: connectors.OpGet, ErrorCode: "not found", ErrorMessage: "not found"}, got)
+	assert.Equal(t, connectors.Skip("apps", connectors.OpGet, "User does not exist"), got)
 
 	got = runOperation(ctx, target, "apps", connectors.OpUpdate, ann, none)
 	assert.Equal(t, connectors.Skip("apps", connectors.OpUpdate, "User does not exist"), got)
@@ -66,4 +69,61 @@ func TestIAMUsage(t *testing.T) {
 		"--instance", "workday", "--user-profile", `{"employeeid": "1001"}`)
 	assert.Equal(t, exitError, code)
 	assert.Contains(t, errOut, `instance "workday" is not a provisioning target`)
+}
+
+// ilm iam drives a real connector from the config: create, get, disable, update with
+// allow-enable on the test DC.
+func TestIAMOnActiveDirectory(t *testing.T) {
+	d := sambatest.New(t, "Sales")
+	dir := t.TempDir()
+	t.Setenv("ILM_TEST_IAM_BIND_PASSWORD", d.Password)
+	cfg := filepath.Join(dir, "ilm.yaml")
+	require.NoError(t, os.WriteFile(cfg, []byte(`store: sqlite:`+filepath.Join(dir, "ilm.db")+`
+instances:
+  - name: ad
+    type: active_directory
+    url: `+d.URL+`
+    ca_file: "`+d.CAFile+`"
+    insecure_skip_verify: `+strconv.FormatBool(d.CAFile == "")+`
+    bind_dn: `+d.BindDN+`
+    bind_password_env: ILM_TEST_IAM_BIND_PASSWORD
+    base_dn: "`+d.Base+`"
+`), 0o600))
+	email := "cli." + d.Run + "@example.test"
+	user := `{"employeeid": "C` + d.Run + `", "email": "` + email + `", "username": "` + email + `",
+		"givenname": "Cli", "surname": "Tester", "displayname": "Cli Tester ` + d.Run + `", "department": "Sales"}`
+	iam := func(op string, flags ...string) (int, connectors.Result, string) {
+		code, out, errOut := ilm(append([]string{"iam", op, "--config", cfg, "--instance", "ad", "--user-profile", user}, flags...)...)
+		var res connectors.Result
+		if out != "" {
+			require.NoError(t, json.Unmarshal([]byte(out), &res), out)
+		}
+		assert.NotContains(t, out+errOut, d.Password)
+		return code, res, errOut
+	}
+
+	code, res, _ := iam("get-user")
+	assert.Equal(t, exitOK, code)
+	assert.Equal(t, connectors.Skip("ad", connectors.OpGet, "User does not exist"), res)
+
+	code, res, errOut := iam("create-user")
+	require.Equal(t, exitOK, code, errOut)
+	assert.True(t, res.Success)
+	assert.False(t, res.Active, "created disabled")
+	assert.Equal(t, "ad", res.Instance)
+	dn := "CN=Cli Tester " + d.Run + ",OU=Sales,OU=People," + d.Base
+	assert.Equal(t, "514", d.Entry(t, dn).GetAttributeValue("userAccountControl"))
+
+	code, res, _ = iam("disable-user")
+	assert.Equal(t, exitOK, code)
+	assert.True(t, res.Skipped, "already disabled")
+
+	code, res, errOut = iam("update-user", "--allow-enable")
+	require.Equal(t, exitOK, code, errOut)
+	assert.True(t, res.Active)
+	assert.Equal(t, "512", d.Entry(t, dn).GetAttributeValue("userAccountControl"))
+
+	code, res, _ = iam("get-user")
+	assert.Equal(t, exitOK, code)
+	assert.Equal(t, email, res.Email)
 }

@@ -97,7 +97,7 @@ func (m *Memory) result(op connectors.Operation, id string, a Account) connector
 		Username: a.Fields.Get(profile.Username), Email: a.Fields.Get(profile.Email)}
 }
 
-// Get returns the account or ErrNotFound.
+// Get returns the account; a missing one is skipped with reason "User does not exist".
 func (m *Memory) Get(ctx context.Context, p profile.Profile) (connectors.Result, error) {
 	if err := m.begin(ctx, connectors.OpGet); err != nil {
 		return connectors.Result{}, err
@@ -106,7 +106,7 @@ func (m *Memory) Get(ctx context.Context, p profile.Profile) (connectors.Result,
 	defer m.mu.Unlock()
 	a, ok := m.accounts[p.EmployeeID()]
 	if !ok {
-		return connectors.Result{}, connectors.ErrNotFound
+		return connectors.Skip(m.Name, connectors.OpGet, "User does not exist"), nil
 	}
 	return m.result(connectors.OpGet, p.EmployeeID(), a), nil
 }

@@ -13,7 +13,6 @@ import (
 
 	"github.com/ilm-dev/ilm/activities"
 	"github.com/ilm-dev/ilm/config"
-	"github.com/ilm-dev/ilm/connectors"
 	"github.com/ilm-dev/ilm/hrsync"
 	"github.com/ilm-dev/ilm/store"
 	_ "github.com/ilm-dev/ilm/store/postgres" // registers postgres://
@@ -65,11 +64,6 @@ func (e *Env) Dial(level slog.Level) (client.Client, error) {
 		return nil, fmt.Errorf("temporal %s: %w", e.Config.Temporal.Address, err)
 	}
 	return c, nil
-}
-
-// Targets builds the provisioning targets of the config by instance name.
-func (e *Env) Targets() (map[string]connectors.Target, error) {
-	return map[string]connectors.Target{}, nil
 }
 
 // Activities builds the worker's activities over the env and a Temporal client.

@@ -1,0 +1,349 @@
+package activedirectory_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-ldap/ldap/v3"
+	"github.com/ilm-dev/ilm/connectors"
+	"github.com/ilm-dev/ilm/connectors/activedirectory"
+	"github.com/ilm-dev/ilm/internal/sambatest"
+	"github.com/ilm-dev/ilm/mappers"
+	"github.com/ilm-dev/ilm/profile"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// domain is the test DC with the run's OU (internal/sambatest).
+type domain struct{ *sambatest.Domain }
+
+// samba connects to the test DC and creates the run's OU with OU=People and the given
+// department OUs under it; it skips the test when no DC is configured.
+func samba(t *testing.T, departments ...string) *domain {
+	return &domain{sambatest.New(t, departments...)}
+}
+
+func (d *domain) target(t *testing.T, edit ...func(*activedirectory.Config)) *activedirectory.Target {
+	t.Helper()
+	m, err := mappers.Stock("ad-outgoing")
+	require.NoError(t, err)
+	cfg := activedirectory.Config{
+		Instance: "ad", URL: d.URL, CAFile: d.CAFile, InsecureSkipVerify: d.CAFile == "", BindDN: d.BindDN, BindPassword: d.Password,
+		BaseDN: d.Base, Mapper: m, Timeout: 20 * time.Second,
+		Operations: activedirectory.Operations{Create: true, Update: true, Enable: true, Disable: true},
+	}
+	for _, e := range edit {
+		e(&cfg)
+	}
+	tg, err := activedirectory.New(cfg)
+	require.NoError(t, err)
+	return tg
+}
+
+// person is a profile whose email (and so sAMAccountName) is unique to the run.
+func (d *domain) person(id, given, sur, dept string) profile.Profile {
+	email := strings.ToLower(given[:1]+id) + "." + d.Run + "@example.test"
+	return profile.Profile{Fields: profile.Fields{
+		profile.EmployeeID: id + d.Run, profile.GivenName: given, profile.Surname: sur,
+		profile.DisplayName: given + " " + sur, profile.Email: email, profile.Username: email,
+		profile.Department: dept, profile.Title: "Engineer",
+	}}
+}
+
+func TestSambaCreateWithCollisionsAndMissingOU(t *testing.T) {
+	d := samba(t, "Ops")
+	tg, ctx := d.target(t), context.Background()
+	var dns []string
+	for i, id := range []string{"a1", "a2", "a3"} {
+		p := d.person(id, "Ann", "Chen", "Ops")
+		res, err := tg.Create(ctx, p)
+		require.NoError(t, err, i)
+		assert.True(t, res.Success)
+		assert.False(t, res.Active, "created disabled")
+		dns = append(dns, res.ID)
+		e := d.Entry(t, res.ID)
+		assert.Equal(t, "514", e.GetAttributeValue("userAccountControl"))
+		assert.Equal(t, p.Email(), e.GetAttributeValue("userPrincipalName"))
+	}
+	people := "OU=Ops,OU=People," + d.Base
+	assert.Equal(t, []string{"CN=Ann Chen," + people, "CN=Ann Chen1," + people, "CN=Ann Chen2," + people}, dns)
+
+	// Create on an existing account updates it.
+	p := d.person("a1", "Ann", "Chen", "Ops")
+	p.Fields[profile.Title] = "Lead"
+	res, err := tg.Create(ctx, p)
+	require.NoError(t, err)
+	assert.Equal(t, dns[0], res.ID)
+	assert.Equal(t, "Lead", d.Entry(t, dns[0]).GetAttributeValue("title"))
+
+	_, err = tg.Create(ctx, d.person("b1", "Bo", "Li", "Nowhere"))
+	require.Error(t, err)
+	assert.ErrorIs(t, err, connectors.ErrInvalid)
+	assert.False(t, connectors.Retryable(err))
+	assert.Contains(t, err.Error(), `mapper "ad-outgoing"`)
+	assert.Contains(t, err.Error(), "OU=Nowhere")
+	t.Logf("missing OU: %v", err)
+
+	noDept := d.person("b2", "Bo", "Li", "")
+	_, err = tg.Create(ctx, noDept)
+	assert.ErrorIs(t, err, connectors.ErrInvalid)
+	assert.Contains(t, err.Error(), `mapper "ad-outgoing"`)
+}
+
+func TestSambaGetByEachKeyAndOldValues(t *testing.T) {
+	d := samba(t, "Ops")
+	tg, ctx := d.target(t), context.Background()
+	p := d.person("g1", "Gil", "Moss", "Ops")
+	created, err := tg.Create(ctx, p)
+	require.NoError(t, err)
+
+	found := func(name string, q profile.Profile) {
+		t.Helper()
+		res, err := tg.Get(ctx, q)
+		require.NoError(t, err, name)
+		assert.False(t, res.Skipped, name)
+		assert.Equal(t, created.ID, res.ID, name)
+	}
+	found("as is", p)
+
+	byID := d.person("g1", "Gil", "Moss", "Ops")
+	byID.Fields[profile.Email] = "someone.else." + d.Run + "@example.test"
+	byID.Fields[profile.Username] = byID.Fields[profile.Email]
+	found("by employeeID", byID)
+
+	byMail := d.person("zz", "Gil", "Moss", "Ops")
+	byMail.Fields[profile.Email] = p.Email()
+	delete(byMail.Fields, profile.EmployeeID)
+	found("by mail", byMail)
+
+	byOld := d.person("zz", "Gil", "Moss", "Ops")
+	byOld.Fields[profile.Email] = "gil.new." + d.Run + "@example.test"
+	byOld.Fields[profile.Username] = byOld.Fields[profile.Email]
+	delete(byOld.Fields, profile.EmployeeID)
+	byOld.OldUserData = profile.Fields{profile.Email: p.Email(), profile.Username: p.Email()}
+	found("by old email and username", byOld)
+
+	byOldID := d.person("zz", "Gil", "Moss", "Ops")
+	byOldID.Fields[profile.Email] = "gil.other." + d.Run + "@example.test"
+	byOldID.Fields[profile.Username] = byOldID.Fields[profile.Email]
+	byOldID.OldUserData = profile.Fields{profile.EmployeeID: p.EmployeeID()}
+	found("by old employee id", byOldID)
+
+	nobody := d.person("zz", "No", "Body", "Ops")
+	res, err := tg.Get(ctx, nobody)
+	require.NoError(t, err)
+	assert.True(t, res.Skipped)
+	assert.Equal(t, "User does not exist", res.Reason)
+}
+
+func TestSambaUpdateRenameMove(t *testing.T) {
+	d := samba(t, "Ops", "Sales")
+	tg, ctx := d.target(t), context.Background()
+	boss := d.person("m1", "Meg", "Boss", "Ops")
+	bossRes, err := tg.Create(ctx, boss)
+	require.NoError(t, err)
+
+	p := d.person("u1", "Uma", "Diaz", "Ops")
+	_, err = tg.Create(ctx, p)
+	require.NoError(t, err)
+
+	p.Fields[profile.Title] = "Manager"
+	p.Fields[profile.DisplayName] = "Uma Diaz-Park"
+	p.Fields[profile.Department] = "Sales"
+	p.Fields[profile.ManagerEmailAddress] = boss.Email()
+	res, err := tg.Update(ctx, p, connectors.UpdateOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "CN=Uma Diaz-Park,OU=Sales,OU=People,"+d.Base, res.ID)
+	assert.ElementsMatch(t, []string{"title", "displayName", "department", "manager", "dn"}, res.Details["changed"])
+	e := d.Entry(t, res.ID)
+	assert.Equal(t, "Manager", e.GetAttributeValue("title"))
+	assert.True(t, strings.EqualFold(bossRes.ID, e.GetAttributeValue("manager")))
+
+	again, err := tg.Update(ctx, p, connectors.UpdateOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, []string{}, again.Details["changed"], "nothing differs")
+
+	// An email change: found by the old email, mail, UPN and sAMAccountName follow.
+	moved := d.person("u1", "Uma", "Diaz", "Sales")
+	moved.Fields[profile.DisplayName] = "Uma Diaz-Park"
+	moved.Fields[profile.Title] = "Manager"
+	moved.Fields[profile.ManagerEmailAddress] = boss.Email()
+	moved.Fields[profile.EmployeeID] = ""
+	moved.Fields[profile.Email] = "uma.park." + d.Run + "@example.test"
+	moved.Fields[profile.Username] = moved.Fields[profile.Email]
+	moved.OldUserData = profile.Fields{profile.Email: p.Email(), profile.Username: p.Email()}
+	res, err = tg.Update(ctx, moved, connectors.UpdateOptions{})
+	require.NoError(t, err)
+	e = d.Entry(t, res.ID)
+	assert.Equal(t, moved.Email(), e.GetAttributeValue("mail"))
+	assert.Equal(t, "uma.park."+d.Run, e.GetAttributeValue("sAMAccountName"))
+
+	missing := d.person("u9", "Ned", "Nil", "Ops")
+	res, err = tg.Update(ctx, missing, connectors.UpdateOptions{})
+	require.NoError(t, err)
+	assert.True(t, res.Skipped)
+	assert.Equal(t, "User does not exist", res.Reason)
+	res, err = tg.Update(ctx, missing, connectors.UpdateOptions{CreateIfNotExists: true})
+	require.NoError(t, err)
+	assert.False(t, res.Skipped)
+	assert.Equal(t, "CN=Ned Nil,OU=Ops,OU=People,"+d.Base, res.ID)
+}
+
+func TestSambaDisableEnable(t *testing.T) {
+	d := samba(t, "Ops")
+	group := "CN=Disabled Users,OU=People," + d.Base
+	req := ldap.NewAddRequest(group, nil)
+	req.Attribute("objectClass", []string{"top", "group"})
+	req.Attribute("sAMAccountName", []string{"disabled-" + d.Run})
+	require.NoError(t, d.Admin.Add(req))
+	tg := d.target(t, func(c *activedirectory.Config) { c.DisabledUsersGroup = group })
+	ctx := context.Background()
+
+	p := d.person("e1", "Eve", "Ng", "Ops")
+	created, err := tg.Create(ctx, p)
+	require.NoError(t, err)
+
+	res, err := tg.Enable(ctx, p)
+	require.NoError(t, err)
+	assert.True(t, res.Active)
+	assert.Equal(t, "512", d.Entry(t, created.ID).GetAttributeValue("userAccountControl"))
+	res, err = tg.Enable(ctx, p)
+	require.NoError(t, err)
+	assert.True(t, res.Skipped)
+
+	res, err = tg.Disable(ctx, p)
+	require.NoError(t, err)
+	assert.False(t, res.Skipped)
+	assert.False(t, res.Active)
+	e := d.Entry(t, created.ID)
+	assert.Equal(t, "514", e.GetAttributeValue("userAccountControl"))
+	assert.Contains(t, e.GetAttributeValues("memberOf"), group)
+
+	res, err = tg.Disable(ctx, p)
+	require.NoError(t, err)
+	assert.True(t, res.Skipped)
+	assert.Equal(t, "User is already disabled", res.Reason)
+
+	res, err = tg.Update(ctx, p, connectors.UpdateOptions{AllowEnable: true})
+	require.NoError(t, err)
+	assert.True(t, res.Active)
+	e = d.Entry(t, created.ID)
+	assert.Equal(t, "512", e.GetAttributeValue("userAccountControl"))
+	assert.NotContains(t, e.GetAttributeValues("memberOf"), group)
+
+	res, err = tg.Disable(ctx, d.person("e9", "No", "One", "Ops"))
+	require.NoError(t, err)
+	assert.True(t, res.Skipped)
+
+	off := d.target(t, func(c *activedirectory.Config) { c.Operations.Disable = false })
+	res, err = off.Disable(ctx, p)
+	require.NoError(t, err)
+	assert.True(t, res.Skipped)
+}
+
+func TestSambaSetPassword(t *testing.T) {
+	d := samba(t, "Ops")
+	tg, ctx := d.target(t), context.Background()
+	p := d.person("p1", "Pat", "Kim", "Ops")
+	created, err := tg.Create(ctx, p)
+	require.NoError(t, err)
+
+	weak := "aaaaaaaaaaaaaa"
+	_, err = tg.SetPassword(ctx, p, weak)
+	require.Error(t, err)
+	assert.ErrorIs(t, err, connectors.ErrInvalid)
+	assert.False(t, connectors.Retryable(err))
+	assert.Contains(t, err.Error(), "password policy")
+	assert.NotContains(t, err.Error(), weak)
+	t.Logf("policy violation: %v", err)
+
+	password := "Ilm-" + d.Run + "-Xy9!"
+	_, err = tg.SetPassword(ctx, p, password)
+	require.NoError(t, err)
+	_, err = tg.Enable(ctx, p)
+	require.NoError(t, err)
+
+	bind := func(user, pw string) error {
+		conn, err := ldap.DialURL(d.URL, ldap.DialWithTLSConfig(d.TLS))
+		require.NoError(t, err)
+		defer conn.Close()
+		return conn.Bind(user, pw)
+	}
+	assert.NoError(t, bind(created.ID, password))
+	assert.NoError(t, bind(p.Email(), password), "bind by userPrincipalName")
+	assert.Error(t, bind(created.ID, password+"x"))
+
+	plain := d.target(t, func(c *activedirectory.Config) { c.URL = strings.Replace(c.URL, "ldaps://", "ldap://", 1) })
+	_, err = plain.SetPassword(ctx, p, password)
+	assert.ErrorIs(t, err, connectors.ErrInvalid)
+	assert.NotContains(t, err.Error(), password)
+}
+
+func TestSambaHostileNames(t *testing.T) {
+	d := samba(t, "R&D, EMEA", "O'Brien (Ops)", "#Zoë")
+	tg, ctx := d.target(t), context.Background()
+	for _, tc := range []struct{ given, sur, dept string }{
+		{"John", "Doe, Jr.", "R&D, EMEA"},
+		{"Sean", "O'Brien (Ops)", "O'Brien (Ops)"},
+		{"Zoë", "Åberg+\"Q\"", "#Zoë"},
+	} {
+		p := d.person("h"+tc.given[:1], tc.given, tc.sur, tc.dept)
+		res, err := tg.Create(ctx, p)
+		require.NoError(t, err, tc)
+		parsed, err := ldap.ParseDN(res.ID)
+		require.NoError(t, err)
+		assert.Equal(t, tc.given+" "+tc.sur, parsed.RDNs[0].Attributes[0].Value)
+		assert.Equal(t, tc.dept, parsed.RDNs[1].Attributes[0].Value)
+		got, err := tg.Get(ctx, p)
+		require.NoError(t, err)
+		assert.Equal(t, res.ID, got.ID)
+		p.Fields[profile.Title] = "Moved"
+		p.Fields[profile.Department] = "R&D, EMEA"
+		p.Fields[profile.DisplayName] = tc.sur + ", " + tc.given
+		upd, err := tg.Update(ctx, p, connectors.UpdateOptions{})
+		require.NoError(t, err, tc)
+		assert.Equal(t, "Moved", d.Entry(t, upd.ID).GetAttributeValue("title"))
+	}
+	for _, hostile := range []string{"*)(objectClass=*", "*", "\x00", `\2a`} {
+		p := d.person("x1", "Eve", "Il", "Ops")
+		p.Fields[profile.Email] = hostile
+		p.Fields[profile.Username] = hostile
+		p.Fields[profile.EmployeeID] = hostile
+		res, err := tg.Get(ctx, p)
+		require.NoError(t, err, "%q", hostile)
+		assert.True(t, res.Skipped, "%q must match nobody", hostile)
+	}
+}
+
+func TestSambaUntrustedCertificateIsFinal(t *testing.T) {
+	d := samba(t)
+	tg := d.target(t, func(c *activedirectory.Config) { c.CAFile, c.InsecureSkipVerify = "", false })
+	_, err := tg.Get(context.Background(), d.person("c1", "Cy", "Ro", "Ops"))
+	require.Error(t, err)
+	assert.False(t, connectors.Retryable(err), "a certificate the system does not trust will not become trusted: %v", err)
+	assert.NotContains(t, err.Error(), d.Password)
+}
+
+func TestSambaNeverTakesOverAnotherPersonsAccount(t *testing.T) {
+	d := samba(t, "Ops")
+	tg, ctx := d.target(t), context.Background()
+	first := d.person("s1", "Sam", "Lee", "Ops")
+	created, err := tg.Create(ctx, first)
+	require.NoError(t, err)
+
+	// Another person whose login and email collide with Sam's, with another employee id.
+	other := d.person("s1", "Sam", "Lee", "Ops")
+	other.Fields[profile.EmployeeID] = "other-" + d.Run
+	other.Fields[profile.Title] = "Intruder"
+	res, err := tg.Get(ctx, other)
+	require.NoError(t, err)
+	assert.True(t, res.Skipped, "an account with another employeeID is not theirs")
+
+	_, err = tg.Create(ctx, other)
+	require.Error(t, err)
+	assert.False(t, connectors.Retryable(err), "%v", err)
+	t.Logf("create over a taken login: %v", err)
+	assert.Equal(t, "Engineer", d.Entry(t, created.ID).GetAttributeValue("title"), "the first account is untouched")
+}

@@ -1,0 +1,58 @@
+package wiring
+
+import (
+	"fmt"
+
+	"github.com/ilm-dev/ilm/config"
+	"github.com/ilm-dev/ilm/connectors"
+	"github.com/ilm-dev/ilm/connectors/activedirectory"
+	"github.com/ilm-dev/ilm/mappers"
+)
+
+// Targets builds the provisioning targets of the config by instance name. Secrets are read
+// here, once, from the environment or files the config names.
+func (e *Env) Targets() (map[string]connectors.Target, error) {
+	targets := map[string]connectors.Target{}
+	for _, in := range e.Config.Instances {
+		if in.ActiveDirectory == nil {
+			continue
+		}
+		t, err := activeDirectory(in.Name, in.ActiveDirectory)
+		if err != nil {
+			return nil, fmt.Errorf("instance %q: %w", in.Name, err)
+		}
+		targets[in.Name] = t
+	}
+	return targets, nil
+}
+
+// activeDirectory builds the connector of an active_directory instance.
+func activeDirectory(name string, c *config.ActiveDirectory) (*activedirectory.Target, error) {
+	password, err := c.BindPassword()
+	if err != nil {
+		return nil, err
+	}
+	m, err := mappers.Load(c.Mapper)
+	if err != nil {
+		return nil, err
+	}
+	return activedirectory.New(activedirectory.Config{
+		Instance:           name,
+		URL:                c.URL,
+		CAFile:             c.CAFile,
+		InsecureSkipVerify: c.InsecureSkipVerify,
+		BindDN:             c.BindDN,
+		BindPassword:       password,
+		BaseDN:             c.BaseDN,
+		DisabledUsersGroup: c.DisabledUsersGroup,
+		Mapper:             m,
+		CreateIfNotExists:  c.CreateIfNotExists,
+		Operations: activedirectory.Operations{
+			Create:  config.Allowed(c.Operations.Create),
+			Update:  config.Allowed(c.Operations.Update),
+			Enable:  config.Allowed(c.Operations.Enable),
+			Disable: config.Allowed(c.Operations.Disable),
+		},
+		Timeout: c.Timeout.Duration,
+	})
+}
