@@ -271,9 +271,21 @@ func TestSambaSetPassword(t *testing.T) {
 		defer conn.Close()
 		return conn.Bind(user, pw)
 	}
-	assert.NoError(t, bind(created.ID, password))
-	assert.NoError(t, bind(p.Email(), password), "bind by userPrincipalName")
-	assert.Error(t, bind(created.ID, password+"x"))
+	// pwdLastSet=0: the right password is answered "must change password" (49, data 773),
+	// a wrong one "invalid credentials" (49, data 52e).
+	mustChange := func(err error) {
+		t.Helper()
+		var le *ldap.Error
+		require.ErrorAs(t, err, &le)
+		assert.Equal(t, uint16(ldap.LDAPResultInvalidCredentials), le.ResultCode)
+		assert.Contains(t, err.Error(), "data 773", "the password is right and must be changed")
+	}
+	mustChange(bind(created.ID, password))
+	mustChange(bind(p.Email(), password))
+	err = bind(created.ID, password+"x")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "data 52e")
+	assert.Equal(t, "0", d.Entry(t, created.ID, "pwdLastSet").GetAttributeValue("pwdLastSet"))
 
 	plain := d.target(t, func(c *activedirectory.Config) { c.URL = strings.Replace(c.URL, "ldaps://", "ldap://", 1) })
 	_, err = plain.SetPassword(ctx, p, password)

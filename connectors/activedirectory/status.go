@@ -94,8 +94,9 @@ func (t *Target) setEnabled(s *session, a *account, enabled bool) error {
 	return classify("update group "+t.cfg.DisabledUsersGroup, err)
 }
 
-// SetPassword sets p's password over LDAPS. A password the domain policy refuses is an
-// ErrInvalid saying so; the password is never part of an error.
+// SetPassword sets p's temporary password over LDAPS, and pwdLastSet=0 so the person must
+// change it at first logon. A password the domain policy refuses is an ErrInvalid saying so;
+// the password is never part of an error.
 func (t *Target) SetPassword(ctx context.Context, p profile.Profile, password string) (connectors.Result, error) {
 	const op = connectors.OpSetPassword
 	if !t.ldaps() {
@@ -119,6 +120,12 @@ func (t *Target) SetPassword(ctx context.Context, p profile.Profile, password st
 			return t.fail(op, perr)
 		}
 		return t.fail(op, classify("set password of "+a.dn(), err, password, unicodePwd(password)))
+	}
+	// A separate request: AD sets pwdLastSet itself when the password changes.
+	mustChange := ldap.NewModifyRequest(a.dn(), nil)
+	mustChange.Replace("pwdLastSet", []string{"0"})
+	if err := s.Modify(mustChange); err != nil {
+		return t.fail(op, classify("require a password change at first logon of "+a.dn(), err))
 	}
 	return t.result(op, a), nil
 }

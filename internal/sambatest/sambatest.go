@@ -89,11 +89,12 @@ func (d *Domain) deleteTree(t *testing.T) {
 	}
 }
 
-// Entry reads an account by DN.
-func (d *Domain) Entry(t *testing.T, dn string) *ldap.Entry {
+// Entry reads an account by DN: the usual attributes and more.
+func (d *Domain) Entry(t *testing.T, dn string, more ...string) *ldap.Entry {
 	t.Helper()
+	attrs := append([]string{"cn", "title", "mail", "sAMAccountName", "userAccountControl", "manager", "memberOf", "userPrincipalName"}, more...)
 	res, err := d.Admin.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
-		"(objectClass=*)", []string{"cn", "title", "mail", "sAMAccountName", "userAccountControl", "manager", "memberOf", "userPrincipalName"}, nil))
+		"(objectClass=*)", attrs, nil))
 	require.NoError(t, err, dn)
 	return res.Entries[0]
 }
