@@ -2,6 +2,7 @@ package activities
 
 import (
 	"errors"
+	"strings"
 
 	"go.temporal.io/sdk/temporal"
 
@@ -26,6 +27,13 @@ const (
 func classify(err error) error {
 	if err == nil {
 		return nil
+	}
+	var classified *temporal.ApplicationError
+	if errors.As(err, &classified) {
+		// Already classified (a configError): keep its type and retry policy.
+		msg := strings.Replace(err.Error(), classified.Error(), classified.Message(), 1)
+		return temporal.NewApplicationErrorWithOptions(msg, classified.Type(),
+			temporal.ApplicationErrorOptions{NonRetryable: classified.NonRetryable(), Cause: errors.Unwrap(classified)})
 	}
 	var limited *connectors.RateLimitedError
 	var coded *connectors.CodedError

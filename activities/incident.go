@@ -31,6 +31,10 @@ func NewIncident(cfg *config.Config, instance string, ev lifecycle.Event) Incide
 		add(t.Update, connectors.OpUpdate, connectors.UpdateOptions{AllowEnable: true})
 	case lifecycle.TerminateUser:
 		add(t.Disable, connectors.OpDisable, connectors.UpdateOptions{})
+	case lifecycle.ADActivation:
+		add(activeDirectory(cfg, t.Create), connectors.OpActivate, connectors.UpdateOptions{})
+	case lifecycle.ADDeactivation:
+		add(activeDirectory(cfg, t.Create), connectors.OpDisable, connectors.UpdateOptions{})
 	}
 	review := cfg.Provisioning.Review
 	timeout := review.Timeout.Duration
@@ -48,4 +52,16 @@ func NewIncident(cfg *config.Config, instance string, ev lifecycle.Event) Incide
 		Steps:         steps,
 		Review:        ReviewPolicy{Role: review.Role, Method: review.Method, OnCallOnly: review.OnCallOnly, Timeout: timeout},
 	}
+}
+
+// activeDirectory returns the Active Directory instances among names: the accounts that new
+// hires get disabled and activation enables.
+func activeDirectory(cfg *config.Config, names []string) []string {
+	var ad []string
+	for _, name := range names {
+		if _, err := cfg.ActiveDirectoryInstance(name); err == nil {
+			ad = append(ad, name)
+		}
+	}
+	return ad
 }

@@ -17,7 +17,13 @@ func (a *Activities) ProvisionTarget(ctx context.Context, req TargetRequest) (co
 	if !ok {
 		return connectors.Result{}, configError(fmt.Errorf("instance %q is not a provisioning target this worker knows", req.Call.Instance))
 	}
-	res, err := connectors.Run(ctx, target, req.Call.Operation, req.Profile, req.Call.Options)
+	var res connectors.Result
+	var err error
+	if req.Call.Operation == connectors.OpActivate {
+		res, err = a.activate(ctx, req.Call.Instance, target, req.Profile)
+	} else {
+		res, err = connectors.Run(ctx, target, req.Call.Operation, req.Profile, req.Call.Options)
+	}
 	if err != nil {
 		activity.GetLogger(ctx).Warn("target call failed", "instance", req.Call.Instance,
 			"operation", req.Call.Operation, "error", err)

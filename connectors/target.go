@@ -44,6 +44,9 @@ type Target interface {
 const (
 	OpEnable      Operation = "enable"
 	OpSetPassword Operation = "set-password"
+	// OpActivate is the AD activation step of the workflows: a temporary password set,
+	// the account enabled, the password mailed. The activation activity runs it; Run does not.
+	OpActivate Operation = "activate"
 )
 
 // Activator is a target whose accounts are created disabled and activated later with a

@@ -1,4 +1,4 @@
-// Package testtarget is an in-memory provisioning target that keeps the connector contract
+// Package testtarget is an in-memory provisioning target (and activator) that keeps the connector contract
 // (SPEC §1), for tests of workflows and pollers before real connectors are involved.
 package testtarget
 
@@ -14,6 +14,8 @@ import (
 type Account struct {
 	Fields profile.Fields
 	Active bool
+	// Password is the last password set, kept so tests can compare it with what was mailed.
+	Password string
 }
 
 // Memory is a target keyed by employee id. Safe for concurrent use.
@@ -164,4 +166,39 @@ func (m *Memory) Disable(ctx context.Context, p profile.Profile) (connectors.Res
 	a.Active = false
 	m.accounts[p.EmployeeID()] = a
 	return m.result(connectors.OpDisable, p.EmployeeID(), a), nil
+}
+
+// Enable enables an account; an enabled one is skipped, a missing one is ErrNotFound.
+func (m *Memory) Enable(ctx context.Context, p profile.Profile) (connectors.Result, error) {
+	if err := m.begin(ctx, connectors.OpEnable); err != nil {
+		return connectors.Result{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	a, ok := m.accounts[p.EmployeeID()]
+	switch {
+	case !ok:
+		return connectors.Result{}, connectors.ErrNotFound
+	case a.Active:
+		return connectors.Skip(m.Name, connectors.OpEnable, "User is already enabled"), nil
+	}
+	a.Active = true
+	m.accounts[p.EmployeeID()] = a
+	return m.result(connectors.OpEnable, p.EmployeeID(), a), nil
+}
+
+// SetPassword sets an account's password; a missing account is ErrNotFound.
+func (m *Memory) SetPassword(ctx context.Context, p profile.Profile, password string) (connectors.Result, error) {
+	if err := m.begin(ctx, connectors.OpSetPassword); err != nil {
+		return connectors.Result{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	a, ok := m.accounts[p.EmployeeID()]
+	if !ok {
+		return connectors.Result{}, connectors.ErrNotFound
+	}
+	a.Password = password
+	m.accounts[p.EmployeeID()] = a
+	return m.result(connectors.OpSetPassword, p.EmployeeID(), a), nil
 }

@@ -72,11 +72,16 @@ func (e *Env) Activities(c client.Client) (*activities.Activities, error) {
 	if err != nil {
 		return nil, err
 	}
+	activation, err := e.Activation()
+	if err != nil {
+		return nil, err
+	}
 	return &activities.Activities{
-		Config:  e.Config,
-		Store:   e.Store,
-		Targets: targets,
-		Starter: workflows.IncidentStarter{Client: c, Namespace: e.Config.Temporal.Namespace, TaskQueue: e.Config.Temporal.TaskQueue},
-		Planner: e.Planner(),
+		Activation: activation,
+		Config:     e.Config,
+		Store:      e.Store,
+		Targets:    targets,
+		Starter:    workflows.IncidentStarter{Client: c, Namespace: e.Config.Temporal.Namespace, TaskQueue: e.Config.Temporal.TaskQueue},
+		Planner:    e.Planner(),
 	}, nil
 }

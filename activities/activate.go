@@ -1,0 +1,69 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/ilm-dev/ilm/connectors"
+	"github.com/ilm-dev/ilm/connectors/mail"
+	"github.com/ilm-dev/ilm/connectors/password"
+	"github.com/ilm-dev/ilm/profile"
+)
+
+// Sender sends one mail; the worker wires *mail.Mailer.
+type Sender interface {
+	Send(ctx context.Context, m mail.Message) error
+}
+
+// Activation is what activating an account needs besides its target: the temporary
+// password's policy and the mail that hands it to the service desk.
+type Activation struct {
+	Mailer      Sender
+	Templates   *mail.Templates
+	Policy      password.Policy
+	ServiceDesk string // provisioning.service_desk_email
+}
+
+// errNoActivationMail refuses to activate an account whose password nobody would learn.
+var errNoActivationMail = errors.New("activating an account mails its temporary password to the service desk: configure smtp and provisioning.service_desk_email")
+
+// activate generates a temporary password, sets it (to be changed at first logon), enables
+// the account and mails the password to the service desk, all here: the password never
+// leaves this activity, so it is in no workflow history, result, log or error. A retry
+// starts over with a new password; the last mail holds the one that works.
+func (a *Activities) activate(ctx context.Context, instance string, target connectors.Target, p profile.Profile) (connectors.Result, error) {
+	act, ok := target.(connectors.Activator)
+	if !ok {
+		return connectors.Result{}, configError(fmt.Errorf("instance %q cannot activate accounts (no passwords, no enable)", instance))
+	}
+	cfg := a.Activation
+	if cfg.Mailer == nil || cfg.Templates == nil || cfg.ServiceDesk == "" {
+		return connectors.Result{}, configError(errNoActivationMail)
+	}
+	pw, err := password.Generate(cfg.Policy, p.Fields.Get(profile.Username), p.DisplayName(),
+		p.Fields.Get(profile.GivenName), p.Fields.Get(profile.Surname))
+	if err != nil {
+		return connectors.Result{}, configError(fmt.Errorf("provisioning.password: %w", err))
+	}
+	if _, err := act.SetPassword(ctx, p, pw); err != nil {
+		return connectors.Result{}, err
+	}
+	res, err := act.Enable(ctx, p)
+	if err != nil {
+		return connectors.Result{}, err
+	}
+	msg, err := cfg.Templates.RenderTemporaryPassword(mail.TemporaryPassword{
+		Name: p.DisplayName(), Username: res.Username, Email: p.Email(), EmployeeID: p.EmployeeID(),
+		Instance: instance, Password: pw, MustChange: true,
+	})
+	if err != nil {
+		return connectors.Result{}, configError(err)
+	}
+	msg.To = []string{cfg.ServiceDesk}
+	if err := cfg.Mailer.Send(ctx, msg); err != nil {
+		return connectors.Result{}, fmt.Errorf("mail the temporary password to the service desk: %w", err)
+	}
+	res.Skipped, res.Reason = false, "temporary password mailed to the service desk"
+	return res, nil
+}

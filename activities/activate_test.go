@@ -1,0 +1,147 @@
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/ilm-dev/ilm/connectors"
+	"github.com/ilm-dev/ilm/connectors/mail"
+	"github.com/ilm-dev/ilm/connectors/password"
+	"github.com/ilm-dev/ilm/internal/testtarget"
+	"github.com/ilm-dev/ilm/profile"
+)
+
+// outbox is a Sender that keeps what it sends, or fails with err.
+type outbox struct {
+	mu   sync.Mutex
+	sent []mail.Message
+	err  error
+}
+
+func (o *outbox) Send(_ context.Context, m mail.Message) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.err != nil {
+		return o.err
+	}
+	o.sent = append(o.sent, m)
+	return nil
+}
+
+var ann = profile.Profile{Fields: profile.Fields{
+	profile.EmployeeID: "1001", profile.Email: "ann.lee@example.com", profile.Username: "ann.lee",
+	profile.DisplayName: "Ann Lee", profile.GivenName: "Ann", profile.Surname: "Lee",
+}}
+
+// activation returns activities with an AD-like target holding Ann's disabled account.
+func activation(t *testing.T, box *outbox) (*Activities, *testtarget.Memory) {
+	t.Helper()
+	ad := testtarget.New("ad")
+	_, err := ad.Create(t.Context(), ann)
+	require.NoError(t, err)
+	templates, err := mail.LoadTemplates("")
+	require.NoError(t, err)
+	a := &Activities{
+		Targets: map[string]connectors.Target{"ad": ad},
+		Activation: Activation{Mailer: box, Templates: templates, ServiceDesk: "service-desk@example.com",
+			Policy: password.Policy{Length: 16, Digits: 3, Symbols: 2, Upper: 1, Lower: 1}},
+	}
+	return a, ad
+}
+
+// provision runs ProvisionTarget as the worker does, so errors come back as Temporal sees them.
+func provision(t *testing.T, a *Activities, req TargetRequest) (connectors.Result, error) {
+	t.Helper()
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestActivityEnvironment()
+	env.RegisterActivity(a)
+	v, err := env.ExecuteActivity(a.ProvisionTarget, req)
+	if err != nil {
+		return connectors.Result{}, err
+	}
+	var res connectors.Result
+	require.NoError(t, v.Get(&res))
+	return res, nil
+}
+
+var activate = TargetRequest{Call: TargetCall{Instance: "ad", Operation: connectors.OpActivate}, Profile: ann}
+
+func TestActivationSetsEnablesAndMailsThePassword(t *testing.T) {
+	box := &outbox{}
+	a, ad := activation(t, box)
+	res, err := provision(t, a, activate)
+	require.NoError(t, err)
+
+	account, _ := ad.Account("1001")
+	assert.True(t, account.Active)
+	assert.Equal(t, []connectors.Operation{connectors.OpCreate, connectors.OpSetPassword, connectors.OpEnable}, ad.Calls())
+	pw := account.Password
+	assert.True(t, password.MeetsADComplexity(pw, "ann.lee", "Ann Lee"), pw)
+
+	require.Len(t, box.sent, 1)
+	msg := box.sent[0]
+	assert.Equal(t, []string{"service-desk@example.com"}, msg.To)
+	assert.Contains(t, msg.Body, pw, "the mail carries the password that was set")
+	assert.Contains(t, msg.Subject+msg.Body, "Ann Lee")
+
+	assert.Equal(t, connectors.OpActivate, res.Action)
+	assert.True(t, res.Success && res.Active)
+	out, err := json.Marshal(res)
+	require.NoError(t, err)
+	assert.NotContains(t, string(out), pw, "the result, which enters workflow history, has no password")
+
+	// A second activation sets and mails a new password: the last mail is the one that works.
+	_, err = provision(t, a, activate)
+	require.NoError(t, err)
+	again, _ := ad.Account("1001")
+	assert.NotEqual(t, pw, again.Password)
+	assert.Contains(t, box.sent[1].Body, again.Password)
+}
+
+func TestActivationNeedsMail(t *testing.T) {
+	a, ad := activation(t, &outbox{})
+	a.Activation.ServiceDesk = ""
+	_, err := provision(t, a, activate)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "configure smtp and provisioning.service_desk_email")
+	var appErr *temporal.ApplicationError
+	require.ErrorAs(t, err, &appErr)
+	assert.True(t, appErr.NonRetryable())
+	assert.Equal(t, ErrTypeConfig, appErr.Type())
+	assert.NotContains(t, appErr.Message(), "retryable", "the message is said once")
+	assert.Equal(t, []connectors.Operation{connectors.OpCreate}, ad.Calls(), "no password set that nobody would learn")
+}
+
+func TestActivationMailFailureHidesThePassword(t *testing.T) {
+	box := &outbox{err: &connectors.CodedError{Class: connectors.ErrUnavailable, Code: "smtp 451", Message: "try later"}}
+	a, ad := activation(t, box)
+	_, err := provision(t, a, activate)
+	require.Error(t, err)
+	account, _ := ad.Account("1001")
+	assert.NotContains(t, err.Error(), account.Password)
+	assert.Contains(t, err.Error(), "mail the temporary password to the service desk")
+	var appErr *temporal.ApplicationError
+	require.ErrorAs(t, err, &appErr)
+	assert.False(t, appErr.NonRetryable(), "an unavailable mail server is retried")
+}
+
+func TestActivationNeedsAnActivator(t *testing.T) {
+	a, _ := activation(t, &outbox{})
+	a.Targets["apps"] = plainTarget{}
+	req := activate
+	req.Call.Instance = "apps"
+	_, err := provision(t, a, req)
+	require.Error(t, err)
+	assert.True(t, strings.Contains(err.Error(), `instance "apps" cannot activate accounts`), err.Error())
+}
+
+// plainTarget is a target without passwords.
+type plainTarget struct{ connectors.Target }
