@@ -51,7 +51,10 @@ type harness struct {
 	prefix  string // makes this test's employee ids unique on the shared server
 }
 
-func newHarness(t *testing.T) *harness {
+// harnessOption changes the config and the activities before the worker starts.
+type harnessOption func(cfg *config.Config, acts *activities.Activities)
+
+func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	t.Helper()
 	addr := os.Getenv("ILM_TEST_TEMPORAL_ADDRESS")
 	if addr == "" {
@@ -99,6 +102,9 @@ instances:
 		Targets: map[string]connectors.Target{"testapp": target},
 		Starter: workflows.IncidentStarter{Client: c, Namespace: "default", TaskQueue: queue},
 		Planner: &hrsync.Planner{Config: cfg, Store: st},
+	}
+	for _, opt := range opts {
+		opt(cfg, acts)
 	}
 	w := worker.New(c, queue, worker.Options{})
 	workflows.Register(w)

@@ -1,0 +1,108 @@
+//go:build integration
+
+package integration
+
+import (
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/go-ldap/ldap/v3"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ilm-dev/ilm/activities"
+	"github.com/ilm-dev/ilm/config"
+	"github.com/ilm-dev/ilm/connectors"
+	"github.com/ilm-dev/ilm/connectors/activedirectory"
+	"github.com/ilm-dev/ilm/connectors/mail"
+	"github.com/ilm-dev/ilm/connectors/password"
+	"github.com/ilm-dev/ilm/internal/mailpittest"
+	"github.com/ilm-dev/ilm/internal/sambatest"
+	"github.com/ilm-dev/ilm/lifecycle"
+	"github.com/ilm-dev/ilm/mappers"
+	"github.com/ilm-dev/ilm/profile"
+	"github.com/ilm-dev/ilm/workflows"
+)
+
+// withActiveDirectory makes the Samba DC the only provisioning target, as instance "ad", and
+// mails temporary passwords through mailpit to serviceDesk.
+func withActiveDirectory(t *testing.T, d *sambatest.Domain, mp *mailpittest.Server, serviceDesk string) harnessOption {
+	return func(cfg *config.Config, acts *activities.Activities) {
+		m, err := mappers.Stock("ad-outgoing")
+		require.NoError(t, err)
+		ad, err := activedirectory.New(activedirectory.Config{
+			Instance: "ad", URL: d.URL, CAFile: d.CAFile, InsecureSkipVerify: d.CAFile == "",
+			BindDN: d.BindDN, BindPassword: d.Password, BaseDN: d.Base, Mapper: m, Timeout: 20 * time.Second,
+			Operations: activedirectory.Operations{Create: true, Update: true, Enable: true, Disable: true},
+		})
+		require.NoError(t, err)
+		mailer, err := mail.New(mail.Config{Host: mp.Host, Port: mp.Port, From: "ILM <ilm@example.test>", TLS: mail.TLSNone, Timeout: 10 * time.Second})
+		require.NoError(t, err)
+		templates, err := mail.LoadTemplates("")
+		require.NoError(t, err)
+		cfg.Provisioning.Targets = config.Targets{Create: []string{"ad"}, Update: []string{"ad"}, Disable: []string{"ad"}}
+		cfg.Instances = append(cfg.Instances, config.Instance{Name: "ad", Type: config.TypeActiveDirectory, ActiveDirectory: &config.ActiveDirectory{}})
+		acts.Targets = map[string]connectors.Target{"ad": ad}
+		acts.Activation = activities.Activation{Mailer: mailer, Templates: templates, ServiceDesk: serviceDesk,
+			Policy: password.Policy{Length: 16, Digits: 3, Symbols: 2, Upper: 1, Lower: 1}}
+	}
+}
+
+var temporaryPassword = regexp.MustCompile(`Temporary password: (\S+)`)
+
+// New hire → a disabled account in the department's OU; on the activation date → enabled,
+// with the mailed temporary password, which must be changed at first logon; the password is
+// in no workflow history.
+func TestActiveDirectoryHireAndActivation(t *testing.T) {
+	d := sambatest.New(t, "Sales")
+	mp := mailpittest.New(t)
+	serviceDesk := "service-desk." + d.Run + "@example.test"
+	h := newHarness(t, withActiveDirectory(t, d, mp, serviceDesk))
+
+	today := time.Now().UTC()
+	hire := today.AddDate(0, 0, 10)
+	h.setReport(h.person(1, hire.Format("2006-01-02")))
+	rep, err := h.poll(today)
+	require.NoError(t, err)
+	require.Equal(t, 1, rep.Started, "%+v", rep)
+	res := h.waitDone(1)
+	require.Len(t, res.Results, 1)
+	assert.Equal(t, connectors.OpCreate, res.Results[0].Action)
+	dn := res.Results[0].ID
+	assert.Equal(t, "OU=Sales,OU=People,"+d.Base, dn[len("CN=Person "+h.id(1)+","):])
+	assert.Equal(t, "514", d.Entry(t, dn).GetAttributeValue("userAccountControl"), "created disabled")
+	assert.Equal(t, profile.ADPending, h.profile(1).ADStatus)
+
+	// Two days before the hire date (days_before_hire_to_enable_ad: 3): activation.
+	rep, err = h.poll(hire.AddDate(0, 0, -2))
+	require.NoError(t, err)
+	require.Equal(t, 1, rep.Started, "%+v", rep)
+	res = h.waitDone(1)
+	assert.Equal(t, lifecycle.ADActivation, res.Type)
+	require.Len(t, res.Results, 1)
+	assert.Equal(t, connectors.OpActivate, res.Results[0].Action)
+	assert.True(t, res.Results[0].Success && res.Results[0].Active)
+	assert.Equal(t, "512", d.Entry(t, dn).GetAttributeValue("userAccountControl"))
+	assert.Equal(t, profile.ADEnabled, h.profile(1).ADStatus)
+
+	mails := mp.To(t, serviceDesk, 1)
+	require.Len(t, mails, 1)
+	found := temporaryPassword.FindStringSubmatch(mails[0].Text)
+	require.Len(t, found, 2, mails[0].Text)
+	pw := found[1]
+
+	conn, err := ldap.DialURL(d.URL, ldap.DialWithTLSConfig(d.TLS))
+	require.NoError(t, err)
+	defer conn.Close()
+	err = conn.Bind(dn, pw)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "data 773", "the mailed password is the account's, to change at first logon")
+	err = conn.Bind(dn, pw+"x")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "data 52e")
+
+	history := h.historyText(workflows.PersonWorkflowID(h.id(1)))
+	assert.NotEmpty(t, history)
+	assert.NotContains(t, history, pw, "the password never enters workflow history")
+}
