@@ -12,50 +12,40 @@ import (
 // Disable disables p's account (and adds it to the disabled-users group when configured).
 // A missing or already disabled account is skipped.
 func (t *Target) Disable(ctx context.Context, p profile.Profile) (connectors.Result, error) {
-	op := connectors.OpDisable
-	if !t.cfg.Operations.Disable {
-		return t.skip(op, opDisabled("disable"))
-	}
-	s, _, a, err := t.prepare(ctx, p)
-	if err != nil {
-		return t.fail(op, err)
-	}
-	defer s.close()
-	if a == nil {
-		return t.skip(op, errNoAccount.Message)
-	}
-	if a.disabled() {
-		res := connectors.Skip(t.cfg.Instance, op, "User is already disabled")
-		res.ID, res.Username, res.Email = a.dn(), a.get("sAMAccountName"), a.get("mail")
-		return res, nil
-	}
-	if err := t.setEnabled(s, a, false); err != nil {
-		return t.fail(op, err)
-	}
-	return t.result(op, a), nil
+	return t.switchAccount(ctx, p, false)
 }
 
 // Enable enables p's account (and takes it out of the disabled-users group). An enabled
 // account is skipped; a missing one is an ErrNotFound.
 func (t *Target) Enable(ctx context.Context, p profile.Profile) (connectors.Result, error) {
-	const op = connectors.OpEnable
-	if !t.cfg.Operations.Enable {
-		return t.skip(op, opDisabled("enable"))
+	return t.switchAccount(ctx, p, true)
+}
+
+// switchAccount enables or disables p's account, as Enable and Disable say.
+func (t *Target) switchAccount(ctx context.Context, p profile.Profile, enable bool) (connectors.Result, error) {
+	op, allowed, already := connectors.OpDisable, t.cfg.Operations.Disable, "User is already disabled"
+	if enable {
+		op, allowed, already = connectors.OpEnable, t.cfg.Operations.Enable, "User is already enabled"
+	}
+	if !allowed {
+		return t.skip(op, opDisabled(string(op)))
 	}
 	s, _, a, err := t.prepare(ctx, p)
 	if err != nil {
 		return t.fail(op, err)
 	}
 	defer s.close()
-	if a == nil {
+	switch {
+	case a == nil && enable:
 		return t.fail(op, errNoAccount)
-	}
-	if !a.disabled() {
-		res := connectors.Skip(t.cfg.Instance, op, "User is already enabled")
-		res.Active, res.ID, res.Username, res.Email = true, a.dn(), a.get("sAMAccountName"), a.get("mail")
+	case a == nil:
+		return t.skip(op, errNoAccount.Message)
+	case a.disabled() != enable:
+		res := connectors.Skip(t.cfg.Instance, op, already)
+		res.Active, res.ID, res.Username, res.Email = enable, a.dn(), a.get("sAMAccountName"), a.get("mail")
 		return res, nil
 	}
-	if err := t.setEnabled(s, a, true); err != nil {
+	if err := t.setEnabled(s, a, enable); err != nil {
 		return t.fail(op, err)
 	}
 	return t.result(op, a), nil

@@ -151,54 +151,52 @@ func (m *Memory) Update(ctx context.Context, p profile.Profile, opts connectors.
 
 // Disable disables an account; missing or already disabled ones are skipped.
 func (m *Memory) Disable(ctx context.Context, p profile.Profile) (connectors.Result, error) {
-	if err := m.begin(ctx, connectors.OpDisable); err != nil {
-		return connectors.Result{}, err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	a, ok := m.accounts[p.EmployeeID()]
-	switch {
-	case !ok:
-		return connectors.Skip(m.Name, connectors.OpDisable, "User does not exist"), nil
-	case !a.Active:
-		return connectors.Skip(m.Name, connectors.OpDisable, "User is already disabled"), nil
-	}
-	a.Active = false
-	m.accounts[p.EmployeeID()] = a
-	return m.result(connectors.OpDisable, p.EmployeeID(), a), nil
+	return m.change(ctx, connectors.OpDisable, p, true, func(a *Account) string {
+		if !a.Active {
+			return "User is already disabled"
+		}
+		a.Active = false
+		return ""
+	})
 }
 
 // Enable enables an account; an enabled one is skipped, a missing one is ErrNotFound.
 func (m *Memory) Enable(ctx context.Context, p profile.Profile) (connectors.Result, error) {
-	if err := m.begin(ctx, connectors.OpEnable); err != nil {
+	return m.change(ctx, connectors.OpEnable, p, false, func(a *Account) string {
+		if a.Active {
+			return "User is already enabled"
+		}
+		a.Active = true
+		return ""
+	})
+}
+
+// SetPassword sets an account's password; a missing account is ErrNotFound.
+func (m *Memory) SetPassword(ctx context.Context, p profile.Profile, password string) (connectors.Result, error) {
+	return m.change(ctx, connectors.OpSetPassword, p, false, func(a *Account) string {
+		a.Password = password
+		return ""
+	})
+}
+
+// change runs op on p's existing account: fn changes it, or returns why it is skipped. A
+// missing account is skipped when skipMissing, else ErrNotFound.
+func (m *Memory) change(ctx context.Context, op connectors.Operation, p profile.Profile, skipMissing bool, fn func(*Account) string) (connectors.Result, error) {
+	if err := m.begin(ctx, op); err != nil {
 		return connectors.Result{}, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	a, ok := m.accounts[p.EmployeeID()]
 	switch {
+	case !ok && skipMissing:
+		return connectors.Skip(m.Name, op, "User does not exist"), nil
 	case !ok:
 		return connectors.Result{}, connectors.ErrNotFound
-	case a.Active:
-		return connectors.Skip(m.Name, connectors.OpEnable, "User is already enabled"), nil
 	}
-	a.Active = true
+	if reason := fn(&a); reason != "" {
+		return connectors.Skip(m.Name, op, reason), nil
+	}
 	m.accounts[p.EmployeeID()] = a
-	return m.result(connectors.OpEnable, p.EmployeeID(), a), nil
-}
-
-// SetPassword sets an account's password; a missing account is ErrNotFound.
-func (m *Memory) SetPassword(ctx context.Context, p profile.Profile, password string) (connectors.Result, error) {
-	if err := m.begin(ctx, connectors.OpSetPassword); err != nil {
-		return connectors.Result{}, err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	a, ok := m.accounts[p.EmployeeID()]
-	if !ok {
-		return connectors.Result{}, connectors.ErrNotFound
-	}
-	a.Password = password
-	m.accounts[p.EmployeeID()] = a
-	return m.result(connectors.OpSetPassword, p.EmployeeID(), a), nil
+	return m.result(op, p.EmployeeID(), a), nil
 }
