@@ -53,9 +53,10 @@ var temporaryPassword = regexp.MustCompile(`Temporary password: (\S+)`)
 
 // New hire → a disabled account in the department's OU; on the activation date → enabled,
 // with the mailed temporary password, which must be changed at first logon; the password is
-// in no workflow history.
-func TestActiveDirectoryHireAndActivation(t *testing.T) {
-	d := sambatest.New(t, "Sales")
+// in no workflow history. Then a department and name change → moved and renamed; then the
+// termination → disabled.
+func TestActiveDirectoryLifecycle(t *testing.T) {
+	d := sambatest.New(t, "Sales", "Engineering")
 	mp := mailpittest.New(t)
 	serviceDesk := "service-desk." + d.Run + "@example.test"
 	h := newHarness(t, withActiveDirectory(t, d, mp, serviceDesk))
@@ -105,4 +106,32 @@ func TestActiveDirectoryHireAndActivation(t *testing.T) {
 	history := h.historyText(workflows.PersonWorkflowID(h.id(1)))
 	assert.NotEmpty(t, history)
 	assert.NotContains(t, history, pw, "the password never enters workflow history")
+
+	// After the start date: a move to Engineering with a new name, then the termination.
+	started := hire.AddDate(0, 0, 5)
+	moved := h.person(1, hire.Format("2006-01-02"))
+	moved["Department"] = "Engineering"
+	moved["Preferred_Name"] = "Pat " + h.id(1)
+	h.setReport(moved)
+	rep, err = h.poll(started)
+	require.NoError(t, err)
+	require.Equal(t, 1, rep.Started, "%+v", rep)
+	res = h.waitDone(1)
+	assert.Equal(t, lifecycle.UpdateUser, res.Type)
+	require.Len(t, res.Results, 1)
+	renamed := "CN=Pat " + h.id(1) + ",OU=Engineering,OU=People," + d.Base
+	assert.Equal(t, renamed, res.Results[0].ID, "renamed and moved")
+	assert.Equal(t, "512", d.Entry(t, renamed).GetAttributeValue("userAccountControl"), "still enabled")
+
+	gone := moved
+	gone["Employment_Status"] = "Terminated"
+	gone["Termination_Date"] = started.Format("2006-01-02")
+	h.setReport(gone)
+	rep, err = h.poll(started.AddDate(0, 0, 1))
+	require.NoError(t, err)
+	require.Equal(t, 1, rep.Started, "%+v", rep)
+	res = h.waitDone(1)
+	assert.Equal(t, lifecycle.TerminateUser, res.Type)
+	assert.Equal(t, "514", d.Entry(t, renamed).GetAttributeValue("userAccountControl"), "disabled")
+	assert.Equal(t, profile.ADDisabled, h.profile(1).ADStatus)
 }
