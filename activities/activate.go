@@ -16,11 +16,16 @@ type Sender interface {
 	Send(ctx context.Context, m mail.Message) error
 }
 
-// Activation is what activating an account needs besides its target: the temporary
-// password's policy and the mail that hands it to the service desk.
+// Mail is how activities send mail.
+type Mail struct {
+	// Sender is nil when smtp is not configured.
+	Sender    Sender
+	Templates *mail.Templates
+}
+
+// Activation is what activating an account needs besides its target and mail: the
+// temporary password's policy and who receives it.
 type Activation struct {
-	Mailer      Sender
-	Templates   *mail.Templates
 	Policy      password.Policy
 	ServiceDesk string // provisioning.service_desk_email
 }
@@ -38,7 +43,7 @@ func (a *Activities) activate(ctx context.Context, instance string, target conne
 		return connectors.Result{}, configError(fmt.Errorf("instance %q cannot activate accounts (no passwords, no enable)", instance))
 	}
 	cfg := a.Activation
-	if cfg.Mailer == nil || cfg.Templates == nil || cfg.ServiceDesk == "" {
+	if a.Mail.Sender == nil || a.Mail.Templates == nil || cfg.ServiceDesk == "" {
 		return connectors.Result{}, configError(errNoActivationMail)
 	}
 	pw, err := password.Generate(cfg.Policy, p.Fields.Get(profile.Username), p.DisplayName(),
@@ -53,7 +58,7 @@ func (a *Activities) activate(ctx context.Context, instance string, target conne
 	if err != nil {
 		return connectors.Result{}, err
 	}
-	msg, err := cfg.Templates.RenderTemporaryPassword(mail.TemporaryPassword{
+	msg, err := a.Mail.Templates.RenderTemporaryPassword(mail.TemporaryPassword{
 		Name: p.DisplayName(), Username: res.Username, Email: p.Email(), EmployeeID: p.EmployeeID(),
 		Instance: instance, Password: pw, MustChange: true,
 	})
@@ -61,7 +66,7 @@ func (a *Activities) activate(ctx context.Context, instance string, target conne
 		return connectors.Result{}, configError(err)
 	}
 	msg.To = []string{cfg.ServiceDesk}
-	if err := cfg.Mailer.Send(ctx, msg); err != nil {
+	if err := a.Mail.Sender.Send(ctx, msg); err != nil {
 		return connectors.Result{}, fmt.Errorf("mail the temporary password to the service desk: %w", err)
 	}
 	res.Skipped, res.Reason = false, "temporary password mailed to the service desk"

@@ -51,7 +51,8 @@ func activation(t *testing.T, box *outbox) (*Activities, *testtarget.Memory) {
 	require.NoError(t, err)
 	a := &Activities{
 		Targets: map[string]connectors.Target{"ad": ad},
-		Activation: Activation{Mailer: box, Templates: templates, ServiceDesk: "service-desk@example.com",
+		Mail:    Mail{Sender: box, Templates: templates},
+		Activation: Activation{ServiceDesk: "service-desk@example.com",
 			Policy: password.Policy{Length: 16, Digits: 3, Symbols: 2, Upper: 1, Lower: 1}},
 	}
 	return a, ad

@@ -30,6 +30,8 @@ type Activities struct {
 	Targets map[string]connectors.Target
 	Starter IncidentStarter
 	Planner *hrsync.Planner
+	// Mail sends the temporary passwords and the failure notices.
+	Mail Mail
 	// Activation sets, enables and mails temporary passwords (the "activate" step).
 	Activation Activation
 	// Now is the clock (time.Now when nil); tests and --now override it.

@@ -44,7 +44,8 @@ func withActiveDirectory(t *testing.T, d *sambatest.Domain, mp *mailpittest.Serv
 		cfg.Provisioning.Targets = config.Targets{Create: []string{"ad"}, Update: []string{"ad"}, Disable: []string{"ad"}}
 		cfg.Instances = append(cfg.Instances, config.Instance{Name: "ad", Type: config.TypeActiveDirectory, ActiveDirectory: &config.ActiveDirectory{}})
 		acts.Targets = map[string]connectors.Target{"ad": ad}
-		acts.Activation = activities.Activation{Mailer: mailer, Templates: templates, ServiceDesk: serviceDesk,
+		acts.Mail = activities.Mail{Sender: mailer, Templates: templates}
+		acts.Activation = activities.Activation{ServiceDesk: serviceDesk,
 			Policy: password.Policy{Length: 16, Digits: 3, Symbols: 2, Upper: 1, Lower: 1}}
 	}
 }

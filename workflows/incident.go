@@ -102,6 +102,7 @@ func callTarget(ctx workflow.Context, r *review, in activities.Incident, call ac
 			return out, nil
 		}
 		failed := failedResult(call, err)
+		notifyFailure(ctx, in, failed)
 		d, rerr := r.await(ctx, fmt.Sprintf("%s on %s failed: %s", call.Operation, call.Instance, failed.ErrorMessage))
 		if rerr != nil {
 			res.Results = append(res.Results, failed)
@@ -122,13 +123,26 @@ func callTarget(ctx workflow.Context, r *review, in activities.Incident, call ac
 	}
 }
 
+// notifyFailure mails IT that a call failed. A notice that cannot be sent is logged and does
+// not hold up the review.
+func notifyFailure(ctx workflow.Context, in activities.Incident, failed connectors.Result) {
+	n := activities.FailureNotice{
+		Type: in.Type, EmployeeID: in.EmployeeID, Name: in.Profile.DisplayName(), Instance: failed.Instance,
+		Action: failed.Action, Error: failed.ErrorMessage, WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID,
+	}
+	actx := workflow.WithActivityOptions(ctx, withSummary(notification, "mail IT: "+string(failed.Action)+" on "+failed.Instance+" failed"))
+	if err := workflow.ExecuteActivity(actx, a.NotifyFailure, n).Get(ctx, nil); err != nil {
+		workflow.GetLogger(ctx).Warn("failure notice not sent", "instance", failed.Instance, "error", err)
+	}
+}
+
 // failedResult records a failed call with the error's type and message.
 func failedResult(call activities.TargetCall, err error) connectors.Result {
 	out := connectors.Result{Instance: call.Instance, Action: call.Operation, ErrorMessage: err.Error()}
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) {
 		out.ErrorCode = appErr.Type()
-		out.ErrorMessage = appErr.Error()
+		out.ErrorMessage = appErr.Message()
 	}
 	return out
 }

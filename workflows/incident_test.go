@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/ilm-dev/ilm/activities"
+	"github.com/ilm-dev/ilm/config"
 	"github.com/ilm-dev/ilm/connectors"
 	"github.com/ilm-dev/ilm/lifecycle"
 	"github.com/ilm-dev/ilm/profile"
@@ -30,7 +32,8 @@ func TestIncidents(t *testing.T) { suite.Run(t, new(incidentSuite)) }
 
 func (s *incidentSuite) SetupTest() {
 	s.env = s.NewTestWorkflowEnvironment()
-	s.env.RegisterActivity(&activities.Activities{})
+	// Real activities where not mocked: NotifyFailure without smtp only logs.
+	s.env.RegisterActivity(&activities.Activities{Config: &config.Config{}})
 	s.env.OnActivity(a.AssignReviewer, mock.Anything, mock.Anything).Return("alice", nil).Maybe()
 	s.env.OnActivity(a.ReleaseReviewer, mock.Anything, mock.Anything, mock.Anything).Return(nil).Maybe()
 }
@@ -84,6 +87,11 @@ func (s *incidentSuite) TestTargetsInOrderThenProfileCommitted() {
 }
 
 func (s *incidentSuite) TestFailureWaitsForReviewThenRetry() {
+	var notices []activities.FailureNotice
+	s.env.OnActivity(a.NotifyFailure, mock.Anything, mock.Anything).Return(func(_ context.Context, n activities.FailureNotice) error {
+		notices = append(notices, n)
+		return errors.New("smtp down: a notice that fails does not hold up the review")
+	}).Once()
 	s.env.OnActivity(a.ProvisionTarget, mock.Anything, callTo("okta")).Return(created("okta"), nil).Once()
 	s.env.OnActivity(a.ProvisionTarget, mock.Anything, callTo("ad")).Return(connectors.Result{}, finalError()).Once()
 	s.env.OnActivity(a.ProvisionTarget, mock.Anything, callTo("ad")).Return(created("ad"), nil).Once()
@@ -104,6 +112,8 @@ func (s *incidentSuite) TestFailureWaitsForReviewThenRetry() {
 	s.True(res.ProfileSaved)
 	s.Equal([]connectors.Result{created("okta"), created("ad")}, res.Results)
 	s.Equal([]Decision{{Action: ActionRetry, Reviewer: "alice"}}, res.Reviews)
+	s.Equal([]activities.FailureNotice{{Type: lifecycle.NewHire, EmployeeID: "1001", Instance: "ad", Action: connectors.OpCreate,
+		Error: "ad create: constraint violation", WorkflowID: "default-test-workflow-id"}}, notices, "IT is told once, before the review")
 }
 
 func (s *incidentSuite) TestSkipRecordsTheSkipAndCommits() {

@@ -30,6 +30,15 @@ var (
 		ScheduleToCloseTimeout: time.Hour,
 		RetryPolicy:            &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: 30 * time.Second},
 	}
+	// notification sends a mail for a few minutes, then gives up: it must not hold up a review.
+	notification = workflow.ActivityOptions{
+		StartToCloseTimeout:    time.Minute,
+		ScheduleToCloseTimeout: 5 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: 5 * time.Second, MaximumAttempts: 5,
+			NonRetryableErrorTypes: []string{activities.ErrTypeConfig, activities.ErrTypeInvalid},
+		},
+	}
 	// reportRead reads and diffs a whole HR report; it heartbeats while starting incidents.
 	reportRead = workflow.ActivityOptions{
 		StartToCloseTimeout: 30 * time.Minute,

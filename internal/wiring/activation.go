@@ -9,26 +9,28 @@ import (
 	"github.com/ilm-dev/ilm/connectors/password"
 )
 
-// Activation builds what the AD activation step needs: the password policy, the mail
-// templates, and the mailer when smtp is configured (without it activation refuses to run,
-// saying why).
-func (e *Env) Activation() (activities.Activation, error) {
-	prov := e.Config.Provisioning
-	templates, err := mail.LoadTemplates(prov.TemplatesDir)
+// Mail builds the activities' mail: the templates, and the sender when smtp is configured
+// (without it AD activation refuses to run, saying why, and failures are not mailed).
+func (e *Env) Mail() (activities.Mail, error) {
+	templates, err := mail.LoadTemplates(e.Config.Provisioning.TemplatesDir)
 	if err != nil {
-		return activities.Activation{}, fmt.Errorf("provisioning.templates_dir: %w", err)
+		return activities.Mail{}, fmt.Errorf("provisioning.templates_dir: %w", err)
 	}
-	act := activities.Activation{
-		Templates:   templates,
-		Policy:      passwordPolicy(prov.Password),
-		ServiceDesk: prov.ServiceDeskEmail,
-	}
+	m := activities.Mail{Templates: templates}
 	if e.Config.SMTP.Enabled() {
-		if act.Mailer, err = mailer(&e.Config.SMTP); err != nil {
-			return activities.Activation{}, fmt.Errorf("smtp: %w", err)
+		sender, err := mailer(&e.Config.SMTP)
+		if err != nil {
+			return activities.Mail{}, fmt.Errorf("smtp: %w", err)
 		}
+		m.Sender = sender
 	}
-	return act, nil
+	return m, nil
+}
+
+// Activation builds what the AD activation step needs besides mail.
+func (e *Env) Activation() activities.Activation {
+	prov := e.Config.Provisioning
+	return activities.Activation{Policy: passwordPolicy(prov.Password), ServiceDesk: prov.ServiceDeskEmail}
 }
 
 func mailer(c *config.SMTP) (*mail.Mailer, error) {

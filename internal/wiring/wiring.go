@@ -72,12 +72,13 @@ func (e *Env) Activities(c client.Client) (*activities.Activities, error) {
 	if err != nil {
 		return nil, err
 	}
-	activation, err := e.Activation()
+	mail, err := e.Mail()
 	if err != nil {
 		return nil, err
 	}
 	return &activities.Activities{
-		Activation: activation,
+		Mail:       mail,
+		Activation: e.Activation(),
 		Config:     e.Config,
 		Store:      e.Store,
 		Targets:    targets,
