@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make demo`: ILM end to end on embedded defaults. Starts the Temporal dev server (SQLite file,
-# Web UI on :8233) and the worker on a SQLite store, applies the poll schedules and runs one
-# poll of the bundled sample report now. Everything keeps running for you to look at;
-# `scripts/demo.sh stop` stops it (by pid).
+# Web UI on :8233), a Samba AD domain controller (LDAPS on 127.0.0.1:636) and mailpit (SMTP
+# :1025, UI :8025), the worker on a SQLite store, applies the poll schedules and runs one poll
+# of the bundled sample report now: its new hires get disabled AD accounts. Everything keeps
+# running for you to look at; `scripts/demo.sh stop` stops it (by pid).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,8 @@ DEMO=$PWD/.demo
 CONFIG=ilm.example.yaml
 STORE=sqlite:$DEMO/ilm.db
 export ILM_TEMPORAL_DIR=$DEMO/temporal ILM_TEMPORAL_PORT=7233 ILM_TEMPORAL_UI_PORT=8233
+# ilm.example.yaml reads the DC's CA and password from .demo/samba.
+export ILM_AD_DIR=$DEMO/samba ILM_MAILPIT_DIR=$DEMO/mailpit ILM_MAILPIT_SMTP_PORT=1025 ILM_MAILPIT_UI_PORT=8025
 
 stop() {
 	if [ -f "$DEMO/worker.pid" ] && kill -0 "$(cat "$DEMO/worker.pid")" 2>/dev/null; then
@@ -17,6 +20,8 @@ stop() {
 	fi
 	rm -f "$DEMO/worker.pid"
 	scripts/temporal.sh stop
+	scripts/mailpit.sh stop || true
+	scripts/samba-ad.sh stop || true
 }
 
 if [ "${1:-}" = stop ]; then stop; echo "demo stopped"; exit 0; fi
@@ -24,6 +29,12 @@ if [ "${1:-}" = stop ]; then stop; echo "demo stopped"; exit 0; fi
 mkdir -p "$DEMO"
 [ -x bin/ilm ] && [ -x bin/ilm-worker ] || make build
 scripts/temporal.sh start "$DEMO/temporal/temporal.db"
+scripts/mailpit.sh start
+scripts/samba-ad.sh start
+# The OUs the stock AD mapper files the sample's people under; -c: those already there stay.
+LDAPTLS_CACERT=$ILM_AD_DIR/private/tls/ca.pem ldapadd -c -x -H ldaps://127.0.0.1:636 \
+	-D Administrator@EXAMPLE.TEST -y <(tr -d '\n' <"$ILM_AD_DIR/admin-password") \
+	-f examples/demo-ous.ldif >/dev/null 2>"$DEMO/ous.log" || grep -v "Already exists" "$DEMO/ous.log" >&2 || true
 
 if ! { [ -f "$DEMO/worker.pid" ] && kill -0 "$(cat "$DEMO/worker.pid")" 2>/dev/null; }; then
 	bin/ilm-worker --config "$CONFIG" --store "$STORE" >"$DEMO/worker.log" 2>&1 &
@@ -43,8 +54,11 @@ ILM demo is running.
   history:       bin/ilm profiles history 1001 --config $CONFIG --store $STORE
   dry run:       bin/ilm plan --config $CONFIG --store $STORE --instance workday --report examples/workday-report-day2.json
   next day:      bin/ilm poll --config $CONFIG --store $STORE --instance workday --report examples/workday-report-day2.json
+  AD accounts:   LDAPTLS_CACERT=$ILM_AD_DIR/private/tls/ca.pem ldapsearch -x -H ldaps://127.0.0.1:636 -D Administrator@EXAMPLE.TEST -y <(tr -d '\\n' <$ILM_AD_DIR/admin-password) -b OU=People,DC=example,DC=test '(objectClass=user)' cn userAccountControl
+  mail:          http://localhost:8025  (temporary passwords to the service desk, failures to IT)
   worker log:    $DEMO/worker.log
   stop:          scripts/demo.sh stop
 The schedule poll-workday polls every 15 minutes; the next poll activates AD for the new hires
-whose hire date is within 3 days (days_before_hire_to_enable_ad).
+whose hire date is within 3 days (days_before_hire_to_enable_ad): each gets a temporary
+password, mailed to the service desk, to change at first logon (userAccountControl 514 → 512).
 MSG
