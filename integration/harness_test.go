@@ -165,14 +165,18 @@ func (h *harness) profile(n int) profile.Profile {
 	return p
 }
 
+// countNow returns how many workflows the visibility query matches now.
+func (h *harness) countNow(query string) int {
+	resp, err := h.client.CountWorkflow(h.ctx, &workflowservice.CountWorkflowExecutionsRequest{Namespace: "default", Query: query})
+	require.NoError(h.t, err)
+	return int(resp.Count)
+}
+
 // count returns how many workflows the visibility query matches, waiting for it to settle on want.
 func (h *harness) count(query string, want int) int {
 	var got int
 	for i := 0; i < 50; i++ {
-		resp, err := h.client.CountWorkflow(h.ctx, &workflowservice.CountWorkflowExecutionsRequest{Namespace: "default", Query: query})
-		require.NoError(h.t, err)
-		got = int(resp.Count)
-		if got == want {
+		if got = h.countNow(query); got == want {
 			return got
 		}
 		time.Sleep(200 * time.Millisecond)

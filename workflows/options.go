@@ -15,9 +15,10 @@ var a *activities.Activities
 // Activity option presets.
 var (
 	// connectorCall bounds a target call: retried with backoff for up to 10 minutes, then the
-	// incident goes to human review. Final errors are not retried (activities/errors.go).
+	// incident goes to human review. Final errors are not retried (activities/errors.go). One
+	// call takes seconds; a call lost with its worker is retried after 30 s.
 	connectorCall = workflow.ActivityOptions{
-		StartToCloseTimeout:    2 * time.Minute,
+		StartToCloseTimeout:    30 * time.Second,
 		ScheduleToCloseTimeout: 10 * time.Minute,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute,
