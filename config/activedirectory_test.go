@@ -78,11 +78,5 @@ func TestActiveDirectoryErrorsNameTheKey(t *testing.T) {
 		"tls both ways":    {`instances: [` + base + `, ca_file: ca.pem, insecure_skip_verify: true}]`, `set ca_file or insecure_skip_verify, not both`},
 		"bad op value":     {`instances: [` + base + `, operations: {create: maybe}}]`, `maybe`},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			_, err := Parse([]byte(tc.doc))
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), tc.want)
-		})
-	}
+	assertParseErrors(t, cases)
 }

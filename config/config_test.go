@@ -78,6 +78,13 @@ func TestErrorsNameTheKey(t *testing.T) {
 		"bad review method":    {`provisioning: {review: {method: lottery}}`, `provisioning.review.method`},
 		"bad date format":      {`instances: [{name: w, type: workday, report_url: "file:a", date_format: "yyyy-mm-dd"}]`, `date_format`},
 	}
+	assertParseErrors(t, cases)
+}
+
+// assertParseErrors checks that Parse refuses each case's doc with an error that contains
+// its want, one subtest a case.
+func assertParseErrors(t *testing.T, cases map[string]struct{ doc, want string }) {
+	t.Helper()
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			_, err := Parse([]byte(tc.doc))

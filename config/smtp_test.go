@@ -79,13 +79,7 @@ func TestSMTPAndPasswordErrorsNameTheKey(t *testing.T) {
 		"two classes":          {`provisioning: {password: {digits: 0, symbols: 0}}`, `three of four character classes`},
 		"unknown templates":    {`provisioning: {template_dir: x}`, `provisioning: unknown key "template_dir"`},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			_, err := Parse([]byte(tc.doc))
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), tc.want)
-		})
-	}
+	assertParseErrors(t, cases)
 }
 
 func TestClearPasswordToLoopbackIsAllowed(t *testing.T) {

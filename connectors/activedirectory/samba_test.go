@@ -42,6 +42,26 @@ func (d *domain) target(t *testing.T, edit ...func(*activedirectory.Config)) *ac
 	return tg
 }
 
+// requireFinal checks that err is connectors.ErrInvalid, not retryable, and says each of
+// wants.
+func requireFinal(t *testing.T, err error, wants ...string) {
+	t.Helper()
+	require.Error(t, err)
+	assert.ErrorIs(t, err, connectors.ErrInvalid)
+	assert.False(t, connectors.Retryable(err))
+	for _, want := range wants {
+		assert.Contains(t, err.Error(), want)
+	}
+}
+
+// create creates p's account with tg and returns its DN.
+func create(t *testing.T, tg *activedirectory.Target, p profile.Profile) string {
+	t.Helper()
+	res, err := tg.Create(context.Background(), p)
+	require.NoError(t, err)
+	return res.ID
+}
+
 // person is a profile whose email (and so sAMAccountName) is unique to the run.
 func (d *domain) person(id, given, sur, dept string) profile.Profile {
 	email := strings.ToLower(given[:1]+id) + "." + d.Run + "@example.test"
@@ -79,11 +99,7 @@ func TestSambaCreateWithCollisionsAndMissingOU(t *testing.T) {
 	assert.Equal(t, "Lead", d.Entry(t, dns[0]).GetAttributeValue("title"))
 
 	_, err = tg.Create(ctx, d.person("b1", "Bo", "Li", "Nowhere"))
-	require.Error(t, err)
-	assert.ErrorIs(t, err, connectors.ErrInvalid)
-	assert.False(t, connectors.Retryable(err))
-	assert.Contains(t, err.Error(), `mapper "ad-outgoing"`)
-	assert.Contains(t, err.Error(), "OU=Nowhere")
+	requireFinal(t, err, `mapper "ad-outgoing"`, "OU=Nowhere")
 	t.Logf("missing OU: %v", err)
 
 	noDept := d.person("b2", "Bo", "Li", "")
@@ -96,15 +112,14 @@ func TestSambaGetByEachKeyAndOldValues(t *testing.T) {
 	d := samba(t, "Ops")
 	tg, ctx := d.target(t), context.Background()
 	p := d.person("g1", "Gil", "Moss", "Ops")
-	created, err := tg.Create(ctx, p)
-	require.NoError(t, err)
+	dn := create(t, tg, p)
 
 	found := func(name string, q profile.Profile) {
 		t.Helper()
 		res, err := tg.Get(ctx, q)
 		require.NoError(t, err, name)
 		assert.False(t, res.Skipped, name)
-		assert.Equal(t, created.ID, res.ID, name)
+		assert.Equal(t, dn, res.ID, name)
 	}
 	found("as is", p)
 
@@ -142,12 +157,10 @@ func TestSambaUpdateRenameMove(t *testing.T) {
 	d := samba(t, "Ops", "Sales")
 	tg, ctx := d.target(t), context.Background()
 	boss := d.person("m1", "Meg", "Boss", "Ops")
-	bossRes, err := tg.Create(ctx, boss)
-	require.NoError(t, err)
+	bossDN := create(t, tg, boss)
 
 	p := d.person("u1", "Uma", "Diaz", "Ops")
-	_, err = tg.Create(ctx, p)
-	require.NoError(t, err)
+	create(t, tg, p)
 
 	p.Fields[profile.Title] = "Manager"
 	p.Fields[profile.DisplayName] = "Uma Diaz-Park"
@@ -159,7 +172,7 @@ func TestSambaUpdateRenameMove(t *testing.T) {
 	assert.ElementsMatch(t, []string{"title", "displayName", "department", "manager", "dn"}, res.Details["changed"])
 	e := d.Entry(t, res.ID)
 	assert.Equal(t, "Manager", e.GetAttributeValue("title"))
-	assert.True(t, strings.EqualFold(bossRes.ID, e.GetAttributeValue("manager")))
+	assert.True(t, strings.EqualFold(bossDN, e.GetAttributeValue("manager")))
 
 	again, err := tg.Update(ctx, p, connectors.UpdateOptions{})
 	require.NoError(t, err)
@@ -202,13 +215,12 @@ func TestSambaDisableEnable(t *testing.T) {
 	ctx := context.Background()
 
 	p := d.person("e1", "Eve", "Ng", "Ops")
-	created, err := tg.Create(ctx, p)
-	require.NoError(t, err)
+	dn := create(t, tg, p)
 
 	res, err := tg.Enable(ctx, p)
 	require.NoError(t, err)
 	assert.True(t, res.Active)
-	assert.Equal(t, "512", d.Entry(t, created.ID).GetAttributeValue("userAccountControl"))
+	assert.Equal(t, "512", d.Entry(t, dn).GetAttributeValue("userAccountControl"))
 	res, err = tg.Enable(ctx, p)
 	require.NoError(t, err)
 	assert.True(t, res.Skipped)
@@ -217,7 +229,7 @@ func TestSambaDisableEnable(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, res.Skipped)
 	assert.False(t, res.Active)
-	e := d.Entry(t, created.ID)
+	e := d.Entry(t, dn)
 	assert.Equal(t, "514", e.GetAttributeValue("userAccountControl"))
 	assert.Contains(t, e.GetAttributeValues("memberOf"), group)
 
@@ -229,7 +241,7 @@ func TestSambaDisableEnable(t *testing.T) {
 	res, err = tg.Update(ctx, p, connectors.UpdateOptions{AllowEnable: true})
 	require.NoError(t, err)
 	assert.True(t, res.Active)
-	e = d.Entry(t, created.ID)
+	e = d.Entry(t, dn)
 	assert.Equal(t, "512", e.GetAttributeValue("userAccountControl"))
 	assert.NotContains(t, e.GetAttributeValues("memberOf"), group)
 
@@ -247,15 +259,11 @@ func TestSambaSetPassword(t *testing.T) {
 	d := samba(t, "Ops")
 	tg, ctx := d.target(t), context.Background()
 	p := d.person("p1", "Pat", "Kim", "Ops")
-	created, err := tg.Create(ctx, p)
-	require.NoError(t, err)
+	dn := create(t, tg, p)
 
 	weak := "aaaaaaaaaaaaaa"
-	_, err = tg.SetPassword(ctx, p, weak)
-	require.Error(t, err)
-	assert.ErrorIs(t, err, connectors.ErrInvalid)
-	assert.False(t, connectors.Retryable(err))
-	assert.Contains(t, err.Error(), "password policy")
+	_, err := tg.SetPassword(ctx, p, weak)
+	requireFinal(t, err, "password policy")
 	assert.NotContains(t, err.Error(), weak)
 	t.Logf("policy violation: %v", err)
 
@@ -280,12 +288,12 @@ func TestSambaSetPassword(t *testing.T) {
 		assert.Equal(t, uint16(ldap.LDAPResultInvalidCredentials), le.ResultCode)
 		assert.Contains(t, err.Error(), "data 773", "the password is right and must be changed")
 	}
-	mustChange(bind(created.ID, password))
+	mustChange(bind(dn, password))
 	mustChange(bind(p.Email(), password))
-	err = bind(created.ID, password+"x")
+	err = bind(dn, password+"x")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "data 52e")
-	assert.Equal(t, "0", d.Entry(t, created.ID, "pwdLastSet").GetAttributeValue("pwdLastSet"))
+	assert.Equal(t, "0", d.Entry(t, dn, "pwdLastSet").GetAttributeValue("pwdLastSet"))
 
 	plain := d.target(t, func(c *activedirectory.Config) { c.URL = strings.Replace(c.URL, "ldaps://", "ldap://", 1) })
 	_, err = plain.SetPassword(ctx, p, password)
@@ -341,9 +349,7 @@ func TestSambaUntrustedCertificateIsFinal(t *testing.T) {
 func TestSambaNeverTakesOverAnotherPersonsAccount(t *testing.T) {
 	d := samba(t, "Ops")
 	tg, ctx := d.target(t), context.Background()
-	first := d.person("s1", "Sam", "Lee", "Ops")
-	created, err := tg.Create(ctx, first)
-	require.NoError(t, err)
+	dn := create(t, tg, d.person("s1", "Sam", "Lee", "Ops"))
 
 	// Another person whose login and email collide with Sam's, with another employee id.
 	other := d.person("s1", "Sam", "Lee", "Ops")
@@ -357,5 +363,5 @@ func TestSambaNeverTakesOverAnotherPersonsAccount(t *testing.T) {
 	require.Error(t, err)
 	assert.False(t, connectors.Retryable(err), "%v", err)
 	t.Logf("create over a taken login: %v", err)
-	assert.Equal(t, "Engineer", d.Entry(t, created.ID).GetAttributeValue("title"), "the first account is untouched")
+	assert.Equal(t, "Engineer", d.Entry(t, dn).GetAttributeValue("title"), "the first account is untouched")
 }

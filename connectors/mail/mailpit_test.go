@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,75 +15,29 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ilm-dev/ilm/connectors"
+	"github.com/ilm-dev/ilm/internal/mailpittest"
 )
 
 // These tests send through a real mailpit (scripts/mailpit.sh, started by scripts/test.sh)
 // and read each mail back through its HTTP API. They change mailpit's chaos settings, which
 // are server-wide, so they do not run in parallel and restore them when done.
 
+// mailpit is the test mailpit (internal/mailpittest) of one test, which can also set its
+// chaos.
 type mailpit struct {
-	t   *testing.T
-	api string
+	*mailpittest.Server
+	t *testing.T
 }
 
-// startMailpit returns the mailpit of ILM_TEST_SMTP_ADDR / ILM_TEST_MAILPIT_API and a
-// Mailer that sends to it, or skips the test.
+// startMailpit returns the mailpit of ILM_TEST_SMTP_ADDR / ILM_TEST_MAILPIT_API, with no
+// chaos until the test ends, and a Mailer that sends to it; it skips the test when none is
+// configured.
 func startMailpit(t *testing.T, mod func(*Config)) (*mailpit, *Mailer) {
 	t.Helper()
-	addr, api := os.Getenv("ILM_TEST_SMTP_ADDR"), os.Getenv("ILM_TEST_MAILPIT_API")
-	if addr == "" || api == "" {
-		t.Skip(`ILM_TEST_SMTP_ADDR/ILM_TEST_MAILPIT_API unset, mailpit tests skipped: run scripts/mailpit.sh start && eval "$(scripts/mailpit.sh env)", or scripts/test.sh`)
-	}
-	host, portText, err := net.SplitHostPort(addr)
-	require.NoError(t, err)
-	port, err := strconv.Atoi(portText)
-	require.NoError(t, err)
-	mp := &mailpit{t: t, api: strings.TrimRight(api, "/")}
+	mp := &mailpit{Server: mailpittest.New(t), t: t}
 	mp.chaos(0, 0, 0)
 	t.Cleanup(func() { mp.chaos(0, 0, 0) })
-	return mp, mailer(t, host, port, mod)
-}
-
-type address struct{ Name, Address string }
-
-type summary struct {
-	ID      string
-	Subject string
-	To      []address
-}
-
-type message struct {
-	ID      string
-	From    address
-	To      []address
-	Subject string
-	Text    string
-}
-
-func (mp *mailpit) get(path string, out any) {
-	mp.t.Helper()
-	resp, err := http.Get(mp.api + path)
-	require.NoError(mp.t, err)
-	defer resp.Body.Close()
-	require.Equal(mp.t, http.StatusOK, resp.StatusCode, path)
-	require.NoError(mp.t, json.NewDecoder(resp.Body).Decode(out))
-}
-
-// find returns the one stored mail whose subject contains token, read in full.
-func (mp *mailpit) find(token string) message {
-	mp.t.Helper()
-	var list struct{ Messages []summary }
-	mp.get("/api/v1/messages?limit=200", &list)
-	var found []summary
-	for _, s := range list.Messages {
-		if strings.Contains(s.Subject, token) {
-			found = append(found, s)
-		}
-	}
-	require.Len(mp.t, found, 1, "mails with %q in the subject", token)
-	var m message
-	mp.get("/api/v1/message/"+found[0].ID, &m)
-	return m
+	return mp, mailer(t, mp.Host, mp.Port, mod)
 }
 
 // chaos makes mailpit answer MAIL FROM, RCPT TO or AUTH with an error code (0 = never).
@@ -98,7 +50,7 @@ func (mp *mailpit) chaos(sender, recipient, auth int) {
 		return map[string]int{"ErrorCode": code, "Probability": 100}
 	}
 	body, _ := json.Marshal(map[string]any{"Sender": trigger(sender), "Recipient": trigger(recipient), "Authentication": trigger(auth)})
-	req, err := http.NewRequest(http.MethodPut, mp.api+"/api/v1/chaos", bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPut, mp.API+"/api/v1/chaos", bytes.NewReader(body))
 	require.NoError(mp.t, err)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
@@ -109,7 +61,7 @@ func (mp *mailpit) chaos(sender, recipient, auth int) {
 
 func token() string { return strconv.FormatInt(time.Now().UnixNano(), 36) }
 
-func recipients(as []address) []string {
+func recipients(as []mailpittest.Address) []string {
 	out := make([]string, len(as))
 	for i, a := range as {
 		out[i] = a.Address
@@ -126,7 +78,7 @@ func TestMailpitTemporaryPassword(t *testing.T) {
 	msg.To = []string{"service-desk@example.com"}
 	require.NoError(t, m.Send(context.Background(), msg))
 
-	got := mp.find(username)
+	got := mp.Find(t, username)
 	assert.Equal(t, []string{"service-desk@example.com"}, recipients(got.To))
 	assert.Equal(t, "ilm@example.com", got.From.Address)
 	assert.Equal(t, "Temporary password for Jane Smith ("+username+")", got.Subject)
@@ -143,7 +95,7 @@ func TestMailpitProvisioningFailure(t *testing.T) {
 	msg.To = []string{"it-alerts@example.com", "oncall@example.com"}
 	require.NoError(t, m.Send(context.Background(), msg))
 
-	got := mp.find("ad-" + tok)
+	got := mp.Find(t, "ad-"+tok)
 	assert.ElementsMatch(t, []string{"it-alerts@example.com", "oncall@example.com"}, recipients(got.To))
 	assert.Equal(t, "ILM: NewHire of Jane Smith failed on ad-"+tok, got.Subject)
 	assert.Contains(t, got.Text, "Error:       LDAP Result Code 53: unwilling to perform")
@@ -158,7 +110,7 @@ func TestMailpitWelcome(t *testing.T) {
 	msg.To = []string{"bo.chen@example.com"}
 	require.NoError(t, m.Send(context.Background(), msg))
 
-	got := mp.find(tok)
+	got := mp.Find(t, tok)
 	assert.Equal(t, []string{"bo.chen@example.com"}, recipients(got.To))
 	assert.Equal(t, "Accounts ready for José Núñez "+tok, got.Subject, "non-ASCII names survive the header encoding")
 	assert.Contains(t, got.Text, "Hello Bo Chen,")
@@ -169,7 +121,7 @@ func TestMailpitSMTPAuth(t *testing.T) {
 	mp, m := startMailpit(t, func(c *Config) { c.Username, c.Password = "ilm", "smtp-S3cret-pw" })
 	tok := token()
 	require.NoError(t, m.Send(context.Background(), Message{To: []string{"a@example.com"}, Subject: "auth " + tok, Body: "hello"}))
-	assert.Equal(t, "auth "+tok, mp.find(tok).Subject)
+	assert.Equal(t, "auth "+tok, mp.Find(t, tok).Subject)
 
 	// With AUTH failing, the send fails: the credentials were used, and never shown.
 	mp.chaos(0, 0, 535)

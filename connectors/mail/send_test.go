@@ -30,6 +30,13 @@ func (f fakeSMTP) start(t *testing.T) (host string, port int) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
+	return "127.0.0.1", serve(t, ln, f.serve)
+}
+
+// serve hands each connection ln accepts to handle, on its own goroutine, until the test
+// ends and closes ln; it returns ln's port.
+func serve(t *testing.T, ln net.Listener, handle func(net.Conn)) int {
+	t.Helper()
 	t.Cleanup(func() { ln.Close() })
 	go func() {
 		for {
@@ -37,11 +44,10 @@ func (f fakeSMTP) start(t *testing.T) (host string, port int) {
 			if err != nil {
 				return
 			}
-			go f.serve(conn)
+			go handle(conn)
 		}
 	}()
-	addr := ln.Addr().(*net.TCPAddr)
-	return "127.0.0.1", addr.Port
+	return ln.Addr().(*net.TCPAddr).Port
 }
 
 func (f fakeSMTP) serve(conn net.Conn) {
@@ -171,17 +177,8 @@ func TestConnectionRefusedIsRetryable(t *testing.T) {
 func TestSilentServerTimesOut(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() { _, _ = bufio.NewReader(conn).ReadString(0) }() // never answers
-		}
-	}()
-	m := mailer(t, "127.0.0.1", ln.Addr().(*net.TCPAddr).Port, func(c *Config) { c.Timeout = 300 * time.Millisecond })
+	port := serve(t, ln, func(conn net.Conn) { _, _ = bufio.NewReader(conn).ReadString(0) }) // never answers
+	m := mailer(t, "127.0.0.1", port, func(c *Config) { c.Timeout = 300 * time.Millisecond })
 	start := time.Now()
 	err = m.Send(context.Background(), passwordMail(t))
 	require.Error(t, err)

@@ -45,17 +45,7 @@ func startImplicitTLS(t *testing.T, cert tls.Certificate) int {
 	t.Helper()
 	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
 	require.NoError(t, err)
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go fakeSMTP{}.serve(conn)
-		}
-	}()
-	return ln.Addr().(*net.TCPAddr).Port
+	return serve(t, ln, fakeSMTP{}.serve)
 }
 
 func TestImplicitTLS(t *testing.T) {

@@ -61,21 +61,44 @@ func (s *Server) get(t *testing.T, path string, out any) {
 // to a few seconds for at least want of them.
 func (s *Server) To(t *testing.T, address string, want int) []Message {
 	t.Helper()
-	var ids []string
-	for try := 0; try < 50; try++ {
-		var list struct {
-			Messages []struct {
-				ID string
-				To []Address
+	return s.wait(t, want, func(m summary) bool {
+		for _, to := range m.To {
+			if strings.EqualFold(to.Address, address) {
+				return true
 			}
 		}
+		return false
+	})
+}
+
+// Find returns the one stored mail whose subject contains token, read in full; it waits up
+// to a few seconds for it, and fails the test unless exactly one such mail is stored.
+func (s *Server) Find(t *testing.T, token string) Message {
+	t.Helper()
+	found := s.wait(t, 1, func(m summary) bool { return strings.Contains(m.Subject, token) })
+	require.Len(t, found, 1, "mails with %q in the subject", token)
+	return found[0]
+}
+
+// summary is a mail as mailpit lists it.
+type summary struct {
+	ID      string
+	Subject string
+	To      []Address
+}
+
+// wait lists the stored mails until at least want of them match (or a few seconds pass),
+// and returns those that match, newest first, read in full.
+func (s *Server) wait(t *testing.T, want int, match func(summary) bool) []Message {
+	t.Helper()
+	var ids []string
+	for try := 0; try < 50; try++ {
+		var list struct{ Messages []summary }
 		s.get(t, "/api/v1/messages?limit=500", &list)
 		ids = ids[:0]
 		for _, m := range list.Messages {
-			for _, to := range m.To {
-				if strings.EqualFold(to.Address, address) {
-					ids = append(ids, m.ID)
-				}
+			if match(m) {
+				ids = append(ids, m.ID)
 			}
 		}
 		if len(ids) >= want {

@@ -343,10 +343,7 @@ func testScanProfiles(t *testing.T, open func(*testing.T) store.Store) {
 	ctx := t.Context()
 	s := openClosed(t, open)
 
-	ps := make([]profile.Profile, 2500)
-	for i := range ps {
-		ps[i] = Person(i)
-	}
+	ps := people(2500)
 	require.NoError(t, s.SaveProfiles(ctx, ps, rec(1)))
 
 	stop := errors.New("stop")
@@ -392,10 +389,7 @@ func testScanSummaries(t *testing.T, open func(*testing.T) store.Store) {
 	ctx := t.Context()
 	s := openClosed(t, open)
 
-	ps := make([]profile.Profile, 2100)
-	for i := range ps {
-		ps[i] = Person(i)
-	}
+	ps := people(2100)
 	ps[7].Fields[profile.EmploymentStatus] = " Terminated "
 	ps[7].Fields[profile.TerminationTrigger] = "TUFE"
 	ps[7].ADStatus = profile.ADDisabled
