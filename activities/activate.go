@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"go.temporal.io/sdk/activity"
+
 	"github.com/ilm-dev/ilm/connectors"
 	"github.com/ilm-dev/ilm/connectors/mail"
 	"github.com/ilm-dev/ilm/connectors/password"
@@ -28,6 +30,8 @@ type Mail struct {
 type Activation struct {
 	Policy      password.Policy
 	ServiceDesk string // provisioning.service_desk_email
+	// WelcomeManager mails the manager that the accounts are ready (provisioning.welcome_manager).
+	WelcomeManager bool
 }
 
 // errNoActivationMail refuses to activate an account whose password nobody would learn.
@@ -70,5 +74,29 @@ func (a *Activities) activate(ctx context.Context, instance string, target conne
 		return connectors.Result{}, fmt.Errorf("mail the temporary password to the service desk: %w", err)
 	}
 	res.Skipped, res.Reason = false, "temporary password mailed to the service desk"
+	if cfg.WelcomeManager {
+		a.welcomeManager(ctx, p, res.Username)
+	}
 	return res, nil
+}
+
+// welcomeManager tells the manager that the person's accounts are ready. It is a courtesy:
+// a manager without an address, or a mail that fails, is logged and the activation stands
+// (failing would retry it, and set and mail another password).
+func (a *Activities) welcomeManager(ctx context.Context, p profile.Profile, username string) {
+	logger := activity.GetLogger(ctx)
+	to := p.Fields.Get(profile.ManagerEmailAddress)
+	if to == "" {
+		logger.Info("no welcome mail: the person has no manager email", "employee_id", p.EmployeeID())
+		return
+	}
+	msg, err := a.Mail.Templates.RenderWelcome(mail.Welcome{ManagerName: p.Fields.Get(profile.ManagerName),
+		Name: p.DisplayName(), Username: username, Email: p.Email(), StartDate: p.Fields.Get(profile.HireDate)})
+	if err == nil {
+		msg.To = []string{to}
+		err = a.Mail.Sender.Send(ctx, msg)
+	}
+	if err != nil {
+		logger.Warn("welcome mail to the manager not sent", "employee_id", p.EmployeeID(), "error", err)
+	}
 }

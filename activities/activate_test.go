@@ -146,3 +146,31 @@ func TestActivationNeedsAnActivator(t *testing.T) {
 
 // plainTarget is a target without passwords.
 type plainTarget struct{ connectors.Target }
+
+func TestActivationWelcomesTheManager(t *testing.T) {
+	box := &outbox{}
+	a, ad := activation(t, box)
+	a.Activation.WelcomeManager = true
+	withManager := ann
+	withManager.Fields = ann.Fields.Clone()
+	withManager.Fields[profile.ManagerEmailAddress] = "boss@example.com"
+	withManager.Fields[profile.ManagerName] = "Bo Boss"
+	req := activate
+	req.Profile = withManager
+	_, err := provision(t, a, req)
+	require.NoError(t, err)
+
+	require.Len(t, box.sent, 2)
+	welcome := box.sent[1]
+	assert.Equal(t, []string{"boss@example.com"}, welcome.To)
+	assert.Contains(t, welcome.Body, "Bo Boss")
+	assert.Contains(t, welcome.Body, "ann.lee")
+	account, _ := ad.Account("1001")
+	assert.NotContains(t, welcome.Subject+welcome.Body, account.Password, "the manager never gets the password")
+
+	// No manager address: no welcome, and the activation stands.
+	box.sent = nil
+	_, err = provision(t, a, activate)
+	require.NoError(t, err)
+	assert.Len(t, box.sent, 1)
+}

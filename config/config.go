@@ -45,6 +45,9 @@ type Provisioning struct {
 	// TemplatesDir holds the operator's mail templates; empty means the stock ones in
 	// templates/ (embedded in the binaries).
 	TemplatesDir string `yaml:"templates_dir"`
+	// WelcomeManager mails the new hire's manager (manageremailaddress) when the AD account
+	// is activated. The mail never carries the password.
+	WelcomeManager bool `yaml:"welcome_manager"`
 }
 
 // Targets names, per operation, the connector instances it runs on.

@@ -30,7 +30,8 @@ func (e *Env) Mail() (activities.Mail, error) {
 // Activation builds what the AD activation step needs besides mail.
 func (e *Env) Activation() activities.Activation {
 	prov := e.Config.Provisioning
-	return activities.Activation{Policy: passwordPolicy(prov.Password), ServiceDesk: prov.ServiceDeskEmail}
+	return activities.Activation{Policy: passwordPolicy(prov.Password), ServiceDesk: prov.ServiceDeskEmail,
+		WelcomeManager: prov.WelcomeManager}
 }
 
 func mailer(c *config.SMTP) (*mail.Mailer, error) {
