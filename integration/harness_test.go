@@ -122,7 +122,7 @@ func (h *harness) id(n int) string { return fmt.Sprintf("%s%d", h.prefix, n) }
 func (h *harness) person(n int, hired string) map[string]any {
 	return map[string]any{
 		"Emp_ID":                      h.id(n),
-		"Email_Address":               fmt.Sprintf("Person.%s%d@Example.com", h.prefix, n),
+		"Email_Address":               fmt.Sprintf("P.%s%d@Example.com", h.prefix, n),
 		"Preferred_Name":              fmt.Sprintf("Person %s%d", h.prefix, n),
 		"Preferred_Name_-_First_Name": "Person",
 		"Preferred_Name_-_Last_Name":  fmt.Sprintf("%s%d", h.prefix, n),

@@ -40,7 +40,7 @@ func TestWorkdayLifecycleOnTheDevServer(t *testing.T) {
 		assert.Equal(t, connectors.OpCreate, res.Results[0].Action)
 		p := h.profile(n)
 		assert.Equal(t, profile.ADPending, p.ADStatus)
-		assert.Equal(t, strings.ToLower(fmt.Sprintf("person.%s%d@example.com", h.prefix, n)), p.Email())
+		assert.Equal(t, strings.ToLower(fmt.Sprintf("p.%s%d@example.com", h.prefix, n)), p.Email())
 		acct, ok := h.target.Account(h.id(n))
 		require.True(t, ok, "account created in the target")
 		assert.False(t, acct.Active, "created disabled")

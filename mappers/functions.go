@@ -23,6 +23,7 @@ func functions(layout string, lookups map[string]map[string]string) []expr.Optio
 		expr.Function("split", split, new(func(any, string) []string)),
 		expr.Function("replace", replace, new(func(any, string, string) string)),
 		expr.Function("coalesce", coalesce, new(func(...any) any)),
+		expr.Function("truncate", func(p ...any) (any, error) { return truncate(text(p[0]), p[1].(int)), nil }, new(func(any, int) string)),
 		expr.Function("localpart", func(p ...any) (any, error) { l, _ := splitEmail(p[0]); return l, nil }, str1),
 		expr.Function("domain", func(p ...any) (any, error) { _, d := splitEmail(p[0]); return d, nil }, str1),
 		expr.Function("date", func(p ...any) (any, error) {
@@ -103,6 +104,20 @@ func coalesce(p ...any) (any, error) {
 }
 
 // splitEmail splits at the last "@"; a value without one is all local part.
+// truncate cuts s to at most n characters (not bytes), as directories count them.
+func truncate(s string, n int) string {
+	if n < 0 {
+		n = 0
+	}
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
+}
+
 func splitEmail(v any) (local, domain string) {
 	s := text(v)
 	if i := strings.LastIndexByte(s, '@'); i >= 0 {

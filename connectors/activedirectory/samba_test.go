@@ -365,3 +365,18 @@ func TestSambaNeverTakesOverAnotherPersonsAccount(t *testing.T) {
 	t.Logf("create over a taken login: %v", err)
 	assert.Equal(t, "Engineer", d.Entry(t, dn).GetAttributeValue("title"), "the first account is untouched")
 }
+
+// The stock mapper keeps sAMAccountName within AD's 20 characters, and the account is still
+// found by its full email.
+func TestSambaLongLogonNameIsCut(t *testing.T) {
+	d := samba(t, "Ops")
+	tg := d.target(t)
+	p := d.person("l1", "Maximiliana", "Longname", "Ops")
+	p.Fields[profile.Email] = "maximiliana.longname." + d.Run + "@example.test"
+	p.Fields[profile.Username] = p.Fields[profile.Email]
+	dn := create(t, tg, p)
+	assert.Equal(t, "maximiliana.longname", d.Entry(t, dn).GetAttributeValue("sAMAccountName"))
+	res, err := tg.Get(context.Background(), p)
+	require.NoError(t, err)
+	assert.Equal(t, dn, res.ID)
+}
