@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/ilm-dev/ilm/connectors"
-	"github.com/ilm-dev/ilm/internal/wiring"
 	"github.com/ilm-dev/ilm/profile"
 )
 
@@ -42,10 +41,7 @@ func runIAM(args []string, stdout, stderr io.Writer) error {
 	if !ok {
 		return &exitCodeError{code: exitUsage, err: fmt.Errorf("unknown iam command %q: %s", pos[0], iamUsage)}
 	}
-	if err := required("instance", *instance); err != nil {
-		return err
-	}
-	if err := required("user-profile", *userProfile); err != nil {
+	if err := required("instance", *instance, "user-profile", *userProfile); err != nil {
 		return err
 	}
 	p, err := readUserProfile(*userProfile)
@@ -53,7 +49,7 @@ func runIAM(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	ctx := context.Background()
-	env, err := wiring.Open(ctx, c.config, c.store)
+	env, err := c.open(ctx)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -21,6 +22,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/ilm-dev/ilm/internal/wiring"
 )
 
 // Exit codes.
@@ -145,11 +148,19 @@ func parseNow(s string) (time.Time, error) {
 	return t, nil
 }
 
-func required(flagName, value string) error {
-	if strings.TrimSpace(value) == "" {
-		return &exitCodeError{code: exitUsage, err: fmt.Errorf("--%s is required", flagName)}
+// required says which of the flags, given as name, value pairs, is missing.
+func required(nameValue ...string) error {
+	for i := 0; i+1 < len(nameValue); i += 2 {
+		if strings.TrimSpace(nameValue[i+1]) == "" {
+			return &exitCodeError{code: exitUsage, err: fmt.Errorf("--%s is required", nameValue[i])}
+		}
 	}
 	return nil
+}
+
+// open loads the config and opens its store, as every command that needs them does.
+func (c *common) open(ctx context.Context) (*wiring.Env, error) {
+	return wiring.Open(ctx, c.config, c.store)
 }
 
 func envOr(name, fallback string) string {

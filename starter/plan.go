@@ -7,7 +7,6 @@ import (
 	"io"
 
 	"github.com/ilm-dev/ilm/hrsync"
-	"github.com/ilm-dev/ilm/internal/wiring"
 	"github.com/ilm-dev/ilm/lifecycle"
 	"github.com/ilm-dev/ilm/profile"
 )
@@ -37,7 +36,7 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	ctx := context.Background()
-	env, err := wiring.Open(ctx, c.config, c.store)
+	env, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -84,7 +83,7 @@ func runSync(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	ctx := context.Background()
-	env, err := wiring.Open(ctx, c.config, c.store)
+	env, err := c.open(ctx)
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/ilm-dev/ilm/internal/wiring"
 	"github.com/ilm-dev/ilm/profile"
 	"github.com/ilm-dev/ilm/store"
 )
@@ -24,7 +23,7 @@ func runProfiles(args []string, stdout, stderr io.Writer) error {
 		return &exitCodeError{code: exitUsage, err: errors.New("want get EMPLOYEE_ID, list or history EMPLOYEE_ID")}
 	}
 	ctx := context.Background()
-	env, err := wiring.Open(ctx, c.config, c.store)
+	env, err := c.open(ctx)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,6 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/ilm-dev/ilm/activities"
-	"github.com/ilm-dev/ilm/internal/wiring"
 	"github.com/ilm-dev/ilm/workflows"
 )
 
@@ -38,7 +37,7 @@ func runPoll(args []string, stdout, stderr io.Writer) error {
 		req.Now = now
 	}
 	ctx := context.Background()
-	env, err := wiring.Open(ctx, c.config, c.store)
+	env, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -106,7 +105,7 @@ func runSchedules(args []string, stdout, stderr io.Writer) error {
 		return &exitCodeError{code: exitUsage, err: errors.New("want: ilm schedules apply --config F")}
 	}
 	ctx := context.Background()
-	env, err := wiring.Open(ctx, c.config, c.store)
+	env, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -204,7 +203,7 @@ func runReview(args []string, stdout, stderr io.Writer) error {
 		return &exitCodeError{code: exitUsage, err: fmt.Errorf("--action must be retry, skip or abort, not %q", *action)}
 	}
 	ctx := context.Background()
-	env, err := wiring.Open(ctx, c.config, c.store)
+	env, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
