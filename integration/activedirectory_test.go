@@ -135,4 +135,60 @@ func TestActiveDirectoryLifecycle(t *testing.T) {
 	assert.Equal(t, lifecycle.TerminateUser, res.Type)
 	assert.Equal(t, "514", d.Entry(t, renamed).GetAttributeValue("userAccountControl"), "disabled")
 	assert.Equal(t, profile.ADDisabled, h.profile(1).ADStatus)
+
+	// Rehired with a start date a month out: the account is enabled again through the update
+	// (allow-enable) and the profile waits for activation, which mails a new password.
+	back := h.person(1, started.AddDate(0, 1, 0).Format("2006-01-02"))
+	back["Department"], back["Preferred_Name"] = "Engineering", "Pat "+h.id(1)
+	back["Prehire_Flag"], back["Rehired_Employee"] = "True", "Yes"
+	h.setReport(back)
+	rep, err = h.poll(started.AddDate(0, 0, 2))
+	require.NoError(t, err)
+	require.Equal(t, 1, rep.Started, "%+v", rep)
+	res = h.waitDone(1)
+	assert.Equal(t, lifecycle.RehireUser, res.Type)
+	assert.Equal(t, "512", d.Entry(t, renamed).GetAttributeValue("userAccountControl"), "enabled by the rehire update")
+	assert.Equal(t, profile.ADPending, h.profile(1).ADStatus)
+
+	rep, err = h.poll(started.AddDate(0, 1, -1))
+	require.NoError(t, err)
+	require.Equal(t, 1, rep.Started, "%+v", rep)
+	res = h.waitDone(1)
+	assert.Equal(t, lifecycle.ADActivation, res.Type)
+	assert.Equal(t, profile.ADEnabled, h.profile(1).ADStatus)
+	mails = mp.To(t, serviceDesk, 2)
+	require.Len(t, mails, 2, "a second temporary password")
+	again := temporaryPassword.FindStringSubmatch(mails[0].Text)
+	require.Len(t, again, 2)
+	assert.NotEqual(t, pw, again[1])
+	err = conn.Bind(renamed, again[1])
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "data 773", "the new password is the account's")
+}
+
+// A hire date moved back out of the activation window disables the enabled account again
+// (AD Deactivation); the profile goes back to Pending.
+func TestActiveDirectoryHireDatePostponed(t *testing.T) {
+	d := sambatest.New(t, "Sales")
+	mp := mailpittest.New(t)
+	h := newHarness(t, withActiveDirectory(t, d, mp, "desk."+d.Run+"@example.test"))
+
+	today := time.Now().UTC()
+	h.setReport(h.person(1, today.AddDate(0, 0, 2).Format("2006-01-02")))
+	_, err := h.poll(today)
+	require.NoError(t, err)
+	dn := h.waitDone(1).Results[0].ID
+	_, err = h.poll(today)
+	require.NoError(t, err)
+	require.Equal(t, lifecycle.ADActivation, h.waitDone(1).Type)
+	require.Equal(t, "512", d.Entry(t, dn).GetAttributeValue("userAccountControl"))
+
+	h.setReport(h.person(1, today.AddDate(0, 0, 20).Format("2006-01-02")))
+	rep, err := h.poll(today)
+	require.NoError(t, err)
+	require.Equal(t, 1, rep.Started, "%+v", rep)
+	res := h.waitDone(1)
+	assert.Equal(t, lifecycle.ADDeactivation, res.Type)
+	assert.Equal(t, "514", d.Entry(t, dn).GetAttributeValue("userAccountControl"))
+	assert.Equal(t, profile.ADPending, h.profile(1).ADStatus)
 }
