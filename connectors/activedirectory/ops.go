@@ -164,8 +164,14 @@ func (t *Target) update(s *session, d desired, a *account, opts connectors.Updat
 	if err != nil {
 		return t.fail(op, err)
 	}
-	if have := a.get("manager"); manager != "" && !sameDN(have, manager) {
+	// HR dropped the manager: clear it. A manager email nobody has yet (not provisioned
+	// yet) leaves the current one.
+	switch have := a.get("manager"); {
+	case manager != "" && !sameDN(have, manager):
 		mod.Replace("manager", []string{manager})
+		changed = append(changed, "manager")
+	case d.managerEmail == "" && have != "":
+		mod.Delete("manager", nil)
 		changed = append(changed, "manager")
 	}
 	if len(mod.Changes) > 0 {

@@ -178,6 +178,20 @@ func TestSambaUpdateRenameMove(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{}, again.Details["changed"], "nothing differs")
 
+	// A manager email nobody has yet leaves the manager; no manager in HR clears it.
+	p.Fields[profile.ManagerEmailAddress] = "not.yet." + d.Run + "@example.test"
+	again, err = tg.Update(ctx, p, connectors.UpdateOptions{})
+	require.NoError(t, err)
+	assert.True(t, strings.EqualFold(bossDN, d.Entry(t, again.ID).GetAttributeValue("manager")))
+	delete(p.Fields, profile.ManagerEmailAddress)
+	again, err = tg.Update(ctx, p, connectors.UpdateOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"manager"}, again.Details["changed"])
+	assert.Empty(t, d.Entry(t, again.ID).GetAttributeValue("manager"))
+	p.Fields[profile.ManagerEmailAddress] = boss.Email()
+	_, err = tg.Update(ctx, p, connectors.UpdateOptions{})
+	require.NoError(t, err)
+
 	// An email change: found by the old email, mail, UPN and sAMAccountName follow.
 	moved := d.person("u1", "Uma", "Diaz", "Sales")
 	moved.Fields[profile.DisplayName] = "Uma Diaz-Park"
