@@ -65,10 +65,7 @@ func TestActiveDirectoryLifecycle(t *testing.T) {
 	today := time.Now().UTC()
 	hire := today.AddDate(0, 0, 10)
 	h.setReport(h.person(1, hire.Format("2006-01-02")))
-	rep, err := h.poll(today)
-	require.NoError(t, err)
-	require.Equal(t, 1, rep.Started, "%+v", rep)
-	res := h.waitDone(1)
+	res := h.incident(today, 1)
 	require.Len(t, res.Results, 1)
 	assert.Equal(t, connectors.OpCreate, res.Results[0].Action)
 	dn := res.Results[0].ID
@@ -77,10 +74,7 @@ func TestActiveDirectoryLifecycle(t *testing.T) {
 	assert.Equal(t, profile.ADPending, h.profile(1).ADStatus)
 
 	// Two days before the hire date (days_before_hire_to_enable_ad: 3): activation.
-	rep, err = h.poll(hire.AddDate(0, 0, -2))
-	require.NoError(t, err)
-	require.Equal(t, 1, rep.Started, "%+v", rep)
-	res = h.waitDone(1)
+	res = h.incident(hire.AddDate(0, 0, -2), 1)
 	assert.Equal(t, lifecycle.ADActivation, res.Type)
 	require.Len(t, res.Results, 1)
 	assert.Equal(t, connectors.OpActivate, res.Results[0].Action)
@@ -114,10 +108,7 @@ func TestActiveDirectoryLifecycle(t *testing.T) {
 	moved["Department"] = "Engineering"
 	moved["Preferred_Name"] = "Pat " + h.id(1)
 	h.setReport(moved)
-	rep, err = h.poll(started)
-	require.NoError(t, err)
-	require.Equal(t, 1, rep.Started, "%+v", rep)
-	res = h.waitDone(1)
+	res = h.incident(started, 1)
 	assert.Equal(t, lifecycle.UpdateUser, res.Type)
 	require.Len(t, res.Results, 1)
 	renamed := "CN=Pat " + h.id(1) + ",OU=Engineering,OU=People," + d.Base
@@ -128,10 +119,7 @@ func TestActiveDirectoryLifecycle(t *testing.T) {
 	gone["Employment_Status"] = "Terminated"
 	gone["Termination_Date"] = started.Format("2006-01-02")
 	h.setReport(gone)
-	rep, err = h.poll(started.AddDate(0, 0, 1))
-	require.NoError(t, err)
-	require.Equal(t, 1, rep.Started, "%+v", rep)
-	res = h.waitDone(1)
+	res = h.incident(started.AddDate(0, 0, 1), 1)
 	assert.Equal(t, lifecycle.TerminateUser, res.Type)
 	assert.Equal(t, "514", d.Entry(t, renamed).GetAttributeValue("userAccountControl"), "disabled")
 	assert.Equal(t, profile.ADDisabled, h.profile(1).ADStatus)
@@ -142,18 +130,12 @@ func TestActiveDirectoryLifecycle(t *testing.T) {
 	back["Department"], back["Preferred_Name"] = "Engineering", "Pat "+h.id(1)
 	back["Prehire_Flag"], back["Rehired_Employee"] = "True", "Yes"
 	h.setReport(back)
-	rep, err = h.poll(started.AddDate(0, 0, 2))
-	require.NoError(t, err)
-	require.Equal(t, 1, rep.Started, "%+v", rep)
-	res = h.waitDone(1)
+	res = h.incident(started.AddDate(0, 0, 2), 1)
 	assert.Equal(t, lifecycle.RehireUser, res.Type)
 	assert.Equal(t, "512", d.Entry(t, renamed).GetAttributeValue("userAccountControl"), "enabled by the rehire update")
 	assert.Equal(t, profile.ADPending, h.profile(1).ADStatus)
 
-	rep, err = h.poll(started.AddDate(0, 1, -1))
-	require.NoError(t, err)
-	require.Equal(t, 1, rep.Started, "%+v", rep)
-	res = h.waitDone(1)
+	res = h.incident(started.AddDate(0, 1, -1), 1)
 	assert.Equal(t, lifecycle.ADActivation, res.Type)
 	assert.Equal(t, profile.ADEnabled, h.profile(1).ADStatus)
 	mails = mp.To(t, serviceDesk, 2)
@@ -175,19 +157,12 @@ func TestActiveDirectoryHireDatePostponed(t *testing.T) {
 
 	today := time.Now().UTC()
 	h.setReport(h.person(1, today.AddDate(0, 0, 2).Format("2006-01-02")))
-	_, err := h.poll(today)
-	require.NoError(t, err)
-	dn := h.waitDone(1).Results[0].ID
-	_, err = h.poll(today)
-	require.NoError(t, err)
-	require.Equal(t, lifecycle.ADActivation, h.waitDone(1).Type)
+	dn := h.incident(today, 1).Results[0].ID
+	require.Equal(t, lifecycle.ADActivation, h.incident(today, 1).Type)
 	require.Equal(t, "512", d.Entry(t, dn).GetAttributeValue("userAccountControl"))
 
 	h.setReport(h.person(1, today.AddDate(0, 0, 20).Format("2006-01-02")))
-	rep, err := h.poll(today)
-	require.NoError(t, err)
-	require.Equal(t, 1, rep.Started, "%+v", rep)
-	res := h.waitDone(1)
+	res := h.incident(today, 1)
 	assert.Equal(t, lifecycle.ADDeactivation, res.Type)
 	assert.Equal(t, "514", d.Entry(t, dn).GetAttributeValue("userAccountControl"))
 	assert.Equal(t, profile.ADPending, h.profile(1).ADStatus)

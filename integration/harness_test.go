@@ -152,6 +152,17 @@ func (h *harness) poll(now time.Time) (activities.PollReport, error) {
 	return rep, err
 }
 
+// incident runs one poll as of now that must start exactly person n's incident, and returns
+// that incident's result once it is done.
+func (h *harness) incident(now time.Time, n int) workflows.IncidentResult {
+	h.t.Helper()
+	rep, err := h.poll(now)
+	require.NoError(h.t, err)
+	require.Equal(h.t, 1, rep.Started, "%+v", rep)
+	require.Equal(h.t, h.id(n), rep.Incidents[0].EmployeeID, "%+v", rep)
+	return h.waitDone(n)
+}
+
 // waitDone waits until the person's latest incident is closed and returns its result.
 func (h *harness) waitDone(n int) workflows.IncidentResult {
 	var res workflows.IncidentResult
