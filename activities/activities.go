@@ -21,6 +21,9 @@ type IncidentStarter interface {
 	Start(ctx context.Context, in Incident) (workflowID string, started bool, err error)
 	// Running returns the employee ids that have an incident in flight.
 	Running(ctx context.Context) (map[string]bool, error)
+	// StartApp starts the App workflow of an Okta event; started is false when a workflow
+	// for that event exists already (a duplicate delivery).
+	StartApp(ctx context.Context, ev AppEvent) (workflowID string, started bool, err error)
 }
 
 // Activities is the set of activities the worker registers.
@@ -28,6 +31,8 @@ type Activities struct {
 	Config  *config.Config
 	Store   store.Store
 	Targets map[string]connectors.Target
+	// Okta holds the Okta instances App Sync reads, by instance name.
+	Okta map[string]OktaOrg
 	Starter IncidentStarter
 	Planner *hrsync.Planner
 	// Mail sends the temporary passwords and the failure notices.

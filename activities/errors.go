@@ -62,3 +62,8 @@ func classify(err error) error {
 func configError(err error) error {
 	return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeConfig, nil)
 }
+
+// invalid is a non-retryable error for input that cannot be acted on.
+func invalid(err error) error {
+	return classify(&connectors.CodedError{Class: connectors.ErrInvalid, Message: err.Error()})
+}

@@ -36,11 +36,6 @@ func NewIncident(cfg *config.Config, instance string, ev lifecycle.Event) Incide
 	case lifecycle.ADDeactivation:
 		add(activeDirectory(cfg, t.Create), connectors.OpDisable, connectors.UpdateOptions{})
 	}
-	review := cfg.Provisioning.Review
-	timeout := review.Timeout.Duration
-	if timeout == 0 {
-		timeout = DefaultReviewTimeout
-	}
 	return Incident{
 		Instance:      instance,
 		Type:          ev.Type,
@@ -50,8 +45,18 @@ func NewIncident(cfg *config.Config, instance string, ev lifecycle.Event) Incide
 		Intended:      ev.Intended,
 		Profile:       ev.Profile,
 		Steps:         steps,
-		Review:        ReviewPolicy{Role: review.Role, Method: review.Method, OnCallOnly: review.OnCallOnly, Timeout: timeout},
+		Review:        reviewPolicy(cfg),
 	}
+}
+
+// reviewPolicy is the config's review policy, with the default timeout.
+func reviewPolicy(cfg *config.Config) ReviewPolicy {
+	review := cfg.Provisioning.Review
+	timeout := review.Timeout.Duration
+	if timeout == 0 {
+		timeout = DefaultReviewTimeout
+	}
+	return ReviewPolicy{Role: review.Role, Method: review.Method, OnCallOnly: review.OnCallOnly, Timeout: timeout}
 }
 
 // activeDirectory returns the Active Directory instances among names: the accounts that new

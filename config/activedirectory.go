@@ -20,13 +20,13 @@ type ActiveDirectory struct {
 	DisabledUsersGroup string       `yaml:"disabled_users_group"`
 	Mapper             string       `yaml:"mapper"`
 	CreateIfNotExists  bool         `yaml:"create_if_not_exists"`
-	Operations         ADOperations `yaml:"operations"`
+	Operations         Operations `yaml:"operations"`
 	Timeout            Duration     `yaml:"timeout"`
 }
 
-// ADOperations says which operations an Active Directory instance may perform; an absent
+// Operations says which operations a target instance may perform; an absent
 // key means yes.
-type ADOperations struct {
+type Operations struct {
 	Create  *bool `yaml:"create"`
 	Update  *bool `yaml:"update"`
 	Enable  *bool `yaml:"enable"`

@@ -72,12 +72,14 @@ type Instance struct {
 	Type            string
 	Workday         *Workday
 	ActiveDirectory *ActiveDirectory
+	Okta            *Okta
 }
 
 // Instance types.
 const (
 	TypeWorkday         = "workday"
 	TypeActiveDirectory = "active_directory"
+	TypeOkta            = "okta"
 )
 
 // Load reads, decodes and validates the configuration file at path.
@@ -117,6 +119,12 @@ func (c *Config) resolvePaths() {
 			a.Mapper = c.Path(a.Mapper)
 			a.CAFile = c.Path(a.CAFile)
 			a.BindPasswordFile = c.Path(a.BindPasswordFile)
+		}
+		if o := in.Okta; o != nil {
+			o.Mapper = c.Path(o.Mapper)
+			o.IncomingMapper = c.Path(o.IncomingMapper)
+			o.TokenFile = c.Path(o.TokenFile)
+			o.CAFile = c.Path(o.CAFile)
 		}
 	}
 }
@@ -175,6 +183,9 @@ func (c *Config) applyDefaults() {
 		if a := c.Instances[i].ActiveDirectory; a != nil {
 			a.applyDefaults()
 		}
+		if o := c.Instances[i].Okta; o != nil {
+			o.applyDefaults()
+		}
 	}
 }
 
@@ -197,6 +208,9 @@ func (c *Config) validate() error {
 		}
 		if in.ActiveDirectory != nil {
 			errs = append(errs, in.ActiveDirectory.validate(key)...)
+		}
+		if in.Okta != nil {
+			errs = append(errs, in.Okta.validate(key)...)
 		}
 	}
 	t := c.Provisioning.Targets
@@ -265,6 +279,19 @@ func (c *Config) instanceNames() []string {
 	return names
 }
 
+// CreatesMissing says whether the target instance creates a missing account on update
+// (its create_if_not_exists); false for unknown instances.
+func (c *Config) CreatesMissing(instance string) bool {
+	in, _ := c.Instance(instance)
+	switch {
+	case in.ActiveDirectory != nil:
+		return in.ActiveDirectory.CreateIfNotExists
+	case in.Okta != nil:
+		return in.Okta.CreateIfNotExists
+	}
+	return false
+}
+
 // Path resolves a path from the file against the file's directory.
 func (c *Config) Path(p string) string {
 	if p == "" || filepath.IsAbs(p) || c.Dir == "" {
@@ -291,9 +318,12 @@ func (in *Instance) UnmarshalYAML(node *yaml.Node) error {
 	case TypeActiveDirectory:
 		in.ActiveDirectory = &ActiveDirectory{}
 		return decodeStrict(node, where, in.ActiveDirectory)
+	case TypeOkta:
+		in.Okta = &Okta{}
+		return decodeStrict(node, where, in.Okta)
 	case "":
 		return fmt.Errorf("%s (line %d): type: required", where, node.Line)
 	default:
-		return fmt.Errorf("%s (line %d): type: unknown instance type %q (known: %s, %s)", where, node.Line, head.Type, TypeWorkday, TypeActiveDirectory)
+		return fmt.Errorf("%s (line %d): type: unknown instance type %q (known: %s, %s, %s)", where, node.Line, head.Type, TypeWorkday, TypeActiveDirectory, TypeOkta)
 	}
 }

@@ -27,6 +27,13 @@ const (
 	SyncUser EventType = "IAM - Sync User"
 )
 
+// Incident types raised by App Sync from the Okta System Log (SPEC §2).
+const (
+	AppAdd    EventType = "IAM - App Add"
+	AppRemove EventType = "IAM - App Remove"
+	AppUpdate EventType = "IAM - App Update"
+)
+
 // Event is one incident to start.
 type Event struct {
 	Type       EventType `json:"type"`

@@ -42,9 +42,9 @@ func employee(id, first, dept string, kv ...any) map[string]any {
 	return row
 }
 
-// config writes a config whose store the tests never use (every command gets --store), with
+// writeConfig writes a config whose store the tests never use (every command gets --store), with
 // the stock mapper and the guard's max_terminations.
-func config(t *testing.T, dir, report string, maxTerminations int) string {
+func writeConfig(t *testing.T, dir, report string, maxTerminations int) string {
 	t.Helper()
 	mapper, err := filepath.Abs("../mappers/workday-incoming.yaml")
 	require.NoError(t, err)
@@ -75,7 +75,7 @@ func TestPlanContract(t *testing.T) {
 	base := workday(t, dir, "base.json",
 		employee("1001", "Ann", "Sales"), employee("1002", "Bob", "Sales"),
 		employee("1003", "Cat", "Finance"), employee("1004", "Dan", "Legal"))
-	cfg := config(t, dir, base, 5)
+	cfg := writeConfig(t, dir, base, 5)
 	st := "sqlite:" + filepath.Join(dir, "ilm.db")
 
 	code, out, errOut := ilm("sync", "--initial", "--config", cfg, "--store", st, "--instance", "workday", "--now", cliNow)
@@ -149,7 +149,7 @@ func TestPlanContract(t *testing.T) {
 
 	// One termination and one orphan trip a guard of one: the events are still printed,
 	// stderr says why, and the exit code is 3.
-	cfg = config(t, dir, base, 1)
+	cfg = writeConfig(t, dir, base, 1)
 	code, guarded, errOut := ilm("plan", "--config", cfg, "--store", st, "--instance", "workday", "--report", day2, "--now", cliNow)
 	assert.Equal(t, exitGuard, code)
 	assert.Equal(t, planned, guarded)

@@ -3,9 +3,11 @@
 //	ilm plan      --config F --instance NAME [--report PATH] [--now RFC3339]
 //	ilm sync      --initial --config F --instance NAME [--report PATH] [--now RFC3339] [--force]
 //	ilm profiles  get EMPLOYEE_ID | list | history EMPLOYEE_ID
-//	ilm poll      --config F --instance NAME [--report PATH] [--now RFC3339]
+//	ilm poll      --config F --instance NAME [--report PATH] [--now RFC3339]   (workday or okta)
 //	ilm schedules apply --config F
 //	ilm review    --config F --employee-id ID --action retry|skip|abort [--reviewer NAME] [--comment TEXT]
+//	ilm okta      get-configuration --config F --instance NAME
+//	ilm okta      set-configuration --config F --instance NAME --file map.json
 //	ilm iam       get-user|create-user|update-user|disable-user --config F --instance NAME
 //	              --user-profile JSON|@FILE [--allow-enable] [--create-if-not-exists]
 //
@@ -60,6 +62,7 @@ var commands = []command{
 	{"poll", "run one poll of an instance on the worker now and wait for it", runPoll},
 	{"schedules", "apply: create or update the poll schedules (idempotent)", runSchedules},
 	{"review", "send a reviewer's decision (retry, skip, abort) to a waiting incident", runReview},
+	{"okta", "get-configuration | set-configuration --file F: print or replace the app map of an Okta instance", runOkta},
 	{"iam", "get-user | create-user | update-user | disable-user: one connector operation, result as JSON", runIAM},
 }
 

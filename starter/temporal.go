@@ -14,27 +14,20 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/ilm-dev/ilm/activities"
+	"github.com/ilm-dev/ilm/config"
 	"github.com/ilm-dev/ilm/workflows"
 )
 
 func runPoll(args []string, stdout, stderr io.Writer) error {
 	fs, c := newFlags("poll", stderr)
-	instance := fs.String("instance", "", "workday instance name")
-	report := fs.String("report", "", "report file or URL, instead of the instance's report_url (read by the worker)")
-	nowFlag := fs.String("now", "", "evaluate dates as of this RFC 3339 time (default: the worker's now)")
+	instance := fs.String("instance", "", "workday or okta instance name")
+	report := fs.String("report", "", "workday: report file or URL, instead of the instance's report_url (read by the worker)")
+	nowFlag := fs.String("now", "", "workday: evaluate dates as of this RFC 3339 time (default: the worker's now)")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
 	if err := required("instance", *instance); err != nil {
 		return err
-	}
-	req := activities.PollRequest{Instance: *instance, Report: *report}
-	if *nowFlag != "" {
-		now, err := parseNow(*nowFlag)
-		if err != nil {
-			return err
-		}
-		req.Now = now
 	}
 	ctx := context.Background()
 	env, err := c.open(ctx)
@@ -42,8 +35,20 @@ func runPoll(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer env.Close()
-	if _, err := env.Config.WorkdayInstance(*instance); err != nil {
+	job, err := newPollJob(env.Config, *instance)
+	if err != nil {
 		return err
+	}
+	if req, ok := job.input.(activities.PollRequest); ok {
+		req.Report = *report
+		if *nowFlag != "" {
+			if req.Now, err = parseNow(*nowFlag); err != nil {
+				return err
+			}
+		}
+		job.input = req
+	} else if *report != "" || *nowFlag != "" {
+		return &exitCodeError{code: exitUsage, err: fmt.Errorf("--report and --now are for workday instances; %q is not one", *instance)}
 	}
 	tc, err := env.Dial(slog.LevelWarn)
 	if err != nil {
@@ -56,11 +61,19 @@ func runPoll(args []string, stdout, stderr io.Writer) error {
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		TypedSearchAttributes:    temporal.NewSearchAttributes(workflows.InstanceKey.ValueSet(*instance)),
 		StaticSummary:            "manual poll of " + *instance,
-	}, workflows.WorkdayPoll, req)
+	}, job.workflow, job.input)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "poll %s running as %s (run %s); waiting…\n", *instance, run.GetID(), run.GetRunID())
+	if _, ok := job.input.(activities.OktaPollRequest); ok {
+		var rep activities.OktaPollReport
+		if err := run.Get(ctx, &rep); err != nil {
+			return err
+		}
+		printOktaPollReport(stdout, rep)
+		return nil
+	}
 	var rep activities.PollReport
 	err = run.Get(ctx, &rep)
 	var appErr *temporal.ApplicationError
@@ -75,6 +88,40 @@ func runPoll(args []string, stdout, stderr io.Writer) error {
 	}
 	printPollReport(stdout, stderr, rep)
 	return nil
+}
+
+// pollJob is what polls one source instance: its workflow, input and interval.
+type pollJob struct {
+	workflow any
+	name     string
+	input    any
+	every    time.Duration
+}
+
+// newPollJob returns the poll of a workday or okta instance.
+func newPollJob(cfg *config.Config, instance string) (pollJob, error) {
+	in, ok := cfg.Instance(instance)
+	switch {
+	case ok && in.Workday != nil:
+		return pollJob{workflows.WorkdayPoll, "WorkdayPoll", activities.PollRequest{Instance: instance}, in.Workday.PollInterval.Duration}, nil
+	case ok && in.Okta != nil:
+		return pollJob{workflows.OktaLogPoll, "OktaLogPoll", activities.OktaPollRequest{Instance: instance}, in.Okta.PollInterval.Duration}, nil
+	case ok:
+		return pollJob{}, fmt.Errorf("instance %q is of type %s: only workday and okta instances are polled", instance, in.Type)
+	}
+	_, err := cfg.WorkdayInstance(instance)
+	return pollJob{}, err
+}
+
+func printOktaPollReport(stdout io.Writer, rep activities.OktaPollReport) {
+	for _, inc := range rep.Incidents {
+		fmt.Fprintf(stdout, "started %-20s workflow %s\n", inc.Type, inc.WorkflowID)
+	}
+	if rep.More > 0 {
+		fmt.Fprintf(stdout, "… and %d more\n", rep.More)
+	}
+	fmt.Fprintf(stdout, "poll of %s: %d pages, %d events, %d App incidents started, %d duplicates dropped, %d ignored\n",
+		rep.Instance, rep.Pages, rep.Events, rep.Started, rep.Duplicates, rep.Ignored)
 }
 
 func printPollReport(stdout, stderr io.Writer, rep activities.PollReport) {
@@ -118,13 +165,16 @@ func runSchedules(args []string, stdout, stderr io.Writer) error {
 	if err := ensureSearchAttributes(ctx, tc, env.Config.Temporal.Namespace); err != nil {
 		return err
 	}
-	for _, name := range env.Config.WorkdayInstances() {
-		w, _ := env.Config.WorkdayInstance(name)
-		verb, err := applySchedule(ctx, tc, env.Config.Temporal.TaskQueue, name, w.PollInterval.Duration)
+	for _, name := range append(env.Config.WorkdayInstances(), env.Config.OktaInstances()...) {
+		job, err := newPollJob(env.Config, name)
+		if err != nil {
+			return err
+		}
+		verb, err := applySchedule(ctx, tc, env.Config.Temporal.TaskQueue, name, job)
 		if err != nil {
 			return fmt.Errorf("schedule %s: %w", workflows.ScheduleID(name), err)
 		}
-		fmt.Fprintf(stdout, "%s schedule %s: WorkdayPoll every %s\n", verb, workflows.ScheduleID(name), w.PollInterval.Duration)
+		fmt.Fprintf(stdout, "%s schedule %s: %s every %s\n", verb, workflows.ScheduleID(name), job.name, job.every)
 	}
 	return nil
 }
@@ -154,19 +204,19 @@ func ensureSearchAttributes(ctx context.Context, tc client.Client, namespace str
 }
 
 // applySchedule creates the instance's poll schedule, or updates it to the config.
-func applySchedule(ctx context.Context, tc client.Client, taskQueue, instance string, every time.Duration) (string, error) {
+func applySchedule(ctx context.Context, tc client.Client, taskQueue, instance string, job pollJob) (string, error) {
 	id := workflows.ScheduleID(instance)
-	spec := client.ScheduleSpec{Intervals: []client.ScheduleIntervalSpec{{Every: every}}}
+	spec := client.ScheduleSpec{Intervals: []client.ScheduleIntervalSpec{{Every: job.every}}}
 	action := &client.ScheduleWorkflowAction{
 		ID:                    id,
-		Workflow:              workflows.WorkdayPoll,
-		Args:                  []any{activities.PollRequest{Instance: instance}},
+		Workflow:              job.workflow,
+		Args:                  []any{job.input},
 		TaskQueue:             taskQueue,
 		TypedSearchAttributes: temporal.NewSearchAttributes(workflows.InstanceKey.ValueSet(instance)),
 	}
 	_, err := tc.ScheduleClient().Create(ctx, client.ScheduleOptions{
 		ID: id, Spec: spec, Action: action, Overlap: enums.SCHEDULE_OVERLAP_POLICY_SKIP,
-		Note: "ILM poll of workday instance " + instance,
+		Note: "ILM poll of instance " + instance,
 	})
 	if err == nil {
 		return "created", nil

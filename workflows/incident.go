@@ -19,7 +19,10 @@ type IncidentResult struct {
 	EmployeeID   string              `json:"employee_id"`
 	Results      []connectors.Result `json:"results"`
 	ProfileSaved bool                `json:"profile_saved"`
-	Reviews      []Decision          `json:"reviews,omitempty"`
+	// Skipped, when set, says why the incident changed nothing (App Sync: a stale event,
+	// an unmapped app, a terminated person).
+	Skipped string     `json:"skipped,omitempty"`
+	Reviews []Decision `json:"reviews,omitempty"`
 }
 
 // NewHire creates the person's accounts in every target with create enabled, then stores the
@@ -76,13 +79,8 @@ func runIncident(ctx workflow.Context, in activities.Incident) (IncidentResult, 
 	if in.EmployeeID == "" || in.Profile.EmployeeID() != in.EmployeeID {
 		return res, temporal.NewNonRetryableApplicationError("incident input has no or a mismatched employee id", "InvalidInput", nil)
 	}
-	r := newReview(ctx, in)
-	for _, call := range in.Steps {
-		out, err := callTarget(ctx, r, in, call, &res)
-		if err != nil {
-			return res, err
-		}
-		res.Results = append(res.Results, out)
+	if err := runSteps(ctx, in, &res); err != nil {
+		return res, err
 	}
 	commit := activities.CommitRequest{Profile: in.Profile, WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, Type: in.Type}
 	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, storeWrite), a.CommitProfile, commit).Get(ctx, nil); err != nil {
@@ -90,6 +88,20 @@ func runIncident(ctx workflow.Context, in activities.Incident) (IncidentResult, 
 	}
 	res.ProfileSaved = true
 	return res, nil
+}
+
+// runSteps makes the incident's target calls in order, each until it succeeds or a reviewer
+// skips it; an abort or an expired review ends the incident.
+func runSteps(ctx workflow.Context, in activities.Incident, res *IncidentResult) error {
+	r := newReview(ctx, in)
+	for _, call := range in.Steps {
+		out, err := callTarget(ctx, r, in, call, res)
+		if err != nil {
+			return err
+		}
+		res.Results = append(res.Results, out)
+	}
+	return nil
 }
 
 // callTarget runs one call until it succeeds, or a reviewer skips it or aborts the incident.

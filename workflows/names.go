@@ -43,6 +43,10 @@ func PersonWorkflowID(employeeID string) string { return "person/" + employeeID 
 // PersonWorkflowPrefix is what every PersonWorkflowID starts with.
 const PersonWorkflowPrefix = "person/"
 
+// AppWorkflowID is the id of the App workflow of one Okta System Log event: a duplicate
+// delivery of the event finds the id taken and starts nothing.
+func AppWorkflowID(eventUUID string) string { return "app/" + eventUUID }
+
 // ScheduleID is the id of the Schedule that polls an instance.
 func ScheduleID(instance string) string { return "poll-" + instance }
 
@@ -58,6 +62,9 @@ var workflowTypes = map[lifecycle.EventType]any{
 	lifecycle.ADActivation:   ADActivation,
 	lifecycle.ADDeactivation: ADDeactivation,
 	lifecycle.SyncUser:       SyncUserReview,
+	lifecycle.AppAdd:         AppAdd,
+	lifecycle.AppRemove:      AppRemove,
+	lifecycle.AppUpdate:      AppUpdate,
 }
 
 // IncidentWorkflow returns the workflow function that handles an incident type.

@@ -49,4 +49,14 @@ var (
 			NonRetryableErrorTypes: []string{activities.ErrTypeGuard, activities.ErrTypeConfig},
 		},
 	}
+	// logRead reads a System Log backlog; it heartbeats each page, so a lost worker's attempt
+	// is retried from the last page it finished.
+	logRead = workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Minute,
+		HeartbeatTimeout:    2 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: 5 * time.Second, MaximumAttempts: 3,
+			NonRetryableErrorTypes: []string{activities.ErrTypeConfig},
+		},
+	}
 )

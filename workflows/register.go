@@ -12,4 +12,8 @@ func Register(r worker.WorkflowRegistry) {
 	r.RegisterWorkflow(ADDeactivation)
 	r.RegisterWorkflow(SyncUserReview)
 	r.RegisterWorkflow(WorkdayPoll)
+	r.RegisterWorkflow(AppAdd)
+	r.RegisterWorkflow(AppRemove)
+	r.RegisterWorkflow(AppUpdate)
+	r.RegisterWorkflow(OktaLogPoll)
 }

@@ -55,6 +55,36 @@ func (s IncidentStarter) Start(ctx context.Context, in activities.Incident) (str
 	return id, true, nil
 }
 
+// StartApp starts the App workflow of an Okta event under the event's id. A workflow of that
+// id, running or closed, means the event was delivered before: nothing is started.
+func (s IncidentStarter) StartApp(ctx context.Context, ev activities.AppEvent) (string, bool, error) {
+	wf, ok := IncidentWorkflow(ev.Type)
+	if !ok {
+		return "", false, fmt.Errorf("no workflow for incident type %q", ev.Type)
+	}
+	id := AppWorkflowID(ev.UUID)
+	opts := client.StartWorkflowOptions{
+		ID:                       id,
+		TaskQueue:                s.TaskQueue,
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			IncidentTypeKey.ValueSet(string(ev.Type)),
+			InstanceKey.ValueSet(ev.Instance),
+		),
+		StaticSummary: fmt.Sprintf("%s %s", ev.Type, ev.UserID),
+	}
+	_, err := s.Client.ExecuteWorkflow(ctx, opts, wf, ev)
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return id, false, nil
+	}
+	if err != nil {
+		return id, false, err
+	}
+	return id, true, nil
+}
+
 // Running lists the employee ids whose incident workflow is open.
 func (s IncidentStarter) Running(ctx context.Context) (map[string]bool, error) {
 	running := map[string]bool{}

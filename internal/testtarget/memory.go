@@ -21,6 +21,8 @@ type Account struct {
 // Memory is a target keyed by employee id. Safe for concurrent use.
 type Memory struct {
 	Name string
+	// CreateIfNotExists is the instance setting: Update creates a missing account.
+	CreateIfNotExists bool
 
 	mu       sync.Mutex
 	accounts map[string]Account
@@ -130,7 +132,8 @@ func (m *Memory) Create(ctx context.Context, p profile.Profile) (connectors.Resu
 	return res, nil
 }
 
-// Update updates an account; a missing one is created only with CreateIfNotExists.
+// Update updates an account; a missing one is created only with CreateIfNotExists (the
+// option or the instance setting).
 func (m *Memory) Update(ctx context.Context, p profile.Profile, opts connectors.UpdateOptions) (connectors.Result, error) {
 	if err := m.begin(ctx, connectors.OpUpdate); err != nil {
 		return connectors.Result{}, err
@@ -138,7 +141,7 @@ func (m *Memory) Update(ctx context.Context, p profile.Profile, opts connectors.
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	a, ok := m.accounts[p.EmployeeID()]
-	if !ok && !opts.CreateIfNotExists {
+	if !ok && !opts.CreateIfNotExists && !m.CreateIfNotExists {
 		return connectors.Skip(m.Name, connectors.OpUpdate, "User does not exist"), nil
 	}
 	a.Fields = p.Fields.Clone()

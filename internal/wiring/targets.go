@@ -1,6 +1,7 @@
 package wiring
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/ilm-dev/ilm/config"
@@ -14,10 +15,16 @@ import (
 func (e *Env) Targets() (map[string]connectors.Target, error) {
 	targets := map[string]connectors.Target{}
 	for _, in := range e.Config.Instances {
-		if in.ActiveDirectory == nil {
+		var t connectors.Target
+		var err error
+		switch {
+		case in.ActiveDirectory != nil:
+			t, err = activeDirectory(in.Name, in.ActiveDirectory)
+		case in.Okta != nil:
+			t, err = oktaClient(context.Background(), in.Name, in.Okta)
+		default:
 			continue
 		}
-		t, err := activeDirectory(in.Name, in.ActiveDirectory)
 		if err != nil {
 			return nil, fmt.Errorf("instance %q: %w", in.Name, err)
 		}

@@ -76,12 +76,17 @@ func (e *Env) Activities(c client.Client) (*activities.Activities, error) {
 	if err != nil {
 		return nil, err
 	}
+	orgs, err := e.OktaOrgs(context.Background())
+	if err != nil {
+		return nil, err
+	}
 	return &activities.Activities{
 		Mail:       mail,
 		Activation: e.Activation(),
 		Config:     e.Config,
 		Store:      e.Store,
 		Targets:    targets,
+		Okta:       orgs,
 		Starter:    workflows.IncidentStarter{Client: c, Namespace: e.Config.Temporal.Namespace, TaskQueue: e.Config.Temporal.TaskQueue},
 		Planner:    e.Planner(),
 	}, nil

@@ -1,0 +1,174 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"go.temporal.io/sdk/activity"
+
+	"github.com/ilm-dev/ilm/connectors/okta"
+	"github.com/ilm-dev/ilm/lifecycle"
+)
+
+// appEventTypes maps the System Log event types App Sync acts on to their incident types.
+var appEventTypes = map[string]lifecycle.EventType{
+	okta.EventAppUserAdd:    lifecycle.AppAdd,
+	okta.EventAppUserRemove: lifecycle.AppRemove,
+	okta.EventProfileUpdate: lifecycle.AppUpdate,
+}
+
+// PollOktaLog reads the instance's System Log from the cursor until a page comes back empty
+// (a polling read always has a next page, so "has next" never ends it) and starts one App
+// workflow per event. Each page's end is heartbeated, so a retried attempt goes on from
+// there; an event read twice, in one poll or across polls, is dropped by its uuid.
+func (a *Activities) PollOktaLog(ctx context.Context, req OktaPollRequest) (OktaPollReport, error) {
+	report := OktaPollReport{Instance: req.Instance}
+	cfg, err := a.Config.OktaInstance(req.Instance)
+	if err != nil {
+		return report, configError(err)
+	}
+	org, ok := a.Okta[req.Instance]
+	if !ok {
+		return report, configError(fmt.Errorf("okta instance %q is not wired in this worker", req.Instance))
+	}
+	mapped, err := a.appMapByID(ctx, req.Instance)
+	if err != nil {
+		return report, err
+	}
+	filter := cfg.QueryFilter
+	if cfg.QueryOnlyMappedApps {
+		filter = MappedAppsFilter(profileKeys(mapped))
+	}
+	cursor, err := a.startCursor(ctx, req)
+	if err != nil {
+		return report, err
+	}
+	if cursor.Next != "" && cursor.Filter != filter {
+		activity.GetLogger(ctx).Info("System Log filter changed: reading again from the cursor's time",
+			"instance", req.Instance, "since", cursor.Since)
+		cursor.Next = ""
+	}
+	cursor.Filter = filter
+	query := okta.LogQuery{Since: cursor.Since, Filter: filter, Limit: cfg.PageLimit}
+
+	seen := map[string]bool{}
+	for {
+		page, err := org.Client.ReadLog(ctx, cursor.Next, query)
+		if err != nil {
+			return report, classify(err)
+		}
+		report.Pages++
+		for _, ev := range page.Events {
+			report.Events++
+			if err := a.startAppEvent(ctx, req.Instance, ev, mapped, seen, &report); err != nil {
+				return report, err
+			}
+			if ev.Published.After(cursor.Since) {
+				cursor.Since = ev.Published
+			}
+		}
+		if page.Next != "" {
+			cursor.Next = page.Next
+		}
+		activity.RecordHeartbeat(ctx, cursor)
+		if len(page.Events) == 0 || page.Next == "" {
+			break
+		}
+	}
+	report.Cursor = cursor
+	if err := a.saveOktaCursor(ctx, req.Instance, cursor); err != nil {
+		return report, err
+	}
+	return report, nil
+}
+
+// startAppEvent starts the App workflow of one event, or counts why not.
+func (a *Activities) startAppEvent(ctx context.Context, instance string, ev okta.LogEvent, mapped map[string]string, seen map[string]bool, report *OktaPollReport) error {
+	typ, ok := appEventTypes[ev.EventType]
+	if !ok || (ev.Outcome != "" && ev.Outcome != "SUCCESS") {
+		report.Ignored++
+		return nil
+	}
+	if seen[ev.UUID] {
+		report.Duplicates++
+		return nil
+	}
+	seen[ev.UUID] = true
+	user, ok := ev.Target(okta.TargetUser)
+	if !ok || ev.UUID == "" {
+		activity.GetLogger(ctx).Warn("System Log event without a user target or uuid: ignored", "uuid", ev.UUID, "type", ev.EventType)
+		report.Ignored++
+		return nil
+	}
+	in := AppEvent{Instance: instance, UUID: ev.UUID, Type: typ, Published: ev.Published, UserID: user.ID, Login: user.AlternateID}
+	if typ != lifecycle.AppUpdate {
+		app, ok := ev.Target(okta.TargetAppInstance)
+		if !ok || mapped[app.ID] == "" {
+			report.Ignored++
+			return nil
+		}
+		in.AppID, in.AppLabel = app.ID, app.DisplayName
+	}
+	id, started, err := a.Starter.StartApp(ctx, in)
+	if err != nil {
+		return fmt.Errorf("start %s for event %s: %w", typ, ev.UUID, err)
+	}
+	if !started {
+		report.Duplicates++
+		return nil
+	}
+	report.Started++
+	if len(report.Incidents) < MaxListedIncidents {
+		report.Incidents = append(report.Incidents, StartedIncident{Type: typ, WorkflowID: id})
+	} else {
+		report.More++
+	}
+	return nil
+}
+
+// startCursor is where this attempt starts: the last heartbeat of an earlier attempt, the
+// request's cursor, the stored one, or first_fetch back from now.
+func (a *Activities) startCursor(ctx context.Context, req OktaPollRequest) (OktaCursor, error) {
+	var c OktaCursor
+	if activity.HasHeartbeatDetails(ctx) && activity.GetHeartbeatDetails(ctx, &c) == nil {
+		return c, nil
+	}
+	if req.Cursor != nil {
+		return *req.Cursor, nil
+	}
+	stored, err := a.loadOktaCursor(ctx, req.Instance)
+	if err != nil || stored != nil {
+		if stored != nil {
+			c = *stored
+		}
+		return c, err
+	}
+	cfg, _ := a.Config.OktaInstance(req.Instance)
+	return OktaCursor{Since: a.now().Add(-cfg.FirstFetch.Duration).UTC()}, nil
+}
+
+// MappedAppsFilter is the System Log filter of query_only_mapped_apps: membership changes of
+// the mapped apps, and every profile update (which names no app; App Update finds the apps).
+func MappedAppsFilter(appIDs []string) string {
+	update := fmt.Sprintf("eventType eq %q", okta.EventProfileUpdate)
+	if len(appIDs) == 0 {
+		return update
+	}
+	ids := make([]string, len(appIDs))
+	for i, id := range appIDs {
+		ids[i] = fmt.Sprintf("target.id eq %q", id)
+	}
+	return fmt.Sprintf("%s or ((eventType eq %q or eventType eq %q) and (%s))",
+		update, okta.EventAppUserAdd, okta.EventAppUserRemove, strings.Join(ids, " or "))
+}
+
+func profileKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,136 @@
+// Package okta is the Okta connector: Okta as a provisioning target (the IAM contract of SPEC
+// §1 over the user lifecycle API) and as the source of App Sync (app assignments, the user's
+// apps and the System Log, SPEC §2). It talks to Okta through okta-sdk-golang/v2, always
+// with the SDK's cache off (the cache serves stale pages and users) and an explicit HTTP
+// client, so that no ~/.okta/okta.yaml or OKTA_* variable of the host leaks in.
+package okta
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/okta/okta-sdk-golang/v2/okta"
+
+	"github.com/ilm-dev/ilm/connectors"
+	"github.com/ilm-dev/ilm/mappers"
+)
+
+// Operations says which operations the instance may perform.
+type Operations struct {
+	Create, Update, Enable, Disable bool
+}
+
+// Config is one Okta instance.
+type Config struct {
+	Instance string
+	// OrgURL is https://<org>.okta.com (http:// only for a loopback stand-in).
+	OrgURL string
+	Token  string
+	// CAFile, when set, is the PEM bundle that verifies the org's certificate.
+	CAFile string
+	// HTTPClient, when set, is used as is (tests pass their TLS stand-in's client).
+	HTTPClient *http.Client
+	// Mapper maps a profile to the Okta user profile.
+	Mapper            *mappers.Mapper
+	CreateIfNotExists bool
+	Operations        Operations
+	// Timeout bounds one HTTP request, rate-limit waits included.
+	Timeout time.Duration
+	// RateLimitMaxRetries is how many 429s the SDK waits out before failing the call.
+	RateLimitMaxRetries int32
+	// RateLimitMaxWait caps one wait for the rate-limit reset.
+	RateLimitMaxWait time.Duration
+}
+
+// Client is a connector to one Okta org. It is safe for concurrent use.
+type Client struct {
+	cfg Config
+	sdk *okta.Client
+}
+
+// New builds the client. It does not call Okta.
+func New(ctx context.Context, cfg Config) (*Client, error) {
+	if cfg.Token == "" {
+		return nil, fmt.Errorf("okta %s: no API token", cfg.Instance)
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	if cfg.RateLimitMaxWait <= 0 {
+		cfg.RateLimitMaxWait = time.Minute
+	}
+	hc, err := httpClient(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("okta %s: %w", cfg.Instance, err)
+	}
+	orgURL := strings.TrimSuffix(cfg.OrgURL, "/")
+	_, sdk, err := okta.NewClient(ctx,
+		okta.WithOrgUrl(orgURL),
+		okta.WithToken(cfg.Token),
+		okta.WithHttpClientPtr(hc),
+		okta.WithCache(false),
+		okta.WithTestingDisableHttpsCheck(strings.HasPrefix(orgURL, "http://")),
+		okta.WithRequestTimeout(int64((cfg.Timeout+time.Second-1)/time.Second)),
+		okta.WithRateLimitMaxRetries(cfg.RateLimitMaxRetries),
+		okta.WithRateLimitMaxBackOff(int64((cfg.RateLimitMaxWait+time.Second-1)/time.Second)),
+		okta.WithUserAgentExtra("ilm"),
+	)
+	if err != nil {
+		// The SDK's validation errors never contain the token.
+		return nil, fmt.Errorf("okta %s: %w", cfg.Instance, err)
+	}
+	return &Client{cfg: cfg, sdk: sdk}, nil
+}
+
+// Instance is the instance name results carry.
+func (c *Client) Instance() string { return c.cfg.Instance }
+
+// httpClient returns the configured client, or one that trusts CAFile, with the transport
+// wrapped to note rate-limit resets (see rateNote).
+func httpClient(cfg Config) (*http.Client, error) {
+	base := cfg.HTTPClient
+	if base == nil {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		if cfg.CAFile != "" {
+			pem, err := os.ReadFile(cfg.CAFile)
+			if err != nil {
+				return nil, fmt.Errorf("ca_file: %w", err)
+			}
+			pool := x509.NewCertPool()
+			if !pool.AppendCertsFromPEM(pem) {
+				return nil, errors.New("ca_file: no PEM certificate in " + cfg.CAFile)
+			}
+			tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+		}
+		base = &http.Client{Transport: tr}
+	}
+	hc := *base
+	inner := hc.Transport
+	if inner == nil {
+		inner = http.DefaultTransport
+	}
+	hc.Transport = rateNoter{inner}
+	return &hc, nil
+}
+
+// ctxTimeout bounds one connector operation, which may take several requests.
+func (c *Client) ctxTimeout(ctx context.Context, requests int) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, time.Duration(requests)*c.cfg.Timeout)
+}
+
+// skip returns a skipped result of the instance.
+func (c *Client) skip(op connectors.Operation, reason string) (connectors.Result, error) {
+	return connectors.Skip(c.cfg.Instance, op, reason), nil
+}
+
+// fail returns a failed result of the instance with err.
+func (c *Client) fail(op connectors.Operation, err error) (connectors.Result, error) {
+	return connectors.Failure(c.cfg.Instance, op, err), err
+}

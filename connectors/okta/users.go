@@ -1,0 +1,312 @@
+package okta
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/okta/okta-sdk-golang/v2/okta"
+	"github.com/okta/okta-sdk-golang/v2/okta/query"
+
+	"github.com/ilm-dev/ilm/connectors"
+	"github.com/ilm-dev/ilm/mappers"
+	"github.com/ilm-dev/ilm/profile"
+)
+
+// Okta user statuses (UserStatus in the spec).
+const (
+	StatusActive        = "ACTIVE"
+	StatusStaged        = "STAGED"
+	StatusProvisioned   = "PROVISIONED"
+	StatusDeprovisioned = "DEPROVISIONED"
+	StatusSuspended     = "SUSPENDED"
+)
+
+const reasonNoUser = "User does not exist"
+
+// User is the part of an Okta user the connector reads.
+type User struct {
+	ID      string         `json:"id"`
+	Status  string         `json:"status"`
+	Login   string         `json:"login"`
+	Profile map[string]any `json:"profile"`
+}
+
+// Active says whether the user can sign in (or will, once they set a password).
+func (u User) Active() bool {
+	switch u.Status {
+	case StatusDeprovisioned, StatusSuspended, StatusStaged:
+		return false
+	}
+	return true
+}
+
+func fromSDK(u *okta.User) User {
+	out := User{ID: u.Id, Status: u.Status}
+	if u.Profile != nil {
+		out.Profile = map[string]any(*u.Profile)
+		out.Login, _ = out.Profile["login"].(string)
+	}
+	return out
+}
+
+// desired is what the mapper makes of a profile: every mapped attribute, "" for none.
+type desired map[string]string
+
+func (c *Client) mapProfile(p profile.Profile) (desired, error) {
+	src := make(map[string]any, len(p.Fields))
+	for k, v := range p.Fields {
+		if v = strings.TrimSpace(v); v != "" {
+			src[k] = v
+		}
+	}
+	out, err := c.cfg.Mapper.MapFields(src, mappers.Options{})
+	if err != nil {
+		return nil, &connectors.CodedError{Class: connectors.ErrInvalid, Message: err.Error()}
+	}
+	d := desired{}
+	for _, key := range c.cfg.Mapper.Fields() {
+		d[key] = out[key]
+	}
+	if d["login"] == "" {
+		return nil, connectors.Invalid("mapper %s: login is empty for employee %s", c.cfg.Mapper.Name, p.EmployeeID())
+	}
+	return d, nil
+}
+
+// GetUser returns the user with the id or login; ErrNotFound when there is none.
+func (c *Client) GetUser(ctx context.Context, idOrLogin string) (User, error) {
+	ctx = withRateNote(ctx)
+	u, resp, err := c.sdk.User.GetUser(ctx, url.PathEscape(idOrLogin))
+	if err != nil {
+		return User{}, classify(ctx, "get user "+idOrLogin, resp, err)
+	}
+	return fromSDK(u), nil
+}
+
+// find returns p's Okta user: by the mapped login, then the email, then the old username and
+// email of a renamed person. ok is false when there is none.
+func (c *Client) find(ctx context.Context, p profile.Profile, d desired) (User, bool, error) {
+	var keys []string
+	seen := map[string]bool{}
+	for _, k := range []string{d["login"], d["email"], p.OldUserData.Get(profile.Username), p.OldUserData.Get(profile.Email)} {
+		if k = strings.ToLower(strings.TrimSpace(k)); k != "" && !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	for _, k := range keys {
+		u, err := c.GetUser(ctx, k)
+		switch {
+		case err == nil:
+			return u, true, nil
+		case !isNotFound(err):
+			return User{}, false, err
+		}
+	}
+	return User{}, false, nil
+}
+
+func isNotFound(err error) bool {
+	ce, ok := err.(*connectors.CodedError)
+	return ok && ce.Class == connectors.ErrNotFound
+}
+
+// prepare maps p and finds its user.
+func (c *Client) prepare(ctx context.Context, p profile.Profile) (desired, User, bool, error) {
+	d, err := c.mapProfile(p)
+	if err != nil {
+		return nil, User{}, false, err
+	}
+	u, ok, err := c.find(ctx, p, d)
+	return d, u, ok, err
+}
+
+// result is the success of op on u.
+func (c *Client) result(op connectors.Operation, u User) connectors.Result {
+	email, _ := u.Profile["email"].(string)
+	return connectors.Result{Instance: c.cfg.Instance, Action: op, Success: true, Active: u.Active(),
+		ID: u.ID, Username: u.Login, Email: email}
+}
+
+// Get returns p's Okta user with its status and profile; a missing user is skipped.
+func (c *Client) Get(ctx context.Context, p profile.Profile) (connectors.Result, error) {
+	ctx, cancel := c.ctxTimeout(ctx, 4)
+	defer cancel()
+	_, u, ok, err := c.prepare(ctx, p)
+	if err != nil {
+		return c.fail(connectors.OpGet, err)
+	}
+	if !ok {
+		return c.skip(connectors.OpGet, reasonNoUser)
+	}
+	res := c.result(connectors.OpGet, u)
+	res.Details = map[string]any{"status": u.Status, "profile": u.Profile}
+	return res, nil
+}
+
+// Create creates and activates p's user; an existing user is updated instead.
+func (c *Client) Create(ctx context.Context, p profile.Profile) (connectors.Result, error) {
+	if !c.cfg.Operations.Create {
+		return c.skip(connectors.OpCreate, "create is turned off for this instance")
+	}
+	ctx, cancel := c.ctxTimeout(ctx, 6)
+	defer cancel()
+	d, u, ok, err := c.prepare(ctx, p)
+	if err != nil {
+		return c.fail(connectors.OpCreate, err)
+	}
+	if ok {
+		res, err := c.update(ctx, d, u, connectors.UpdateOptions{})
+		res.Action = connectors.OpCreate
+		return res, err
+	}
+	return c.create(ctx, p, d, connectors.OpCreate)
+}
+
+func (c *Client) create(ctx context.Context, p profile.Profile, d desired, op connectors.Operation) (connectors.Result, error) {
+	prof := okta.UserProfile{}
+	for k, v := range d {
+		if v != "" {
+			prof[k] = v
+		}
+	}
+	ctx = withRateNote(ctx)
+	created, resp, err := c.sdk.User.CreateUser(ctx, okta.CreateUserRequest{Profile: &prof}, query.NewQueryParams(query.WithActivate(true)))
+	if hasCode(err, codeValidation) && strings.Contains(strings.ToLower(summaryOf(err)), "already exists") {
+		// Someone created the login since we looked: converge on the existing user.
+		u, ok, ferr := c.find(ctx, p, d)
+		if ferr == nil && ok {
+			res, uerr := c.update(ctx, d, u, connectors.UpdateOptions{})
+			res.Action = op
+			return res, uerr
+		}
+	}
+	if err != nil {
+		return c.fail(op, classify(ctx, "create user "+d["login"], resp, err))
+	}
+	return c.result(op, fromSDK(created)), nil
+}
+
+func summaryOf(err error) string {
+	if oe, ok := err.(*okta.Error); ok {
+		return summary(oe)
+	}
+	return err.Error()
+}
+
+// Update brings p's user in line with the mapper, enabling it first with AllowEnable.
+func (c *Client) Update(ctx context.Context, p profile.Profile, opts connectors.UpdateOptions) (connectors.Result, error) {
+	if !c.cfg.Operations.Update {
+		return c.skip(connectors.OpUpdate, "update is turned off for this instance")
+	}
+	ctx, cancel := c.ctxTimeout(ctx, 6)
+	defer cancel()
+	d, u, ok, err := c.prepare(ctx, p)
+	if err != nil {
+		return c.fail(connectors.OpUpdate, err)
+	}
+	if !ok {
+		if (opts.CreateIfNotExists || c.cfg.CreateIfNotExists) && c.cfg.Operations.Create {
+			return c.create(ctx, p, d, connectors.OpUpdate)
+		}
+		return c.skip(connectors.OpUpdate, reasonNoUser)
+	}
+	return c.update(ctx, d, u, opts)
+}
+
+// update enables u when allowed and asked, then sends the mapped attributes that differ
+// (a partial update, so attributes ILM does not map are left alone). Nothing differing
+// means no request, so Okta logs no profile update that App Sync would act on.
+func (c *Client) update(ctx context.Context, d desired, u User, opts connectors.UpdateOptions) (connectors.Result, error) {
+	var err error
+	if opts.AllowEnable && !u.Active() && c.cfg.Operations.Enable {
+		if u, err = c.enable(ctx, u); err != nil {
+			return c.fail(connectors.OpUpdate, err)
+		}
+	}
+	changes := okta.UserProfile{}
+	for k, v := range d {
+		cur := ""
+		if x, ok := u.Profile[k]; ok && x != nil {
+			cur = fmt.Sprint(x)
+		}
+		if cur == v {
+			continue
+		}
+		if v == "" {
+			changes[k] = nil
+		} else {
+			changes[k] = v
+		}
+	}
+	if len(changes) == 0 {
+		return c.result(connectors.OpUpdate, u), nil
+	}
+	ctx = withRateNote(ctx)
+	updated, resp, err := c.sdk.User.PartialUpdateUser(ctx, u.ID, okta.User{Profile: &changes}, nil)
+	if err != nil {
+		return c.fail(connectors.OpUpdate, classify(ctx, "update user "+u.Login, resp, err))
+	}
+	res := c.result(connectors.OpUpdate, fromSDK(updated))
+	res.Details = map[string]any{"changed_attributes": sortedKeys(changes)}
+	return res, nil
+}
+
+// enable brings a deactivated, staged or suspended user back to ACTIVE, without Okta's
+// activation email: ILM's own flows tell the person.
+func (c *Client) enable(ctx context.Context, u User) (User, error) {
+	ctx = withRateNote(ctx)
+	var resp *okta.Response
+	var err error
+	switch u.Status {
+	case StatusSuspended:
+		resp, err = c.sdk.User.UnsuspendUser(ctx, u.ID)
+	default:
+		_, resp, err = c.sdk.User.ActivateUser(ctx, u.ID, query.NewQueryParams(query.WithSendEmail(false)))
+		if hasCode(err, codeAlreadyActive) {
+			err = nil
+		}
+	}
+	if err != nil {
+		return u, classify(ctx, "enable user "+u.Login, resp, err)
+	}
+	u.Status = StatusActive
+	return u, nil
+}
+
+// Disable deactivates p's user; a missing or already deactivated user is skipped.
+func (c *Client) Disable(ctx context.Context, p profile.Profile) (connectors.Result, error) {
+	if !c.cfg.Operations.Disable {
+		return c.skip(connectors.OpDisable, "disable is turned off for this instance")
+	}
+	ctx, cancel := c.ctxTimeout(ctx, 5)
+	defer cancel()
+	_, u, ok, err := c.prepare(ctx, p)
+	if err != nil {
+		return c.fail(connectors.OpDisable, err)
+	}
+	if !ok {
+		return c.skip(connectors.OpDisable, reasonNoUser)
+	}
+	if u.Status == StatusDeprovisioned {
+		res, _ := c.skip(connectors.OpDisable, "User is already disabled")
+		res.ID, res.Username = u.ID, u.Login
+		return res, nil
+	}
+	ctx = withRateNote(ctx)
+	resp, err := c.sdk.User.DeactivateUser(ctx, u.ID, query.NewQueryParams(query.WithSendEmail(false)))
+	if hasCode(err, codeNotFound) {
+		return c.skip(connectors.OpDisable, reasonNoUser)
+	}
+	if err != nil {
+		return c.fail(connectors.OpDisable, classify(ctx, "deactivate user "+u.Login, resp, err))
+	}
+	u.Status = StatusDeprovisioned
+	return c.result(connectors.OpDisable, u), nil
+}
+
+func sortedKeys(m okta.UserProfile) []string {
+	return profile.SortedKeys(map[string]any(m))
+}
