@@ -207,10 +207,12 @@ func (s *incidentSuite) queryReview() ReviewStatus {
 
 func TestEveryIncidentTypeHasAWorkflow(t *testing.T) {
 	for _, typ := range []lifecycle.EventType{lifecycle.NewHire, lifecycle.UpdateUser, lifecycle.TerminateUser,
-		lifecycle.RehireUser, lifecycle.ADActivation, lifecycle.ADDeactivation, lifecycle.SyncUser} {
+		lifecycle.RehireUser, lifecycle.ADActivation, lifecycle.ADDeactivation, lifecycle.SyncUser,
+		lifecycle.AppAdd, lifecycle.AppRemove, lifecycle.AppUpdate} {
 		_, ok := IncidentWorkflow(typ)
 		assert.True(t, ok, typ)
 	}
 	assert.Equal(t, "person/1001", PersonWorkflowID("1001"))
 	assert.Equal(t, "poll-workday", ScheduleID("workday"))
+	assert.Equal(t, "app/4d8a4e9a", AppWorkflowID("4d8a4e9a"))
 }

@@ -1,0 +1,171 @@
+package workflows
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+	"github.com/stretchr/testify/suite"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/ilm-dev/ilm/activities"
+	"github.com/ilm-dev/ilm/config"
+	"github.com/ilm-dev/ilm/connectors"
+	"github.com/ilm-dev/ilm/lifecycle"
+	"github.com/ilm-dev/ilm/profile"
+)
+
+type appSuite struct {
+	suite.Suite
+	testsuite.WorkflowTestSuite
+	env *testsuite.TestWorkflowEnvironment
+}
+
+func TestAppSync(t *testing.T) { suite.Run(t, new(appSuite)) }
+
+func (s *appSuite) SetupTest() {
+	s.env = s.NewTestWorkflowEnvironment()
+	s.env.RegisterActivity(&activities.Activities{Config: &config.Config{}})
+	s.env.OnActivity(a.AssignReviewer, mock.Anything, mock.Anything).Return("alice", nil).Maybe()
+	s.env.OnActivity(a.ReleaseReviewer, mock.Anything, mock.Anything, mock.Anything).Return(nil).Maybe()
+}
+
+func (s *appSuite) AfterTest(_, _ string) { s.env.AssertExpectations(s.T()) }
+
+func addEvent() activities.AppEvent {
+	return activities.AppEvent{Instance: "okta", UUID: "4d8a4e9a", Type: lifecycle.AppAdd,
+		UserID: "00u1", Login: "ada@example.com", AppID: "0oa1", AppLabel: "GitHub"}
+}
+
+func addPlan() activities.AppPlan {
+	return activities.AppPlan{
+		Incident: activities.Incident{
+			Instance: "okta", Type: lifecycle.AppAdd, EmployeeID: "1001",
+			Profile: profile.Profile{Fields: profile.Fields{profile.EmployeeID: "1001", profile.Email: "ada@example.com"}},
+			Steps: []activities.TargetCall{{Instance: "github", Operation: connectors.OpUpdate,
+				Options: connectors.UpdateOptions{AllowEnable: true}}},
+			Review: activities.ReviewPolicy{Method: "random", Timeout: time.Hour},
+		},
+		Applications: []string{"github"},
+	}
+}
+
+func (s *appSuite) result() IncidentResult {
+	s.Require().True(s.env.IsWorkflowCompleted())
+	s.Require().NoError(s.env.GetWorkflowError())
+	var res IncidentResult
+	s.Require().NoError(s.env.GetWorkflowResult(&res))
+	return res
+}
+
+func (s *appSuite) TestAddUpdatesWithAllowEnableThenRecordsTheApp() {
+	s.env.OnActivity(a.ResolveAppEvent, mock.Anything, addEvent()).Return(addPlan(), nil).Once()
+	enabled := connectors.Result{Instance: "github", Action: connectors.OpUpdate, Success: true, Active: true}
+	s.env.OnActivity(a.ProvisionTarget, mock.Anything, mock.MatchedBy(func(r activities.TargetRequest) bool {
+		return r.Call.Instance == "github" && r.Call.Options.AllowEnable && r.Profile.EmployeeID() == "1001"
+	})).Return(enabled, nil).Once()
+	s.env.OnActivity(a.RecordApplications, mock.Anything, mock.MatchedBy(func(r activities.ApplicationsRequest) bool {
+		return r.EmployeeID == "1001" && assert.ObjectsAreEqual([]string{"github"}, r.Applications) && r.Type == lifecycle.AppAdd
+	})).Return(nil).Once()
+
+	s.env.ExecuteWorkflow(AppAdd, addEvent())
+
+	res := s.result()
+	s.Equal("1001", res.EmployeeID)
+	s.Equal([]connectors.Result{enabled}, res.Results)
+	s.True(res.ProfileSaved)
+	s.Empty(res.Skipped)
+}
+
+func (s *appSuite) TestSkippedEventCallsNoTarget() {
+	plan := addPlan()
+	plan.Skip = "stale event: the user is no longer assigned to GitHub"
+	s.env.OnActivity(a.ResolveAppEvent, mock.Anything, mock.Anything).Return(plan, nil).Once()
+
+	s.env.ExecuteWorkflow(AppAdd, addEvent())
+
+	res := s.result()
+	s.Equal(plan.Skip, res.Skipped)
+	s.Empty(res.Results)
+	s.False(res.ProfileSaved)
+}
+
+func (s *appSuite) TestNoStoredProfileRecordsNothing() {
+	plan := addPlan()
+	plan.Applications = nil
+	ev := addEvent()
+	ev.Type = lifecycle.AppRemove
+	plan.Incident.Steps[0] = activities.TargetCall{Instance: "github", Operation: connectors.OpDisable}
+	s.env.OnActivity(a.ResolveAppEvent, mock.Anything, ev).Return(plan, nil).Once()
+	s.env.OnActivity(a.ProvisionTarget, mock.Anything, mock.Anything).Return(connectors.Result{Instance: "github", Action: connectors.OpDisable, Success: true}, nil).Once()
+
+	s.env.ExecuteWorkflow(AppRemove, ev)
+
+	res := s.result()
+	s.Len(res.Results, 1)
+	s.False(res.ProfileSaved)
+}
+
+func (s *appSuite) TestFailedCallGoesToReviewAndAbortKeepsTheAppList() {
+	s.env.OnActivity(a.ResolveAppEvent, mock.Anything, mock.Anything).Return(addPlan(), nil).Once()
+	s.env.OnActivity(a.ProvisionTarget, mock.Anything, mock.Anything).
+		Return(connectors.Result{}, temporal.NewNonRetryableApplicationError("github update: 422", activities.ErrTypeInvalid, nil)).Once()
+	s.env.OnActivity(a.NotifyFailure, mock.Anything, mock.Anything).Return(nil).Once()
+	s.env.RegisterDelayedCallback(func() {
+		s.env.SignalWorkflow(ReviewSignal, Decision{Action: ActionAbort, Reviewer: "alice"})
+	}, time.Minute)
+
+	s.env.ExecuteWorkflow(AppUpdate, addEvent())
+
+	s.Require().True(s.env.IsWorkflowCompleted())
+	err := s.env.GetWorkflowError()
+	s.Require().Error(err)
+	s.Contains(err.Error(), "aborted by reviewer alice")
+}
+
+func (s *appSuite) TestResolveFailureFailsTheIncident() {
+	s.env.OnActivity(a.ResolveAppEvent, mock.Anything, mock.Anything).
+		Return(activities.AppPlan{}, temporal.NewNonRetryableApplicationError("okta instance \"okta\" is not wired", activities.ErrTypeConfig, nil)).Once()
+
+	s.env.ExecuteWorkflow(AppAdd, addEvent())
+
+	err := s.env.GetWorkflowError()
+	s.Require().Error(err)
+	s.Contains(err.Error(), "resolve IAM - App Add event 4d8a4e9a")
+}
+
+func TestOktaLogPollCarriesTheCursorFromTheLastCompletion(t *testing.T) {
+	var ts testsuite.WorkflowTestSuite
+	env := ts.NewTestWorkflowEnvironment()
+	env.RegisterActivity(&activities.Activities{})
+	last := activities.OktaPollReport{Instance: "okta", Cursor: activities.OktaCursor{Next: "/api/v1/logs?after=17_3&limit=1000", Filter: "f"}}
+	env.SetLastCompletionResult(last)
+	want := activities.OktaPollReport{Instance: "okta", Pages: 2, Events: 5, Started: 4, Duplicates: 1,
+		Cursor: activities.OktaCursor{Next: "/api/v1/logs?after=18_0&limit=1000", Filter: "f"}}
+	env.OnActivity(a.PollOktaLog, mock.Anything, mock.MatchedBy(func(r activities.OktaPollRequest) bool {
+		return r.Cursor != nil && r.Cursor.Next == last.Cursor.Next
+	})).Return(want, nil).Once()
+
+	env.ExecuteWorkflow(OktaLogPoll, activities.OktaPollRequest{Instance: "okta"})
+
+	require.NoError(t, env.GetWorkflowError())
+	var got activities.OktaPollReport
+	require.NoError(t, env.GetWorkflowResult(&got))
+	assert.Equal(t, want, got)
+}
+
+func TestOktaLogPollFirstRunHasNoCursor(t *testing.T) {
+	var ts testsuite.WorkflowTestSuite
+	env := ts.NewTestWorkflowEnvironment()
+	env.RegisterActivity(&activities.Activities{})
+	env.OnActivity(a.PollOktaLog, mock.Anything, activities.OktaPollRequest{Instance: "okta"}).
+		Return(activities.OktaPollReport{}, errors.New("okta: unavailable")).Times(3)
+
+	env.ExecuteWorkflow(OktaLogPoll, activities.OktaPollRequest{Instance: "okta"})
+
+	require.Error(t, env.GetWorkflowError())
+}
