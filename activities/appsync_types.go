@@ -69,8 +69,8 @@ type AppPlan struct {
 	// a person HR marks terminated).
 	Skip string `json:"skip,omitempty"`
 	// Applications is the person's app list to record once the steps succeeded; nil
-	// leaves it as it is (no stored profile).
-	Applications []string `json:"applications,omitempty"`
+	// (JSON null) leaves it as it is (no stored profile), empty ([]) records no apps.
+	Applications []string `json:"applications"`
 }
 
 // ApplicationsRequest is the input of RecordApplications.

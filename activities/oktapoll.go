@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"go.temporal.io/sdk/activity"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/ilm-dev/ilm/connectors/okta"
 	"github.com/ilm-dev/ilm/lifecycle"
@@ -60,14 +61,18 @@ func (a *Activities) PollOktaLog(ctx context.Context, req OktaPollRequest) (Okta
 			return report, classify(err)
 		}
 		report.Pages++
+		var batch []AppEvent
 		for _, ev := range page.Events {
 			report.Events++
-			if err := a.startAppEvent(ctx, req.Instance, ev, mapped, seen, &report); err != nil {
-				return report, err
+			if in, ok := appEvent(req.Instance, ev, mapped, seen, &report); ok {
+				batch = append(batch, in)
 			}
 			if ev.Published.After(cursor.Since) {
 				cursor.Since = ev.Published
 			}
+		}
+		if err := a.startAppEvents(ctx, batch, &report); err != nil {
+			return report, err
 		}
 		if page.Next != "" {
 			cursor.Next = page.Next
@@ -84,46 +89,73 @@ func (a *Activities) PollOktaLog(ctx context.Context, req OktaPollRequest) (Okta
 	return report, nil
 }
 
-// startAppEvent starts the App workflow of one event, or counts why not.
-func (a *Activities) startAppEvent(ctx context.Context, instance string, ev okta.LogEvent, mapped map[string]string, seen map[string]bool, report *OktaPollReport) error {
+// appEvent turns a log event into the input of its App workflow, or counts why not.
+func appEvent(instance string, ev okta.LogEvent, mapped map[string]string, seen map[string]bool, report *OktaPollReport) (AppEvent, bool) {
 	typ, ok := appEventTypes[ev.EventType]
 	if !ok || (ev.Outcome != "" && ev.Outcome != "SUCCESS") {
 		report.Ignored++
-		return nil
+		return AppEvent{}, false
 	}
 	if seen[ev.UUID] {
 		report.Duplicates++
-		return nil
+		return AppEvent{}, false
 	}
 	seen[ev.UUID] = true
 	user, ok := ev.Target(okta.TargetUser)
 	if !ok || ev.UUID == "" {
-		activity.GetLogger(ctx).Warn("System Log event without a user target or uuid: ignored", "uuid", ev.UUID, "type", ev.EventType)
 		report.Ignored++
-		return nil
+		return AppEvent{}, false
 	}
 	in := AppEvent{Instance: instance, UUID: ev.UUID, Type: typ, Published: ev.Published, UserID: user.ID, Login: user.AlternateID}
 	if typ != lifecycle.AppUpdate {
 		app, ok := ev.Target(okta.TargetAppInstance)
 		if !ok || mapped[app.ID] == "" {
 			report.Ignored++
-			return nil
+			return AppEvent{}, false
 		}
 		in.AppID, in.AppLabel = app.ID, app.DisplayName
 	}
-	id, started, err := a.Starter.StartApp(ctx, in)
-	if err != nil {
-		return fmt.Errorf("start %s for event %s: %w", typ, ev.UUID, err)
+	return in, true
+}
+
+// startConcurrency bounds the App workflow starts in flight: each is a round trip to the
+// Temporal frontend, and the events are independent (each checks Okta's live state).
+const startConcurrency = 16
+
+// startAppEvents starts the App workflows of one page, several at a time, and records them
+// in page order.
+func (a *Activities) startAppEvents(ctx context.Context, batch []AppEvent, report *OktaPollReport) error {
+	type outcome struct {
+		id      string
+		started bool
 	}
-	if !started {
-		report.Duplicates++
-		return nil
+	outcomes := make([]outcome, len(batch))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(startConcurrency)
+	for i, in := range batch {
+		g.Go(func() error {
+			id, started, err := a.Starter.StartApp(gctx, in)
+			if err != nil {
+				return fmt.Errorf("start %s for event %s: %w", in.Type, in.UUID, err)
+			}
+			outcomes[i] = outcome{id, started}
+			return nil
+		})
 	}
-	report.Started++
-	if len(report.Incidents) < MaxListedIncidents {
-		report.Incidents = append(report.Incidents, StartedIncident{Type: typ, WorkflowID: id})
-	} else {
-		report.More++
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for i, o := range outcomes {
+		if !o.started {
+			report.Duplicates++
+			continue
+		}
+		report.Started++
+		if len(report.Incidents) < MaxListedIncidents {
+			report.Incidents = append(report.Incidents, StartedIncident{Type: batch[i].Type, WorkflowID: o.id})
+		} else {
+			report.More++
+		}
 	}
 	return nil
 }

@@ -113,6 +113,25 @@ func TestOnePersonOneIncidentAtATime(t *testing.T) {
 	assert.Equal(t, []connectors.Operation{connectors.OpCreate}, h.target.Calls(), "created once")
 }
 
+// The starter itself refuses a second start of a running person's incident: the poll's list
+// of incidents in flight comes from visibility, which lags.
+func TestStarterRefusesASecondIncidentOfARunningPerson(t *testing.T) {
+	h := newHarness(t)
+	h.target.Hold()
+	defer h.target.Release()
+	starter := workflows.IncidentStarter{Client: h.client, Namespace: "default", TaskQueue: h.cfg.Temporal.TaskQueue}
+	p := profile.Profile{Fields: profile.Fields{profile.EmployeeID: h.id(1), profile.Email: "x@example.com"}}
+	in := activities.NewIncident(h.cfg, "workday", lifecycle.Event{Type: lifecycle.NewHire, EmployeeID: h.id(1), Profile: p})
+
+	id, started, err := starter.Start(h.ctx, in)
+	require.NoError(t, err)
+	assert.True(t, started)
+	again, started, err := starter.Start(h.ctx, in)
+	require.NoError(t, err)
+	assert.False(t, started, "the running incident is not started twice")
+	assert.Equal(t, id, again)
+}
+
 // A failed target call waits for a reviewer; retry after the cause is fixed completes it.
 func TestFailedIncidentWaitsForReview(t *testing.T) {
 	h := newHarness(t)

@@ -36,6 +36,8 @@ func (s IncidentStarter) Start(ctx context.Context, in activities.Incident) (str
 		TaskQueue:                s.TaskQueue,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		// Without it the SDK hands back the running workflow as if it had been started.
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			EmployeeIDKey.ValueSet(in.EmployeeID),
 			IncidentTypeKey.ValueSet(string(in.Type)),
@@ -64,10 +66,11 @@ func (s IncidentStarter) StartApp(ctx context.Context, ev activities.AppEvent) (
 	}
 	id := AppWorkflowID(ev.UUID)
 	opts := client.StartWorkflowOptions{
-		ID:                       id,
-		TaskQueue:                s.TaskQueue,
-		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		ID:                                       id,
+		TaskQueue:                                s.TaskQueue,
+		WorkflowIDConflictPolicy:                 enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowIDReusePolicy:                    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			IncidentTypeKey.ValueSet(string(ev.Type)),
 			InstanceKey.ValueSet(ev.Instance),

@@ -1,0 +1,214 @@
+//go:build integration
+
+package integration
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
+
+	"github.com/ilm-dev/ilm/activities"
+	"github.com/ilm-dev/ilm/config"
+	"github.com/ilm-dev/ilm/connectors/okta"
+	oktastandin "github.com/ilm-dev/ilm/internal/standin/okta"
+	"github.com/ilm-dev/ilm/lifecycle"
+	"github.com/ilm-dev/ilm/mappers"
+	"github.com/ilm-dev/ilm/profile"
+	"github.com/ilm-dev/ilm/store"
+	"github.com/ilm-dev/ilm/workflows"
+)
+
+// oktaWorld is the Okta stand-in the harness's worker talks to through the real connector,
+// configured as instance "okta" with query_only_mapped_apps.
+type oktaWorld struct {
+	org    *oktastandin.Server
+	client *okta.Client
+}
+
+// withOkta adds the Okta org to the harness: as App Sync's source and, when asTarget, as a
+// provisioning target of the Workday flows next to testapp.
+func withOkta(t *testing.T, w *oktaWorld, asTarget bool) harnessOption {
+	return func(cfg *config.Config, acts *activities.Activities) {
+		w.org = oktastandin.New(oktastandin.Config{Token: "it-okta-token"})
+		srv := oktastandin.Start(t, w.org)
+		doc, err := config.Parse([]byte(`
+instances:
+  - {name: okta, type: okta, org_url: "` + srv.URL + `", token_env: UNUSED, query_only_mapped_apps: true, first_fetch: 1h}
+`))
+		require.NoError(t, err)
+		cfg.Instances = append(cfg.Instances, doc.Instances...)
+		out, err := mappers.Stock("okta-outgoing")
+		require.NoError(t, err)
+		in, err := mappers.Stock("okta-incoming")
+		require.NoError(t, err)
+		w.client, err = okta.New(t.Context(), okta.Config{Instance: "okta", OrgURL: srv.URL, Token: "it-okta-token",
+			HTTPClient: srv.Client(), Mapper: out, Operations: okta.Operations{Create: true, Update: true, Enable: true, Disable: true}})
+		require.NoError(t, err)
+		acts.Okta = map[string]activities.OktaOrg{"okta": {Client: w.client, Incoming: in}}
+		if asTarget {
+			acts.Targets["okta"] = w.client
+			tg := &cfg.Provisioning.Targets
+			tg.Create, tg.Update, tg.Disable = append(tg.Create, "okta"), append(tg.Update, "okta"), append(tg.Disable, "okta")
+		}
+	}
+}
+
+// oktaPoll runs one OktaLogPoll (without a cursor: it goes on from the stored one).
+func (h *harness) oktaPoll() activities.OktaPollReport {
+	h.t.Helper()
+	run, err := h.client.ExecuteWorkflow(h.ctx, client.StartWorkflowOptions{
+		ID:        fmt.Sprintf("poll-okta-%s%d", h.prefix, time.Now().UnixNano()),
+		TaskQueue: h.cfg.Temporal.TaskQueue,
+	}, workflows.OktaLogPoll, activities.OktaPollRequest{Instance: "okta"})
+	require.NoError(h.t, err)
+	var rep activities.OktaPollReport
+	require.NoError(h.t, run.Get(h.ctx, &rep))
+	return rep
+}
+
+// appIncidents polls once and returns the results of the App workflows it started, in order.
+func (h *harness) appIncidents(want int) []workflows.IncidentResult {
+	h.t.Helper()
+	rep := h.oktaPoll()
+	require.Equal(h.t, want, rep.Started, "%+v", rep)
+	var out []workflows.IncidentResult
+	for _, inc := range rep.Incidents {
+		var res workflows.IncidentResult
+		require.NoError(h.t, h.client.GetWorkflow(h.ctx, inc.WorkflowID, "").Get(h.ctx, &res))
+		out = append(out, res)
+	}
+	return out
+}
+
+// Assigning a mapped app in Okta provisions the person in the app's instance within one
+// poll; unassigning disables them; an Okta profile change reaches the app; replayed and
+// out-of-order events change nothing twice.
+func TestAppSyncOnTheDevServer(t *testing.T) {
+	var w oktaWorld
+	h := newHarness(t, withOkta(t, &w, false))
+	h.target.CreateIfNotExists = true
+	github := w.org.AddApp("github_emu", "GitHub")
+	require.NoError(t, h.store.SetAppMap(h.ctx, "okta", []store.AppMapping{
+		{ApplicationID: github.ID, Name: "github", Label: "GitHub", Instance: "testapp"}}))
+	email := strings.ToLower(fmt.Sprintf("ada.%s@example.com", h.prefix))
+	ada, err := w.org.CreateUser(map[string]any{"login": email, "email": email, "firstName": "Ada", "lastName": "Lovelace",
+		"employeeNumber": h.id(1), "title": "Analyst"}, true)
+	require.NoError(t, err)
+	require.NoError(t, h.store.SaveProfile(h.ctx, profile.Profile{Fields: profile.Fields{
+		profile.EmployeeID: h.id(1), profile.Email: email, profile.Username: email, profile.GivenName: "Ada",
+		profile.Surname: "Lovelace", profile.EmploymentStatus: "Active", profile.Title: "Analyst"}, ADStatus: profile.ADEnabled},
+		store.Record{Actor: "test"}))
+	assert.Equal(t, 0, h.oktaPoll().Started, "nothing happened in Okta yet")
+
+	_, err = w.org.Assign(github.ID, ada.ID)
+	require.NoError(t, err)
+	add := h.appIncidents(1)[0]
+	assert.Equal(t, lifecycle.AppAdd, add.Type)
+	assert.Equal(t, h.id(1), add.EmployeeID)
+	acct, ok := h.target.Account(h.id(1))
+	require.True(t, ok, "the account exists in the app's instance")
+	assert.True(t, acct.Active)
+	assert.Equal(t, []string{"github"}, h.profile(1).Applications)
+	assert.Equal(t, 1, h.count(fmt.Sprintf(`EmployeeID = %q AND IncidentType = "IAM - App Add"`, h.id(1)), 1))
+
+	require.NoError(t, w.org.Unassign(github.ID, ada.ID))
+	remove := h.appIncidents(1)[0]
+	assert.Equal(t, lifecycle.AppRemove, remove.Type)
+	acct, _ = h.target.Account(h.id(1))
+	assert.False(t, acct.Active, "unassigned: disabled")
+	assert.Equal(t, []string{}, h.profile(1).Applications)
+
+	_, err = w.org.Assign(github.ID, ada.ID)
+	require.NoError(t, err)
+	require.NoError(t, w.org.UpdateProfile(ada.ID, map[string]any{"title": "Lead Analyst"}))
+	results := h.appIncidents(2)
+	assert.Equal(t, lifecycle.AppAdd, results[0].Type)
+	assert.Equal(t, lifecycle.AppUpdate, results[1].Type)
+	acct, _ = h.target.Account(h.id(1))
+	assert.True(t, acct.Active)
+	assert.Equal(t, "Lead Analyst", acct.Fields[profile.Title], "Okta's change reached the app")
+
+	// Okta delivers every event again, and a stale remove arrives after the re-add.
+	calls := len(h.target.Calls())
+	events := w.org.Events()
+	w.org.AppendEvents(events...)
+	rep := h.oktaPoll()
+	assert.Equal(t, 0, rep.Started, "%+v", rep)
+	assert.GreaterOrEqual(t, rep.Duplicates, 4)
+	assert.Equal(t, calls, len(h.target.Calls()), "replayed events called no target")
+	acct, _ = h.target.Account(h.id(1))
+	assert.True(t, acct.Active)
+}
+
+// An App Add for a person HR marks terminated ends as skipped and leaves the account off.
+func TestAppAddNeverEnablesATerminatedPerson(t *testing.T) {
+	var w oktaWorld
+	h := newHarness(t, withOkta(t, &w, false))
+	h.target.CreateIfNotExists = true
+	github := w.org.AddApp("github_emu", "GitHub")
+	require.NoError(t, h.store.SetAppMap(h.ctx, "okta", []store.AppMapping{
+		{ApplicationID: github.ID, Name: "github", Label: "GitHub", Instance: "testapp"}}))
+	email := strings.ToLower(fmt.Sprintf("gone.%s@example.com", h.prefix))
+	gone, err := w.org.CreateUser(map[string]any{"login": email, "email": email, "firstName": "Gone", "lastName": "Person",
+		"employeeNumber": h.id(2)}, true)
+	require.NoError(t, err)
+	require.NoError(t, h.store.SaveProfile(h.ctx, profile.Profile{Fields: profile.Fields{
+		profile.EmployeeID: h.id(2), profile.Email: email, profile.EmploymentStatus: "Terminated"}, ADStatus: profile.ADDisabled},
+		store.Record{Actor: "test"}))
+
+	_, err = w.org.Assign(github.ID, gone.ID)
+	require.NoError(t, err)
+	res := h.appIncidents(1)[0]
+	assert.Contains(t, res.Skipped, "terminated")
+	_, ok := h.target.Account(h.id(2))
+	assert.False(t, ok, "no account was created or enabled")
+}
+
+// Okta as a provisioning target of the Workday flows: a new hire is created and activated,
+// an update reaches the Okta profile, a termination deactivates, a rehire reactivates.
+func TestOktaAsAWorkdayTarget(t *testing.T) {
+	var w oktaWorld
+	h := newHarness(t, withOkta(t, &w, true))
+	email := strings.ToLower(fmt.Sprintf("p.%s1@example.com", h.prefix))
+	oktaUser := func() oktastandin.User {
+		u, ok := w.org.User(email)
+		require.True(t, ok, "Okta user %s", email)
+		return u
+	}
+
+	h.setReport(h.person(1, "2026-10-01"))
+	h.incident(day1, 1)
+	assert.Equal(t, okta.StatusActive, oktaUser().Status)
+	assert.Equal(t, h.id(1), oktaUser().Profile["employeeNumber"])
+
+	moved := h.person(1, "2026-10-01")
+	moved["Title"] = "Account Executive"
+	h.setReport(moved)
+	h.incident(day1, 1) // AD activation window: nothing for Okta yet
+	upd := h.incident(day1, 1)
+	assert.Equal(t, lifecycle.UpdateUser, upd.Type)
+	assert.Equal(t, "Account Executive", oktaUser().Profile["title"])
+
+	gone := h.person(1, "2026-10-01")
+	gone["Title"] = "Account Executive"
+	gone["Employment_Status"] = "Terminated"
+	gone["Termination_Date"] = "2026-11-01"
+	h.setReport(gone)
+	term := h.incident(day1, 1)
+	assert.Equal(t, lifecycle.TerminateUser, term.Type)
+	assert.Equal(t, okta.StatusDeprovisioned, oktaUser().Status)
+
+	back := h.person(1, "2026-12-02")
+	back["Title"] = "Account Executive"
+	back["Prehire_Flag"] = "True"
+	back["Rehired_Employee"] = "Yes"
+	h.setReport(back)
+	rehire := h.incident(day1, 1)
+	assert.Equal(t, lifecycle.RehireUser, rehire.Type)
+	assert.Equal(t, okta.StatusActive, oktaUser().Status)
+}
