@@ -32,7 +32,7 @@ type Activities struct {
 	Store   store.Store
 	Targets map[string]connectors.Target
 	// Okta holds the Okta instances App Sync reads, by instance name.
-	Okta map[string]OktaOrg
+	Okta    map[string]OktaOrg
 	Starter IncidentStarter
 	Planner *hrsync.Planner
 	// Mail sends the temporary passwords and the failure notices.

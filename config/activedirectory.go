@@ -17,11 +17,11 @@ type ActiveDirectory struct {
 	BindPasswordFile string `yaml:"bind_password_file"`
 	BaseDN           string `yaml:"base_dn"`
 	// DisabledUsersGroup is the DN of a group disabled accounts join; empty means none.
-	DisabledUsersGroup string       `yaml:"disabled_users_group"`
-	Mapper             string       `yaml:"mapper"`
-	CreateIfNotExists  bool         `yaml:"create_if_not_exists"`
+	DisabledUsersGroup string     `yaml:"disabled_users_group"`
+	Mapper             string     `yaml:"mapper"`
+	CreateIfNotExists  bool       `yaml:"create_if_not_exists"`
 	Operations         Operations `yaml:"operations"`
-	Timeout            Duration     `yaml:"timeout"`
+	Timeout            Duration   `yaml:"timeout"`
 }
 
 // Operations says which operations a target instance may perform; an absent

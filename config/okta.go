@@ -21,8 +21,8 @@ type Okta struct {
 	// Mapper maps a profile to the Okta user profile (create and update alike).
 	Mapper string `yaml:"mapper"`
 	// IncomingMapper maps an Okta user profile back to profile fields, for App Sync.
-	IncomingMapper    string       `yaml:"incoming_mapper"`
-	CreateIfNotExists bool         `yaml:"create_if_not_exists"`
+	IncomingMapper    string     `yaml:"incoming_mapper"`
+	CreateIfNotExists bool       `yaml:"create_if_not_exists"`
 	Operations        Operations `yaml:"operations"`
 	// PollInterval is how often the Schedule polls the System Log.
 	PollInterval Duration `yaml:"poll_interval"`
