@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -87,7 +88,7 @@ func (a *Activities) ResolveAppEvent(ctx context.Context, ev AppEvent) (AppPlan,
 	default:
 		return plan, invalid(fmt.Errorf("%q is not an App Sync incident type", ev.Type))
 	}
-	if stored != nil {
+	if stored != nil && !slices.Equal(apps, stored.Applications) {
 		plan.Applications = apps
 		if plan.Applications == nil {
 			plan.Applications = []string{}

@@ -207,7 +207,10 @@ func TestResolveAddChecksTheLiveAssignment(t *testing.T) {
 	removed = w.resolve(w.event(lifecycle.AppRemove, w.github))
 	assert.Empty(t, removed.Skip)
 	assert.Equal(t, connectors.OpDisable, removed.Incident.Steps[0].Operation)
-	assert.Equal(t, []string{}, removed.Applications)
+	assert.Nil(t, removed.Applications, "the stored list has no github: nothing to record")
+	require.NoError(t, w.acts.RecordApplications(context.Background(), ApplicationsRequest{EmployeeID: "1001", Applications: []string{"github"}}))
+	removed = w.resolve(w.event(lifecycle.AppRemove, w.github))
+	assert.Equal(t, []string{}, removed.Applications, "recorded as no apps at all")
 
 	unmapped := w.resolve(w.event(lifecycle.AppAdd, w.jira))
 	assert.Contains(t, unmapped.Skip, "is not in the app map of okta")

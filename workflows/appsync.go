@@ -45,11 +45,15 @@ func AppUpdate(ctx workflow.Context, ev activities.AppEvent) (IncidentResult, er
 
 // runAppEvent resolves the event against Okta and the store, makes the target calls (a
 // failure goes to human review, as for HR incidents) and records the person's apps.
+//
+// Resolving and recording are local activities: short, idempotent reads and one store
+// write, run inside the workflow task. The server's cost per task bounds App Sync's
+// throughput on small machines, and an event that ends as skipped then costs one task.
 func runAppEvent(ctx workflow.Context, ev activities.AppEvent) (IncidentResult, error) {
 	res := IncidentResult{Type: ev.Type}
 	var plan activities.AppPlan
-	actx := workflow.WithActivityOptions(ctx, withSummary(connectorCall, "read Okta user "+ev.UserID+" and the app map"))
-	if err := workflow.ExecuteActivity(actx, a.ResolveAppEvent, ev).Get(ctx, &plan); err != nil {
+	actx := workflow.WithLocalActivityOptions(ctx, quickRead)
+	if err := workflow.ExecuteLocalActivity(actx, a.ResolveAppEvent, ev).Get(ctx, &plan); err != nil {
 		return res, fmt.Errorf("resolve %s event %s: %w", ev.Type, ev.UUID, err)
 	}
 	in := plan.Incident
@@ -71,7 +75,7 @@ func runAppEvent(ctx workflow.Context, ev activities.AppEvent) (IncidentResult, 
 	}
 	rec := activities.ApplicationsRequest{EmployeeID: in.EmployeeID, Applications: plan.Applications,
 		WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, Type: ev.Type}
-	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, storeWrite), a.RecordApplications, rec).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, quickWrite), a.RecordApplications, rec).Get(ctx, nil); err != nil {
 		return res, fmt.Errorf("record applications: %w", err)
 	}
 	res.ProfileSaved = true

@@ -60,3 +60,21 @@ var (
 		},
 	}
 )
+
+// Local activity option presets: short steps the worker runs inside a workflow task.
+var (
+	// quickRead reads Okta and the store to resolve an App event; retried for ten minutes.
+	quickRead = workflow.LocalActivityOptions{
+		StartToCloseTimeout:    30 * time.Second,
+		ScheduleToCloseTimeout: 10 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute,
+		},
+	}
+	// quickWrite records one small profile change; retried for an hour, as storeWrite.
+	quickWrite = workflow.LocalActivityOptions{
+		StartToCloseTimeout:    30 * time.Second,
+		ScheduleToCloseTimeout: time.Hour,
+		RetryPolicy:            &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: 30 * time.Second},
+	}
+)

@@ -235,11 +235,9 @@ func (c *Client) update(ctx context.Context, d desired, u User, opts connectors.
 		if cur == v {
 			continue
 		}
-		if v == "" {
-			changes[k] = nil
-		} else {
-			changes[k] = v
-		}
+		// A value HR cleared is sent as "": the spec lets only some profile attributes be
+		// null (department and employeeNumber may not), and every one be a string.
+		changes[k] = v
 	}
 	if len(changes) == 0 {
 		return c.result(connectors.OpUpdate, u), nil
