@@ -63,7 +63,7 @@ func (a *Activities) ResolveAppEvent(ctx context.Context, ev AppEvent) (AppPlan,
 		call := TargetCall{Instance: m.Instance, Operation: connectors.OpDisable}
 		if ev.Type == lifecycle.AppAdd {
 			call = TargetCall{Instance: m.Instance, Operation: connectors.OpUpdate,
-				Options: connectors.UpdateOptions{AllowEnable: true, CreateIfNotExists: a.Config.CreatesMissing(m.Instance)}}
+				Options: connectors.UpdateOptions{AllowEnable: a.appAddMayEnable(m.Instance, stored), CreateIfNotExists: a.Config.CreatesMissing(m.Instance)}}
 			apps = withApp(apps, m.Name)
 		} else {
 			apps = withoutApp(apps, m.Name)
@@ -111,6 +111,16 @@ func (a *Activities) appChangeSkip(t lifecycle.EventType, assigned bool, stored 
 		return fmt.Sprintf("employee %s was disabled by a termination: App Add does not enable the %s account", stored.EmployeeID(), m.Instance)
 	}
 	return ""
+}
+
+// appAddMayEnable says whether an App Add may enable the account in the instance. An Active
+// Directory account is enabled only by AD Activation, which sets and mails a temporary
+// password: an App Add before that updates it and leaves it disabled.
+func (a *Activities) appAddMayEnable(instance string, stored *profile.Profile) bool {
+	if _, err := a.Config.ActiveDirectoryInstance(instance); err != nil {
+		return true
+	}
+	return stored != nil && stored.ADStatus == profile.ADEnabled
 }
 
 // appSubject builds the profile the app gets: the stored profile (found by the Okta user's

@@ -62,6 +62,7 @@ func newAppSync(t *testing.T) *appSync {
 	cfg, err := config.Parse([]byte(`
 instances:
   - {name: okta, type: okta, org_url: "` + srv.URL + `", token_env: UNUSED, query_only_mapped_apps: true, first_fetch: 1h}
+  - {name: ad, type: active_directory, url: "ldaps://127.0.0.1", bind_dn: "CN=ilm", bind_password_env: UNUSED, base_dn: "DC=example,DC=test"}
 provisioning:
   review: {timeout: 1h}
 `))
@@ -214,6 +215,26 @@ func TestResolveAddChecksTheLiveAssignment(t *testing.T) {
 
 	unmapped := w.resolve(w.event(lifecycle.AppAdd, w.jira))
 	assert.Contains(t, unmapped.Skip, "is not in the app map of okta")
+}
+
+// An AD account is enabled by AD Activation (with a password), never by an App Add before it.
+func TestResolveAddEnablesADOnlyAfterActivation(t *testing.T) {
+	w := newAppSync(t)
+	ctx := context.Background()
+	corp := w.org.AddApp("corp_ad", "Corp AD")
+	require.NoError(t, w.acts.Store.SetAppMap(ctx, "okta", []store.AppMapping{
+		{ApplicationID: corp.ID, Name: "corp-ad", Label: "Corp AD", Instance: "ad"}}))
+	_, err := w.org.Assign(corp.ID, w.ada.ID)
+	require.NoError(t, err)
+	plan := w.resolve(w.event(lifecycle.AppAdd, corp))
+	assert.True(t, plan.Incident.Steps[0].Options.AllowEnable, "Ada's AD account was activated")
+
+	pending := adaLovelace()
+	pending.ADStatus = profile.ADPending
+	require.NoError(t, w.acts.Store.SaveProfile(ctx, pending, store.Record{Actor: "test"}))
+	plan = w.resolve(w.event(lifecycle.AppAdd, corp))
+	assert.Equal(t, connectors.OpUpdate, plan.Incident.Steps[0].Operation)
+	assert.False(t, plan.Incident.Steps[0].Options.AllowEnable, "not activated yet: update only")
 }
 
 // An App Add never enables a person HR marks terminated.

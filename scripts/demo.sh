@@ -66,12 +66,12 @@ ILM demo is running.
   next day:      bin/ilm poll --config $CONFIG --store $STORE --instance workday --report examples/workday-report-day2.json
   AD accounts:   LDAPTLS_CACERT=$ILM_AD_DIR/private/tls/ca.pem ldapsearch -x -H ldaps://127.0.0.1:636 -D Administrator@EXAMPLE.TEST -y <(tr -d '\\n' <$ILM_AD_DIR/admin-password) -b OU=People,DC=example,DC=test '(objectClass=user)' cn userAccountControl
   mail:          http://localhost:8025  (temporary passwords to the service desk, failures to IT)
-  Okta users:    curl -s -H "Authorization: SSWS $(cat $ILM_OKTA_DIR/token)" http://127.0.0.1:8017/api/v1/users
-  App Sync:      assign someone to GitHub in Okta, then poll the System Log (or wait for poll-okta):
-                 curl -s -H "Authorization: SSWS $(cat $ILM_OKTA_DIR/token)" -H 'Content-Type: application/json' \
-                   -d '{"id": "<user id from the list>", "scope": "USER"}' http://127.0.0.1:8017/api/v1/apps/$github/users
+  Okta users:    curl -s -H "Authorization: SSWS \$(cat $ILM_OKTA_DIR/token)" http://127.0.0.1:8017/api/v1/users
+  App Sync:      assign someone to GitHub in Okta, then poll the System Log (or wait a minute for poll-okta):
+                 curl -s -H "Authorization: SSWS \$(cat $ILM_OKTA_DIR/token)" -H 'Content-Type: application/json' -d '{"id": "<an Okta user id>", "scope": "USER"}' http://127.0.0.1:8017/api/v1/apps/$github/users
                  bin/ilm poll --config $CONFIG --store $STORE --instance okta
-                 bin/ilm okta get-configuration --config $CONFIG --store $STORE --instance okta
+                 The App Add updates the person's AD account (the app map sends GitHub to the AD instance);
+                 it enables it only once AD activation has set a password.
   worker log:    $DEMO/worker.log
   stop:          scripts/demo.sh stop
 The schedule poll-workday polls every 15 minutes; the next poll activates AD for the new hires

@@ -3,7 +3,8 @@
 # loopback, with ILM's search attributes registered, stopped by its pid.
 #
 #   scripts/temporal.sh install          build the temporal CLI if missing (about 5 minutes)
-#   scripts/temporal.sh start [DBFILE]   start on 127.0.0.1:${ILM_TEMPORAL_PORT:-7233}, UI on :${ILM_TEMPORAL_UI_PORT:-8233}
+#   scripts/temporal.sh start [DBFILE]   start on 127.0.0.1:${ILM_TEMPORAL_PORT:-7233}, UI on :${ILM_TEMPORAL_UI_PORT:-8233};
+#                                        DBFILE "memory" keeps nothing on disk (the benchmarks)
 #   scripts/temporal.sh stop             stop the server this script started
 #   scripts/temporal.sh path             print the CLI's path
 set -euo pipefail
@@ -35,10 +36,13 @@ start() {
 	install
 	mkdir -p "$DIR"
 	if running; then echo "temporal dev server already running (pid $(cat "$PIDFILE"))" >&2; return; fi
-	local db=${1:-$DIR/temporal.db}
-	mkdir -p "$(dirname "$db")"
+	local db=${1:-$DIR/temporal.db} dbargs=()
+	if [ "$db" != memory ]; then
+		mkdir -p "$(dirname "$db")"
+		dbargs=(--db-filename "$db")
+	fi
 	"$(cli_path)" server start-dev --ip 127.0.0.1 --ui-ip 127.0.0.1 \
-		--port "$PORT" --ui-port "$UI_PORT" --db-filename "$db" --log-level error \
+		--port "$PORT" --ui-port "$UI_PORT" "${dbargs[@]}" --log-level error \
 		--search-attribute EmployeeID=Keyword --search-attribute IncidentType=Keyword \
 		--search-attribute Instance=Keyword --search-attribute ReviewState=Keyword \
 		--search-attribute Reviewer=Keyword \
