@@ -73,6 +73,8 @@ type Instance struct {
 	Workday         *Workday
 	ActiveDirectory *ActiveDirectory
 	Okta            *Okta
+	SCIM            *SCIM
+	ServiceNow      *ServiceNow
 }
 
 // Instance types.
@@ -80,6 +82,8 @@ const (
 	TypeWorkday         = "workday"
 	TypeActiveDirectory = "active_directory"
 	TypeOkta            = "okta"
+	TypeSCIM            = "scim"
+	TypeServiceNow      = "servicenow"
 )
 
 // Load reads, decodes and validates the configuration file at path.
@@ -125,6 +129,13 @@ func (c *Config) resolvePaths() {
 			o.IncomingMapper = c.Path(o.IncomingMapper)
 			o.TokenFile = c.Path(o.TokenFile)
 			o.CAFile = c.Path(o.CAFile)
+		}
+		if sc := in.SCIM; sc != nil {
+			sc.Mapper, sc.TokenFile, sc.CAFile = c.Path(sc.Mapper), c.Path(sc.TokenFile), c.Path(sc.CAFile)
+		}
+		if sn := in.ServiceNow; sn != nil {
+			sn.Mapper, sn.CAFile = c.Path(sn.Mapper), c.Path(sn.CAFile)
+			sn.UsernameFile, sn.PasswordFile, sn.TokenFile = c.Path(sn.UsernameFile), c.Path(sn.PasswordFile), c.Path(sn.TokenFile)
 		}
 	}
 }
@@ -186,6 +197,12 @@ func (c *Config) applyDefaults() {
 		if o := c.Instances[i].Okta; o != nil {
 			o.applyDefaults()
 		}
+		if sc := c.Instances[i].SCIM; sc != nil {
+			sc.applyDefaults()
+		}
+		if sn := c.Instances[i].ServiceNow; sn != nil {
+			sn.applyDefaults()
+		}
 	}
 }
 
@@ -211,6 +228,12 @@ func (c *Config) validate() error {
 		}
 		if in.Okta != nil {
 			errs = append(errs, in.Okta.validate(key)...)
+		}
+		if in.SCIM != nil {
+			errs = append(errs, in.SCIM.validate(key)...)
+		}
+		if in.ServiceNow != nil {
+			errs = append(errs, in.ServiceNow.validate(key)...)
 		}
 	}
 	t := c.Provisioning.Targets
@@ -288,6 +311,10 @@ func (c *Config) CreatesMissing(instance string) bool {
 		return in.ActiveDirectory.CreateIfNotExists
 	case in.Okta != nil:
 		return in.Okta.CreateIfNotExists
+	case in.SCIM != nil:
+		return in.SCIM.CreateIfNotExists
+	case in.ServiceNow != nil:
+		return in.ServiceNow.CreateIfNotExists
 	}
 	return false
 }
@@ -321,9 +348,16 @@ func (in *Instance) UnmarshalYAML(node *yaml.Node) error {
 	case TypeOkta:
 		in.Okta = &Okta{}
 		return decodeStrict(node, where, in.Okta)
+	case TypeSCIM:
+		in.SCIM = &SCIM{}
+		return decodeStrict(node, where, in.SCIM)
+	case TypeServiceNow:
+		in.ServiceNow = &ServiceNow{}
+		return decodeStrict(node, where, in.ServiceNow)
 	case "":
 		return fmt.Errorf("%s (line %d): type: required", where, node.Line)
 	default:
-		return fmt.Errorf("%s (line %d): type: unknown instance type %q (known: %s, %s, %s)", where, node.Line, head.Type, TypeWorkday, TypeActiveDirectory, TypeOkta)
+		return fmt.Errorf("%s (line %d): type: unknown instance type %q (known: %s, %s, %s, %s, %s)", where, node.Line, head.Type,
+			TypeWorkday, TypeActiveDirectory, TypeOkta, TypeSCIM, TypeServiceNow)
 	}
 }

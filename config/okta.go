@@ -69,12 +69,7 @@ func (o *Okta) validate(key string) []error {
 	if err := checkOrgURL(o.OrgURL); err != nil {
 		errs = append(errs, fmt.Errorf("%s.org_url: %w", key, err))
 	}
-	switch {
-	case o.TokenEnv == "" && o.TokenFile == "":
-		errs = append(errs, fmt.Errorf("%s: token_env or token_file is required", key))
-	case o.TokenEnv != "" && o.TokenFile != "":
-		errs = append(errs, fmt.Errorf("%s: set token_env or token_file, not both", key))
-	}
+	errs = append(errs, oneSecret(key, "token_env", o.TokenEnv, "token_file", o.TokenFile)...)
 	if o.QueryOnlyMappedApps && o.QueryFilter != "" {
 		errs = append(errs, fmt.Errorf("%s: set query_only_mapped_apps or query_filter, not both", key))
 	}
@@ -97,15 +92,25 @@ func (o *Okta) validate(key string) []error {
 
 // checkOrgURL accepts https://host[:port] and, for loopback hosts only, http://.
 func checkOrgURL(s string) error {
+	if err := checkBaseURL(s); err != nil {
+		return err
+	}
+	u, _ := url.Parse(s)
+	if strings.TrimSuffix(u.Path, "/") != "" || u.RawQuery != "" || strings.HasSuffix(s, "/") {
+		return fmt.Errorf("%q must be the org's base address, with no path or trailing slash", s)
+	}
+	return nil
+}
+
+// checkBaseURL accepts an https:// address and, for loopback hosts only, http://: tokens and
+// passwords travel over TLS.
+func checkBaseURL(s string) error {
 	if s == "" {
 		return fmt.Errorf("required")
 	}
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" {
-		return fmt.Errorf("%q is not an address such as https://example.okta.com", s)
-	}
-	if strings.TrimSuffix(u.Path, "/") != "" || u.RawQuery != "" || strings.HasSuffix(s, "/") {
-		return fmt.Errorf("%q must be the org's base address, with no path or trailing slash", s)
+		return fmt.Errorf("%q is not an address such as https://example.com", s)
 	}
 	switch u.Scheme {
 	case "https":
@@ -114,10 +119,21 @@ func checkOrgURL(s string) error {
 		if isLoopback(u.Hostname()) {
 			return nil
 		}
-		return fmt.Errorf("%q: http:// is allowed only for a loopback host; the API token must travel over TLS", s)
+		return fmt.Errorf("%q: http:// is allowed only for a loopback host; the credentials must travel over TLS", s)
 	default:
 		return fmt.Errorf("%q must start with https://", s)
 	}
+}
+
+// oneSecret checks that exactly one of a secret's two sources is set.
+func oneSecret(key, envKey, env, fileKey, file string) []error {
+	switch {
+	case env == "" && file == "":
+		return []error{fmt.Errorf("%s: %s or %s is required", key, envKey, fileKey)}
+	case env != "" && file != "":
+		return []error{fmt.Errorf("%s: set %s or %s, not both", key, envKey, fileKey)}
+	}
+	return nil
 }
 
 func isLoopback(host string) bool {
