@@ -4,6 +4,7 @@
 //
 //   - raw: paging the same filtered /api/v1/logs query with net/http and encoding/json,
 //     the fastest any poller could read it (the baseline);
+//   - connector: the same pages through the Okta connector (okta-sdk-golang decoding);
 //   - poll: OktaLogPoll on a Temporal dev server, which reads every page through the
 //     connector and starts one App workflow per event;
 //   - end to end: until every App workflow (Okta read, live assignment check, target update,
@@ -103,6 +104,11 @@ func run(events int, addr string) error {
 		return fmt.Errorf("raw paging read %d events, want %d", rawEvents, events)
 	}
 
+	read, err := w.pageConnector(ctx, since, filter, events)
+	if err != nil {
+		return err
+	}
+
 	wk := worker.New(w.temporal, w.queue, worker.Options{})
 	workflows.Register(wk)
 	wk.RegisterActivity(w.acts)
@@ -132,6 +138,8 @@ func run(events int, addr string) error {
 
 	perMin := func(d time.Duration) float64 { return float64(events) / d.Minutes() }
 	fmt.Printf("raw /api/v1/logs paging (net/http + encoding/json): %v, %.0f events/min\n", raw.Round(time.Millisecond), perMin(raw))
+	fmt.Printf("read through the connector (okta-sdk-golang, no workflows): %v, %.0f events/min, ratio to raw %.3f\n",
+		read.Round(time.Millisecond), perMin(read), raw.Seconds()/read.Seconds())
 	fmt.Printf("OktaLogPoll (read through the connector, start App workflows): %v, %.0f events/min, ratio to raw %.3f\n",
 		poll.Round(time.Millisecond), perMin(poll), raw.Seconds()/poll.Seconds())
 	fmt.Printf("end to end (every App workflow completed): %v, %.0f events/min, ratio to raw %.4f\n",
@@ -262,6 +270,29 @@ func nextLink(links []string) string {
 		}
 	}
 	return ""
+}
+
+// pageConnector reads the same query through the connector, as the poller does.
+func (w *world) pageConnector(ctx context.Context, since time.Time, filter string, want int) (time.Duration, error) {
+	org := w.acts.Okta[w.instance].Client
+	start := time.Now()
+	q := okta.LogQuery{Since: since, Filter: filter, Limit: 1000}
+	cursor, n := "", 0
+	for {
+		page, err := org.ReadLog(ctx, cursor, q)
+		if err != nil {
+			return 0, err
+		}
+		if len(page.Events) == 0 {
+			break
+		}
+		n += len(page.Events)
+		cursor = page.Next
+	}
+	if n != want {
+		return 0, fmt.Errorf("the connector read %d events, want %d", n, want)
+	}
+	return time.Since(start), nil
 }
 
 // waitCompleted waits until want App workflows of this run have completed; a failed one
