@@ -28,6 +28,15 @@ type UpdateOptions struct {
 	CreateIfNotExists bool `json:"create_if_not_exists,omitempty"`
 }
 
+// Operations says which operations a target instance may perform; one switched off is
+// skipped, saying so.
+type Operations struct {
+	Create, Update, Enable, Disable bool
+}
+
+// AllOperations allows every operation.
+var AllOperations = Operations{Create: true, Update: true, Enable: true, Disable: true}
+
 // Target is one provisioning target instance (Active Directory, Okta, a SCIM app, …).
 //
 // Contract: Create on an existing account updates it; Update on a missing account creates it

@@ -32,9 +32,7 @@ import (
 const DefaultTimeout = 30 * time.Second
 
 // Operations says which operations the instance may perform; the others are skipped.
-type Operations struct {
-	Create, Update, Enable, Disable bool
-}
+type Operations = connectors.Operations
 
 // Config is one Active Directory instance.
 type Config struct {

@@ -23,9 +23,7 @@ import (
 )
 
 // Operations says which operations the instance may perform.
-type Operations struct {
-	Create, Update, Enable, Disable bool
-}
+type Operations = connectors.Operations
 
 // Config is one Okta instance.
 type Config struct {

@@ -21,18 +21,13 @@ func oktaClient(ctx context.Context, name string, c *config.Okta) (*okta.Client,
 		return nil, err
 	}
 	return okta.New(ctx, okta.Config{
-		Instance:          name,
-		OrgURL:            c.OrgURL,
-		Token:             token,
-		CAFile:            c.CAFile,
-		Mapper:            m,
-		CreateIfNotExists: c.CreateIfNotExists,
-		Operations: okta.Operations{
-			Create:  config.Allowed(c.Operations.Create),
-			Update:  config.Allowed(c.Operations.Update),
-			Enable:  config.Allowed(c.Operations.Enable),
-			Disable: config.Allowed(c.Operations.Disable),
-		},
+		Instance:            name,
+		OrgURL:              c.OrgURL,
+		Token:               token,
+		CAFile:              c.CAFile,
+		Mapper:              m,
+		CreateIfNotExists:   c.CreateIfNotExists,
+		Operations:          operations(c.Operations),
 		Timeout:             c.Timeout.Duration,
 		RateLimitMaxRetries: c.RateLimitMaxRetries,
 	})

@@ -22,6 +22,8 @@ func (e *Env) Targets() (map[string]connectors.Target, error) {
 			t, err = activeDirectory(in.Name, in.ActiveDirectory)
 		case in.Okta != nil:
 			t, err = oktaClient(context.Background(), in.Name, in.Okta)
+		case in.SCIM != nil:
+			t, err = scimClient(in.Name, in.SCIM)
 		default:
 			continue
 		}
@@ -54,12 +56,13 @@ func activeDirectory(name string, c *config.ActiveDirectory) (*activedirectory.T
 		DisabledUsersGroup: c.DisabledUsersGroup,
 		Mapper:             m,
 		CreateIfNotExists:  c.CreateIfNotExists,
-		Operations: activedirectory.Operations{
-			Create:  config.Allowed(c.Operations.Create),
-			Update:  config.Allowed(c.Operations.Update),
-			Enable:  config.Allowed(c.Operations.Enable),
-			Disable: config.Allowed(c.Operations.Disable),
-		},
-		Timeout: c.Timeout.Duration,
+		Operations:         operations(c.Operations),
+		Timeout:            c.Timeout.Duration,
 	})
+}
+
+// operations reads an instance's operations switches (absent means on).
+func operations(o config.Operations) connectors.Operations {
+	return connectors.Operations{Create: config.Allowed(o.Create), Update: config.Allowed(o.Update),
+		Enable: config.Allowed(o.Enable), Disable: config.Allowed(o.Disable)}
 }

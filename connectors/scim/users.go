@@ -1,0 +1,294 @@
+package scim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/ilm-dev/ilm/connectors"
+	"github.com/ilm-dev/ilm/mappers"
+	"github.com/ilm-dev/ilm/profile"
+)
+
+const reasonNoUser = "User does not exist"
+
+func (c *Client) mapProfile(p profile.Profile) (desired, error) {
+	src := make(map[string]any, len(p.Fields))
+	for k, v := range p.Fields {
+		if v = strings.TrimSpace(v); v != "" {
+			src[k] = v
+		}
+	}
+	out, err := c.cfg.Mapper.MapFields(src, mappers.Options{})
+	if err != nil {
+		return nil, &connectors.CodedError{Class: connectors.ErrInvalid, Message: err.Error()}
+	}
+	d := desired{}
+	for _, key := range c.cfg.Mapper.Fields() {
+		d[key] = out[key]
+	}
+	if d[keyUser] == "" {
+		return nil, connectors.Invalid("mapper %s: userName is empty for employee %s", c.cfg.Mapper.Name, p.EmployeeID())
+	}
+	return d, nil
+}
+
+// filterValue quotes a filter value as RFC 7644 §3.4.2.2 wants: a JSON string.
+func filterValue(v string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v) + `"`
+}
+
+// lookup returns the user whose attribute equals value; ok is false when there is none (an
+// empty list, or a 404, which some apps answer instead).
+func (c *Client) lookup(ctx context.Context, attr, value string) (resource, bool, error) {
+	q := url.Values{"filter": {attr + " eq " + filterValue(value)}, "startIndex": {"1"}, "count": {"2"}}
+	var list struct {
+		TotalResults int        `json:"totalResults"`
+		Resources    []resource `json:"Resources"`
+	}
+	err := c.do(ctx, http.MethodGet, "/Users?"+q.Encode(), nil, &list)
+	switch {
+	case errors.Is(err, connectors.ErrNotFound):
+		return nil, false, nil
+	case err != nil:
+		return nil, false, err
+	case len(list.Resources) == 0:
+		return nil, false, nil
+	case len(list.Resources) > 1:
+		return nil, false, connectors.Invalid("%s eq %s matches %d users in %s", attr, filterValue(value), list.TotalResults, c.cfg.Instance)
+	}
+	return list.Resources[0], true, nil
+}
+
+// find returns p's user: by the mapped userName, then the mapped externalId, then the old
+// username and email of a renamed person.
+func (c *Client) find(ctx context.Context, p profile.Profile, d desired) (resource, bool, error) {
+	type key struct{ attr, value string }
+	keys := []key{{keyUser, d[keyUser]}, {"externalId", d["externalId"]},
+		{keyUser, p.OldUserData.Get(profile.Username)}, {keyUser, p.OldUserData.Get(profile.Email)}}
+	seen := map[key]bool{}
+	for _, k := range keys {
+		if k.value == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		r, ok, err := c.lookup(ctx, k.attr, k.value)
+		if err != nil || ok {
+			return r, ok, err
+		}
+	}
+	return nil, false, nil
+}
+
+func (c *Client) prepare(ctx context.Context, p profile.Profile) (desired, resource, bool, error) {
+	d, err := c.mapProfile(p)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	r, ok, err := c.find(ctx, p, d)
+	return d, r, ok, err
+}
+
+func (c *Client) result(op connectors.Operation, r resource) connectors.Result {
+	return connectors.Result{Instance: c.cfg.Instance, Action: op, Success: true, Active: r.active(),
+		ID: r.id(), Username: r.userName(), Email: r.primaryEmail()}
+}
+
+// Get returns p's user; a missing one is skipped.
+func (c *Client) Get(ctx context.Context, p profile.Profile) (connectors.Result, error) {
+	_, r, ok, err := c.prepare(ctx, p)
+	if err != nil {
+		return c.fail(connectors.OpGet, err)
+	}
+	if !ok {
+		return c.skip(connectors.OpGet, reasonNoUser)
+	}
+	res := c.result(connectors.OpGet, r)
+	res.Details = map[string]any{"resource": map[string]any(r)}
+	return res, nil
+}
+
+// Create creates p's user, active; an existing one (found, or a 409) is updated instead.
+func (c *Client) Create(ctx context.Context, p profile.Profile) (connectors.Result, error) {
+	if !c.cfg.Operations.Create {
+		return c.skip(connectors.OpCreate, "create is turned off for this instance")
+	}
+	d, r, ok, err := c.prepare(ctx, p)
+	if err != nil {
+		return c.fail(connectors.OpCreate, err)
+	}
+	if ok {
+		res, err := c.update(ctx, d, r, connectors.UpdateOptions{})
+		res.Action = connectors.OpCreate
+		return res, err
+	}
+	return c.create(ctx, p, d, connectors.OpCreate)
+}
+
+func (c *Client) create(ctx context.Context, p profile.Profile, d desired, op connectors.Operation) (connectors.Result, error) {
+	var created resource
+	err := c.do(ctx, http.MethodPost, "/Users", build(d, true, nil), &created)
+	if errors.Is(err, connectors.ErrAlreadyExists) {
+		// Created since we looked (or a userName differing only in case): converge.
+		if r, ok, ferr := c.find(ctx, p, d); ferr == nil && ok {
+			res, uerr := c.update(ctx, d, r, connectors.UpdateOptions{})
+			res.Action = op
+			return res, uerr
+		}
+	}
+	if err != nil {
+		return c.fail(op, err)
+	}
+	return c.result(op, created), nil
+}
+
+// Update brings p's user in line with the mapper, enabling it first with AllowEnable.
+func (c *Client) Update(ctx context.Context, p profile.Profile, opts connectors.UpdateOptions) (connectors.Result, error) {
+	if !c.cfg.Operations.Update {
+		return c.skip(connectors.OpUpdate, "update is turned off for this instance")
+	}
+	d, r, ok, err := c.prepare(ctx, p)
+	if err != nil {
+		return c.fail(connectors.OpUpdate, err)
+	}
+	if !ok {
+		if (opts.CreateIfNotExists || c.cfg.CreateIfNotExists) && c.cfg.Operations.Create {
+			return c.create(ctx, p, d, connectors.OpUpdate)
+		}
+		return c.skip(connectors.OpUpdate, reasonNoUser)
+	}
+	return c.update(ctx, d, r, opts)
+}
+
+// update sends the mapped attributes that differ, and active=true when enabling; nothing
+// differing sends nothing.
+func (c *Client) update(ctx context.Context, d desired, r resource, opts connectors.UpdateOptions) (connectors.Result, error) {
+	active := r.active()
+	enable := opts.AllowEnable && !active && c.cfg.Operations.Enable
+	var changed []string
+	for _, k := range sortedKeys(d) {
+		if r.value(k) != d[k] {
+			changed = append(changed, k)
+		}
+	}
+	if len(changed) == 0 && !enable {
+		return c.result(connectors.OpUpdate, r), nil
+	}
+	updated, err := c.write(ctx, r, d, changed, active || enable)
+	if err != nil {
+		return c.fail(connectors.OpUpdate, err)
+	}
+	res := c.result(connectors.OpUpdate, updated)
+	res.Details = map[string]any{"changed_attributes": changed, "enabled": enable}
+	return res, nil
+}
+
+// write changes the user: PATCH with one operation per changed attribute (and active), or
+// PUT of the whole resource when the app takes no PATCH. An app answering 204 is read back.
+func (c *Client) write(ctx context.Context, r resource, d desired, changed []string, active bool) (resource, error) {
+	patch, err := c.usesPatch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	path := "/Users/" + url.PathEscape(r.id())
+	var out resource
+	if !patch {
+		err = c.do(ctx, http.MethodPut, path, build(d, active, r), &out)
+	} else {
+		err = c.do(ctx, http.MethodPatch, path, patchOps(d, changed, active != r.active(), active), &out)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if out.id() == "" {
+		if err := c.do(ctx, http.MethodGet, path, nil, &out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// patchOps is a PatchOp request: replace (or remove, for a value HR cleared) per changed
+// attribute, and active when it changes.
+func patchOps(d desired, changed []string, setActive, active bool) map[string]any {
+	var ops []any
+	for _, k := range changed {
+		v := d[k]
+		path := k
+		var value any = v
+		if k == keyEmail {
+			path, value = "emails", []any{map[string]any{"value": v, "type": "work", "primary": true}}
+		}
+		if v == "" {
+			ops = append(ops, map[string]any{"op": "remove", "path": path})
+			continue
+		}
+		ops = append(ops, map[string]any{"op": "replace", "path": path, "value": value})
+	}
+	if setActive {
+		ops = append(ops, map[string]any{"op": "replace", "path": "active", "value": active})
+	}
+	return map[string]any{"schemas": []any{schemaPatchOp}, "Operations": ops}
+}
+
+// Disable deactivates p's user: active=false, or for Slack DELETE, which deactivates there.
+// GitHub's DELETE would deprovision for good, so it is never sent. A missing or inactive
+// user is skipped.
+func (c *Client) Disable(ctx context.Context, p profile.Profile) (connectors.Result, error) {
+	if !c.cfg.Operations.Disable {
+		return c.skip(connectors.OpDisable, "disable is turned off for this instance")
+	}
+	d, r, ok, err := c.prepare(ctx, p)
+	if err != nil {
+		return c.fail(connectors.OpDisable, err)
+	}
+	if !ok {
+		return c.skip(connectors.OpDisable, reasonNoUser)
+	}
+	if !r.active() {
+		res, _ := c.skip(connectors.OpDisable, "User is already disabled")
+		res.ID, res.Username = r.id(), r.userName()
+		return res, nil
+	}
+	if c.cfg.Vendor == VendorSlack {
+		err = c.do(ctx, http.MethodDelete, "/Users/"+url.PathEscape(r.id()), nil, nil)
+	} else {
+		_, err = c.write(ctx, r, d, nil, false)
+	}
+	if errors.Is(err, connectors.ErrNotFound) {
+		return c.skip(connectors.OpDisable, reasonNoUser)
+	}
+	if err != nil {
+		return c.fail(connectors.OpDisable, err)
+	}
+	r["active"] = false
+	return c.result(connectors.OpDisable, r), nil
+}
+
+// Users calls fn for every user of the app, paging with startIndex and count as the app
+// allows (Slack caps count at 1000 and defaults to 10), until totalResults.
+func (c *Client) Users(ctx context.Context, fn func(id, userName string, active bool) error) error {
+	start, count := 1, 100
+	for {
+		q := url.Values{"startIndex": {fmt.Sprint(start)}, "count": {fmt.Sprint(count)}}
+		var list struct {
+			TotalResults int        `json:"totalResults"`
+			Resources    []resource `json:"Resources"`
+		}
+		if err := c.do(ctx, http.MethodGet, "/Users?"+q.Encode(), nil, &list); err != nil {
+			return err
+		}
+		for _, r := range list.Resources {
+			if err := fn(r.id(), r.userName(), r.active()); err != nil {
+				return err
+			}
+		}
+		start += len(list.Resources)
+		if len(list.Resources) == 0 || start > list.TotalResults {
+			return nil
+		}
+	}
+}
