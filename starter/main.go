@@ -8,6 +8,7 @@
 //	ilm review    --config F --employee-id ID --action retry|skip|abort [--reviewer NAME] [--comment TEXT]
 //	ilm okta      get-configuration --config F --instance NAME
 //	ilm okta      set-configuration --config F --instance NAME --file map.json
+//	ilm mapper    test --mapper F --input ROW.json|- [--date-format LAYOUT]
 //	ilm iam       get-user|create-user|update-user|disable-user --config F --instance NAME
 //	              --user-profile JSON|@FILE [--allow-enable] [--create-if-not-exists]
 //
@@ -63,6 +64,7 @@ var commands = []command{
 	{"schedules", "apply: create or update the poll schedules (idempotent)", runSchedules},
 	{"review", "send a reviewer's decision (retry, skip, abort) to a waiting incident", runReview},
 	{"okta", "get-configuration | set-configuration --file F: print or replace the app map of an Okta instance", runOkta},
+	{"mapper", "test --mapper F --input row.json: print what a mapper makes of a row", runMapper},
 	{"iam", "get-user | create-user | update-user | disable-user: one connector operation, result as JSON", runIAM},
 }
 
