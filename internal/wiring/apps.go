@@ -3,6 +3,7 @@ package wiring
 import (
 	"github.com/ilm-dev/ilm/config"
 	"github.com/ilm-dev/ilm/connectors/scim"
+	"github.com/ilm-dev/ilm/connectors/servicenow"
 	"github.com/ilm-dev/ilm/mappers"
 )
 
@@ -24,6 +25,31 @@ func scimClient(name string, c *config.SCIM) (*scim.Client, error) {
 		CAFile:            c.CAFile,
 		UserAgent:         c.UserAgent,
 		UpdateMethod:      c.UpdateMethod,
+		Mapper:            m,
+		CreateIfNotExists: c.CreateIfNotExists,
+		Operations:        operations(c.Operations),
+		Timeout:           c.Timeout.Duration,
+	})
+}
+
+// serviceNow builds the connector of a servicenow instance.
+func serviceNow(name string, c *config.ServiceNow) (*servicenow.Client, error) {
+	username, password, token, err := c.Credentials()
+	if err != nil {
+		return nil, err
+	}
+	m, err := mappers.Load(c.Mapper)
+	if err != nil {
+		return nil, err
+	}
+	return servicenow.New(servicenow.Config{
+		Instance:          name,
+		URL:               c.URL,
+		Username:          username,
+		Password:          password,
+		Token:             token,
+		CAFile:            c.CAFile,
+		MatchField:        c.MatchField,
 		Mapper:            m,
 		CreateIfNotExists: c.CreateIfNotExists,
 		Operations:        operations(c.Operations),

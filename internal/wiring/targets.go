@@ -24,6 +24,8 @@ func (e *Env) Targets() (map[string]connectors.Target, error) {
 			t, err = oktaClient(context.Background(), in.Name, in.Okta)
 		case in.SCIM != nil:
 			t, err = scimClient(in.Name, in.SCIM)
+		case in.ServiceNow != nil:
+			t, err = serviceNow(in.Name, in.ServiceNow)
 		default:
 			continue
 		}

@@ -1,0 +1,223 @@
+package servicenow
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/ilm-dev/ilm/connectors"
+	"github.com/ilm-dev/ilm/mappers"
+	"github.com/ilm-dev/ilm/profile"
+)
+
+const reasonNoUser = "User does not exist"
+
+// desired is what the mapper makes of a profile: every mapped field, "" for none.
+type desired map[string]string
+
+func (c *Client) mapProfile(p profile.Profile) (desired, error) {
+	src := make(map[string]any, len(p.Fields))
+	for k, v := range p.Fields {
+		if v = strings.TrimSpace(v); v != "" {
+			src[k] = v
+		}
+	}
+	out, err := c.cfg.Mapper.MapFields(src, mappers.Options{})
+	if err != nil {
+		return nil, &connectors.CodedError{Class: connectors.ErrInvalid, Message: err.Error()}
+	}
+	d := desired{}
+	for _, key := range c.cfg.Mapper.Fields() {
+		d[key] = out[key]
+	}
+	if d[c.cfg.MatchField] == "" {
+		return nil, connectors.Invalid("mapper %s: %s is empty for employee %s", c.cfg.Mapper.Name, c.cfg.MatchField, p.EmployeeID())
+	}
+	return d, nil
+}
+
+// find returns p's sys_user record: by the mapped match field, then by the person's old
+// value of it (a rename). Two records with one value are an error: ILM will not guess.
+func (c *Client) find(ctx context.Context, p profile.Profile, d desired) (record, bool, error) {
+	old := p.OldUserData.Get(profile.Email)
+	if c.cfg.MatchField == MatchUserName {
+		old = p.OldUserData.Get(profile.Username)
+		if old == "" {
+			// The stock mapper's user_name falls back to the email; so may the old one.
+			old = p.OldUserData.Get(profile.Email)
+		}
+	}
+	keys := []string{d[c.cfg.MatchField]}
+	if old != "" && !strings.EqualFold(old, keys[0]) {
+		keys = append(keys, old)
+	}
+	for _, k := range keys {
+		recs, err := c.findUsers(ctx, c.cfg.MatchField, k)
+		switch {
+		case err != nil:
+			return nil, false, err
+		case len(recs) > 1:
+			return nil, false, connectors.Invalid("find user by %s %q: ambiguous, more than one sys_user record has it", c.cfg.MatchField, k)
+		case len(recs) == 1:
+			return recs[0], true, nil
+		}
+	}
+	return nil, false, nil
+}
+
+// prepare maps p and finds its user.
+func (c *Client) prepare(ctx context.Context, p profile.Profile) (desired, record, bool, error) {
+	d, err := c.mapProfile(p)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	r, ok, err := c.find(ctx, p, d)
+	return d, r, ok, err
+}
+
+// result is the success of op on r.
+func (c *Client) result(op connectors.Operation, r record) connectors.Result {
+	return connectors.Result{Instance: c.cfg.Instance, Action: op, Success: true, Active: r.active(),
+		ID: r.get("sys_id"), Username: r.get("user_name"), Email: r.get("email")}
+}
+
+// Get returns p's sys_user record; a missing user is skipped.
+func (c *Client) Get(ctx context.Context, p profile.Profile) (connectors.Result, error) {
+	_, r, ok, err := c.prepare(ctx, p)
+	if err != nil {
+		return c.fail(connectors.OpGet, err)
+	}
+	if !ok {
+		return c.skip(connectors.OpGet, reasonNoUser)
+	}
+	res := c.result(connectors.OpGet, r)
+	res.Details = map[string]any{"record": r.values()}
+	return res, nil
+}
+
+// Create inserts p's user, active; an existing user is updated instead.
+func (c *Client) Create(ctx context.Context, p profile.Profile) (connectors.Result, error) {
+	if !c.cfg.Operations.Create {
+		return c.skip(connectors.OpCreate, "create is turned off for this instance")
+	}
+	d, r, ok, err := c.prepare(ctx, p)
+	if err != nil {
+		return c.fail(connectors.OpCreate, err)
+	}
+	if ok {
+		res, err := c.update(ctx, d, r, connectors.UpdateOptions{})
+		res.Action = connectors.OpCreate
+		return res, err
+	}
+	return c.create(ctx, p, d, connectors.OpCreate)
+}
+
+func (c *Client) create(ctx context.Context, p profile.Profile, d desired, op connectors.Operation) (connectors.Result, error) {
+	body := map[string]string{"active": "true"}
+	for k, v := range d {
+		if v != "" {
+			body[k] = v
+		}
+	}
+	var created record
+	err := c.do(ctx, http.MethodPost, userPath, c.writeParams(), body, &created, "create user "+d[c.cfg.MatchField])
+	if hasStatus(err, http.StatusForbidden) || hasStatus(err, http.StatusBadRequest) {
+		// A unique user_name refused the insert: someone created the account since we
+		// looked. Converge on it if it is now found; else the refusal stands.
+		if r, ok, ferr := c.find(ctx, p, d); ferr == nil && ok {
+			res, uerr := c.update(ctx, d, r, connectors.UpdateOptions{})
+			res.Action = op
+			return res, uerr
+		}
+	}
+	if err != nil {
+		return c.fail(op, err)
+	}
+	return c.result(op, created), nil
+}
+
+// Update brings p's user in line with the mapper, enabling it first with AllowEnable.
+func (c *Client) Update(ctx context.Context, p profile.Profile, opts connectors.UpdateOptions) (connectors.Result, error) {
+	if !c.cfg.Operations.Update {
+		return c.skip(connectors.OpUpdate, "update is turned off for this instance")
+	}
+	d, r, ok, err := c.prepare(ctx, p)
+	if err != nil {
+		return c.fail(connectors.OpUpdate, err)
+	}
+	if !ok {
+		if (opts.CreateIfNotExists || c.cfg.CreateIfNotExists) && c.cfg.Operations.Create {
+			return c.create(ctx, p, d, connectors.OpUpdate)
+		}
+		return c.skip(connectors.OpUpdate, reasonNoUser)
+	}
+	return c.update(ctx, d, r, opts)
+}
+
+// update enables r when allowed and asked, then sends the mapped fields that differ, so
+// fields ILM does not map are left alone and an unchanged user costs no write. A field
+// counts as unchanged when the mapped text equals its value or its display value (a
+// reference such as department reads back as a sys_id with a display name).
+func (c *Client) update(ctx context.Context, d desired, r record, opts connectors.UpdateOptions) (connectors.Result, error) {
+	id := r.get("sys_id")
+	enabled := false
+	if opts.AllowEnable && !r.active() && c.cfg.Operations.Enable {
+		var after record
+		if err := c.patch(ctx, id, map[string]string{"active": "true", "locked_out": "false"}, &after, "enable user "+r.get("user_name")); err != nil {
+			return c.fail(connectors.OpUpdate, err)
+		}
+		r, enabled = after, true
+	}
+	changes := map[string]string{}
+	for k, v := range d {
+		if cur := r[k]; v != cur.Value && v != cur.Display {
+			// A value HR cleared is sent as "", which empties the field.
+			changes[k] = v
+		}
+	}
+	if len(changes) > 0 {
+		if err := c.patch(ctx, id, changes, &r, "update user "+r.get("user_name")); err != nil {
+			return c.fail(connectors.OpUpdate, err)
+		}
+	}
+	res := c.result(connectors.OpUpdate, r)
+	if enabled || len(changes) > 0 {
+		res.Details = map[string]any{"changed_attributes": profile.SortedKeys(changes), "enabled": enabled}
+	}
+	return res, nil
+}
+
+func (c *Client) patch(ctx context.Context, sysID string, body map[string]string, out *record, what string) error {
+	return c.do(ctx, http.MethodPatch, userPath+"/"+url.PathEscape(sysID), c.writeParams(), body, out, what)
+}
+
+// Disable deactivates and locks out p's user; a missing or inactive user is skipped.
+func (c *Client) Disable(ctx context.Context, p profile.Profile) (connectors.Result, error) {
+	if !c.cfg.Operations.Disable {
+		return c.skip(connectors.OpDisable, "disable is turned off for this instance")
+	}
+	_, r, ok, err := c.prepare(ctx, p)
+	if err != nil {
+		return c.fail(connectors.OpDisable, err)
+	}
+	if !ok {
+		return c.skip(connectors.OpDisable, reasonNoUser)
+	}
+	if !r.active() {
+		res, _ := c.skip(connectors.OpDisable, "User is already disabled")
+		res.ID, res.Username, res.Email = r.get("sys_id"), r.get("user_name"), r.get("email")
+		return res, nil
+	}
+	var disabled record
+	err = c.patch(ctx, r.get("sys_id"), map[string]string{"active": "false", "locked_out": "true"}, &disabled,
+		fmt.Sprintf("disable user %s", r.get("user_name")))
+	if hasStatus(err, http.StatusNotFound) {
+		return c.skip(connectors.OpDisable, reasonNoUser)
+	}
+	if err != nil {
+		return c.fail(connectors.OpDisable, err)
+	}
+	return c.result(connectors.OpDisable, disabled), nil
+}
