@@ -135,4 +135,3 @@ instances:
 	}
 	assert.Equal(t, map[string]string{"ad": "B-200", "okta": "B-200", "github": "B-200", "servicenow": "B-200"}, badges())
 }
-
