@@ -43,8 +43,7 @@ func customMappers(t *testing.T, dir string) {
 }
 
 // withTargetsFromConfig wires every target of a config file as the worker does (wiring) and
-// makes them the targets of every operation; the workday instance reads through the file's
-// workday mapper.
+// makes them the targets of every operation.
 func withTargetsFromConfig(t *testing.T, path string) harnessOption {
 	return func(cfg *config.Config, acts *activities.Activities) {
 		loaded, err := config.Load(path)
@@ -56,7 +55,6 @@ func withTargetsFromConfig(t *testing.T, path string) harnessOption {
 			cfg.Instances = append(cfg.Instances, in)
 			names = append(names, in.Name)
 		}
-		cfg.Instances[0].Workday.Mapper = filepath.Join(filepath.Dir(path), "workday-incoming.yaml")
 		cfg.Provisioning.Targets = config.Targets{Create: names, Update: names, Disable: names}
 		acts.Targets = targets
 	}
@@ -97,7 +95,9 @@ instances:
   - {name: github, type: scim, vendor: generic, base_url: "`+scim.BaseURL(scimSrv.URL)+`", token_env: ILM_IT_SCIM_TOKEN, mapper: scim-outgoing.yaml}
   - {name: servicenow, type: servicenow, url: "`+snSrv.URL+`", username_env: ILM_IT_SN_USER, password_env: ILM_IT_SN_PASSWORD, mapper: servicenow-outgoing.yaml}
 `), 0o600))
-	h := newHarness(t, withTargetsFromConfig(t, path))
+	h := newHarness(t, withTargetsFromConfig(t, path), func(cfg *config.Config, _ *activities.Activities) {
+		cfg.Instances[0].Workday.Mapper = filepath.Join(dir, "workday-incoming.yaml")
+	})
 
 	// Hired four weeks out: a new hire now, AD activation only days before the start.
 	row := h.person(1, "2026-12-01")

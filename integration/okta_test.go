@@ -4,6 +4,8 @@ package integration
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +18,7 @@ import (
 	"github.com/ilm-dev/ilm/config"
 	"github.com/ilm-dev/ilm/connectors/okta"
 	oktastandin "github.com/ilm-dev/ilm/internal/standin/okta"
+	scimstandin "github.com/ilm-dev/ilm/internal/standin/scim"
 	"github.com/ilm-dev/ilm/lifecycle"
 	"github.com/ilm-dev/ilm/mappers"
 	"github.com/ilm-dev/ilm/profile"
@@ -211,4 +214,49 @@ func TestOktaAsAWorkdayTarget(t *testing.T) {
 	rehire := h.incident(day1, 1)
 	assert.Equal(t, lifecycle.RehireUser, rehire.Type)
 	assert.Equal(t, okta.StatusActive, oktaUser().Status)
+}
+
+// App Sync into a SCIM app (GitHub's dialect), as Okta's own provisioning does it: an
+// assignment creates the user there, an unassignment deactivates it (active=false, never
+// GitHub's irreversible DELETE), a reassignment reactivates it.
+func TestAppSyncProvisionsAGitHubSCIMApp(t *testing.T) {
+	var w oktaWorld
+	gh := scimstandin.New(scimstandin.Config{Vendor: scimstandin.GitHub, Token: "it-gh"})
+	srv := scimstandin.Start(t, gh)
+	t.Setenv("ILM_IT_GH_TOKEN", "it-gh")
+	path := filepath.Join(t.TempDir(), "github.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(`
+instances:
+  - {name: github, type: scim, vendor: github, base_url: "`+gh.BaseURL(srv.URL)+`", token_env: ILM_IT_GH_TOKEN, create_if_not_exists: true}
+`), 0o600))
+	h := newHarness(t, withOkta(t, &w, false), withTargetsFromConfig(t, path))
+	app := w.org.AddApp("github_emu", "GitHub EMU")
+	require.NoError(t, h.store.SetAppMap(h.ctx, "okta", []store.AppMapping{
+		{ApplicationID: app.ID, Name: "github", Label: "GitHub EMU", Instance: "github"}}))
+	email := strings.ToLower(fmt.Sprintf("grace.%s@example.com", h.prefix))
+	grace, err := w.org.CreateUser(map[string]any{"login": email, "email": email, "firstName": "Grace", "lastName": "Hopper",
+		"employeeNumber": h.id(1)}, true)
+	require.NoError(t, err)
+
+	_, err = w.org.Assign(app.ID, grace.ID)
+	require.NoError(t, err)
+	add := h.appIncidents(1)[0]
+	require.Len(t, add.Results, 1, "%+v", add)
+	u, ok := gh.User(email)
+	require.True(t, ok, "created in GitHub")
+	assert.Equal(t, true, u["active"])
+	assert.Equal(t, h.id(1), u["externalId"])
+
+	require.NoError(t, w.org.Unassign(app.ID, grace.ID))
+	h.appIncidents(1)
+	u, _ = gh.User(email)
+	assert.Equal(t, false, u["active"], "soft-deprovisioned")
+
+	_, err = w.org.Assign(app.ID, grace.ID)
+	require.NoError(t, err)
+	h.appIncidents(1)
+	u, _ = gh.User(email)
+	assert.Equal(t, true, u["active"], "reactivated")
+	assert.Empty(t, gh.Deleted(), "never DELETE on GitHub")
+	assert.Len(t, gh.Users(), 1)
 }
