@@ -18,8 +18,6 @@ type App struct {
 
 // Assigned says whether the user is assigned to the app now (directly or through a group).
 func (c *Client) Assigned(ctx context.Context, appID, userID string) (bool, error) {
-	ctx, cancel := c.ctxTimeout(ctx, 1)
-	defer cancel()
 	ctx = withRateNote(ctx)
 	_, resp, err := c.sdk.Application.GetApplicationUser(ctx, url.PathEscape(appID), url.PathEscape(userID), nil)
 	if err == nil {

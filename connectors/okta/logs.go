@@ -91,8 +91,6 @@ func (c *Client) ReadLog(ctx context.Context, cursor string, q LogQuery) (LogPag
 	} else if !strings.HasPrefix(path, logsPath+"?") {
 		return LogPage{}, fmt.Errorf("okta %s: %q is not a System Log cursor", c.cfg.Instance, cursor)
 	}
-	ctx, cancel := c.ctxTimeout(ctx, 1)
-	defer cancel()
 	ctx = withRateNote(ctx)
 	re := c.sdk.CloneRequestExecutor()
 	req, err := re.WithAccept("application/json").NewRequest("GET", path, nil)

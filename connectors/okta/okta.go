@@ -49,6 +49,8 @@ type Config struct {
 
 // Client is a connector to one Okta org. It is safe for concurrent use.
 type Client struct {
+	// Contract gives the client Get, Create, Update and Disable (connectors.Target).
+	connectors.Contract[desired, User]
 	cfg Config
 	sdk *okta.Client
 }
@@ -84,7 +86,10 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 		// The SDK's validation errors never contain the token.
 		return nil, fmt.Errorf("okta %s: %w", cfg.Instance, err)
 	}
-	return &Client{cfg: cfg, sdk: sdk}, nil
+	c := &Client{cfg: cfg, sdk: sdk}
+	c.Contract = connectors.Contract[desired, User]{Instance: cfg.Instance, Operations: cfg.Operations,
+		CreateIfNotExists: cfg.CreateIfNotExists, Accounts: accounts{c}}
+	return c, nil
 }
 
 // Instance is the instance name results carry.
@@ -116,11 +121,6 @@ func httpClient(cfg Config) (*http.Client, error) {
 	}
 	hc.Transport = rateNoter{inner}
 	return &hc, nil
-}
-
-// ctxTimeout bounds one connector operation, which may take several requests.
-func (c *Client) ctxTimeout(ctx context.Context, requests int) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(ctx, time.Duration(requests)*c.cfg.Timeout)
 }
 
 // skip returns a skipped result of the instance.

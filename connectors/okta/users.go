@@ -23,8 +23,6 @@ const (
 	StatusSuspended     = "SUSPENDED"
 )
 
-const reasonNoUser = "User does not exist"
-
 // User is the part of an Okta user the connector reads.
 type User struct {
 	ID      string         `json:"id"`
@@ -130,39 +128,30 @@ func (c *Client) result(op connectors.Operation, u User) connectors.Result {
 		ID: u.ID, Username: u.Login, Email: email}
 }
 
-// Get returns p's Okta user with its status and profile; a missing user is skipped.
-func (c *Client) Get(ctx context.Context, p profile.Profile) (connectors.Result, error) {
-	ctx, cancel := c.ctxTimeout(ctx, 4)
-	defer cancel()
-	_, u, ok, err := c.prepare(ctx, p)
-	if err != nil {
-		return c.fail(connectors.OpGet, err)
-	}
-	if !ok {
-		return c.skip(connectors.OpGet, reasonNoUser)
-	}
-	res := c.result(connectors.OpGet, u)
-	res.Details = map[string]any{"status": u.Status, "profile": u.Profile}
-	return res, nil
+// accounts is the Okta side of the IAM contract (connectors.Contract).
+type accounts struct{ c *Client }
+
+func (a accounts) FindAccount(ctx context.Context, p profile.Profile) (desired, User, bool, error) {
+	return a.c.prepare(ctx, p)
 }
 
-// Create creates and activates p's user; an existing user is updated instead.
-func (c *Client) Create(ctx context.Context, p profile.Profile) (connectors.Result, error) {
-	if !c.cfg.Operations.Create {
-		return c.skip(connectors.OpCreate, "create is turned off for this instance")
-	}
-	ctx, cancel := c.ctxTimeout(ctx, 6)
-	defer cancel()
-	d, u, ok, err := c.prepare(ctx, p)
-	if err != nil {
-		return c.fail(connectors.OpCreate, err)
-	}
-	if ok {
-		res, err := c.update(ctx, d, u, connectors.UpdateOptions{})
-		res.Action = connectors.OpCreate
-		return res, err
-	}
-	return c.create(ctx, p, d, connectors.OpCreate)
+func (a accounts) CreateAccount(ctx context.Context, p profile.Profile, d desired, op connectors.Operation) (connectors.Result, error) {
+	return a.c.create(ctx, p, d, op)
+}
+
+func (a accounts) UpdateAccount(ctx context.Context, d desired, u User, opts connectors.UpdateOptions) (connectors.Result, error) {
+	return a.c.update(ctx, d, u, opts)
+}
+
+func (a accounts) DisableAccount(ctx context.Context, _ desired, u User) (connectors.Result, error) {
+	return a.c.deactivate(ctx, u)
+}
+
+// DescribeAccount reports the user with its status and profile.
+func (a accounts) DescribeAccount(u User) connectors.Result {
+	res := a.c.result(connectors.OpGet, u)
+	res.Details = map[string]any{"status": u.Status, "profile": u.Profile}
+	return res
 }
 
 func (c *Client) create(ctx context.Context, p profile.Profile, d desired, op connectors.Operation) (connectors.Result, error) {
@@ -196,32 +185,12 @@ func summaryOf(err error) string {
 	return err.Error()
 }
 
-// Update brings p's user in line with the mapper, enabling it first with AllowEnable.
-func (c *Client) Update(ctx context.Context, p profile.Profile, opts connectors.UpdateOptions) (connectors.Result, error) {
-	if !c.cfg.Operations.Update {
-		return c.skip(connectors.OpUpdate, "update is turned off for this instance")
-	}
-	ctx, cancel := c.ctxTimeout(ctx, 6)
-	defer cancel()
-	d, u, ok, err := c.prepare(ctx, p)
-	if err != nil {
-		return c.fail(connectors.OpUpdate, err)
-	}
-	if !ok {
-		if (opts.CreateIfNotExists || c.cfg.CreateIfNotExists) && c.cfg.Operations.Create {
-			return c.create(ctx, p, d, connectors.OpUpdate)
-		}
-		return c.skip(connectors.OpUpdate, reasonNoUser)
-	}
-	return c.update(ctx, d, u, opts)
-}
-
 // update enables u when allowed and asked, then sends the mapped attributes that differ
 // (a partial update, so attributes ILM does not map are left alone). Nothing differing
 // means no request, so Okta logs no profile update that App Sync would act on.
 func (c *Client) update(ctx context.Context, d desired, u User, opts connectors.UpdateOptions) (connectors.Result, error) {
 	var err error
-	if opts.AllowEnable && !u.Active() && c.cfg.Operations.Enable {
+	if opts.AllowEnable && !u.Active() {
 		if u, err = c.enable(ctx, u); err != nil {
 			return c.fail(connectors.OpUpdate, err)
 		}
@@ -274,29 +243,12 @@ func (c *Client) enable(ctx context.Context, u User) (User, error) {
 	return u, nil
 }
 
-// Disable deactivates p's user; a missing or already deactivated user is skipped.
-func (c *Client) Disable(ctx context.Context, p profile.Profile) (connectors.Result, error) {
-	if !c.cfg.Operations.Disable {
-		return c.skip(connectors.OpDisable, "disable is turned off for this instance")
-	}
-	ctx, cancel := c.ctxTimeout(ctx, 5)
-	defer cancel()
-	_, u, ok, err := c.prepare(ctx, p)
-	if err != nil {
-		return c.fail(connectors.OpDisable, err)
-	}
-	if !ok {
-		return c.skip(connectors.OpDisable, reasonNoUser)
-	}
-	if u.Status == StatusDeprovisioned {
-		res, _ := c.skip(connectors.OpDisable, "User is already disabled")
-		res.ID, res.Username = u.ID, u.Login
-		return res, nil
-	}
+// deactivate deactivates u; a user gone meanwhile is skipped.
+func (c *Client) deactivate(ctx context.Context, u User) (connectors.Result, error) {
 	ctx = withRateNote(ctx)
 	resp, err := c.sdk.User.DeactivateUser(ctx, u.ID, query.NewQueryParams(query.WithSendEmail(false)))
 	if hasCode(err, codeNotFound) {
-		return c.skip(connectors.OpDisable, reasonNoUser)
+		return c.skip(connectors.OpDisable, connectors.ReasonNoAccount)
 	}
 	if err != nil {
 		return c.fail(connectors.OpDisable, classify(ctx, "deactivate user "+u.Login, resp, err))

@@ -60,6 +60,8 @@ type Config struct {
 
 // Client is a connector to one SCIM app. It is safe for concurrent use.
 type Client struct {
+	// Contract gives the client Get, Create, Update and Disable (connectors.Target).
+	connectors.Contract[desired, resource]
 	cfg  Config
 	http *http.Client
 	base string
@@ -106,7 +108,10 @@ func New(cfg Config) (*Client, error) {
 		}
 		hc = &http.Client{Transport: tr}
 	}
-	return &Client{cfg: cfg, http: hc, base: strings.TrimSuffix(cfg.BaseURL, "/")}, nil
+	c := &Client{cfg: cfg, http: hc, base: strings.TrimSuffix(cfg.BaseURL, "/")}
+	c.Contract = connectors.Contract[desired, resource]{Instance: cfg.Instance, Operations: cfg.Operations,
+		CreateIfNotExists: cfg.CreateIfNotExists, Accounts: accounts{c}}
+	return c, nil
 }
 
 // usesPatch says whether updates go as PATCH: as configured, or as the app's

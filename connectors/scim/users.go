@@ -13,8 +13,6 @@ import (
 	"github.com/ilm-dev/ilm/profile"
 )
 
-const reasonNoUser = "User does not exist"
-
 func (c *Client) mapProfile(p profile.Profile) (desired, error) {
 	src := make(map[string]any, len(p.Fields))
 	for k, v := range p.Fields {
@@ -97,35 +95,30 @@ func (c *Client) result(op connectors.Operation, r resource) connectors.Result {
 		ID: r.id(), Username: r.userName(), Email: r.primaryEmail()}
 }
 
-// Get returns p's user; a missing one is skipped.
-func (c *Client) Get(ctx context.Context, p profile.Profile) (connectors.Result, error) {
-	_, r, ok, err := c.prepare(ctx, p)
-	if err != nil {
-		return c.fail(connectors.OpGet, err)
-	}
-	if !ok {
-		return c.skip(connectors.OpGet, reasonNoUser)
-	}
-	res := c.result(connectors.OpGet, r)
-	res.Details = map[string]any{"resource": map[string]any(r)}
-	return res, nil
+// accounts is the SCIM side of the IAM contract (connectors.Contract).
+type accounts struct{ c *Client }
+
+func (a accounts) FindAccount(ctx context.Context, p profile.Profile) (desired, resource, bool, error) {
+	return a.c.prepare(ctx, p)
 }
 
-// Create creates p's user, active; an existing one (found, or a 409) is updated instead.
-func (c *Client) Create(ctx context.Context, p profile.Profile) (connectors.Result, error) {
-	if !c.cfg.Operations.Create {
-		return c.skip(connectors.OpCreate, "create is turned off for this instance")
-	}
-	d, r, ok, err := c.prepare(ctx, p)
-	if err != nil {
-		return c.fail(connectors.OpCreate, err)
-	}
-	if ok {
-		res, err := c.update(ctx, d, r, connectors.UpdateOptions{})
-		res.Action = connectors.OpCreate
-		return res, err
-	}
-	return c.create(ctx, p, d, connectors.OpCreate)
+func (a accounts) CreateAccount(ctx context.Context, p profile.Profile, d desired, op connectors.Operation) (connectors.Result, error) {
+	return a.c.create(ctx, p, d, op)
+}
+
+func (a accounts) UpdateAccount(ctx context.Context, d desired, r resource, opts connectors.UpdateOptions) (connectors.Result, error) {
+	return a.c.update(ctx, d, r, opts)
+}
+
+func (a accounts) DisableAccount(ctx context.Context, d desired, r resource) (connectors.Result, error) {
+	return a.c.deactivate(ctx, d, r)
+}
+
+// DescribeAccount reports the user with the whole resource.
+func (a accounts) DescribeAccount(r resource) connectors.Result {
+	res := a.c.result(connectors.OpGet, r)
+	res.Details = map[string]any{"resource": map[string]any(r)}
+	return res
 }
 
 func (c *Client) create(ctx context.Context, p profile.Profile, d desired, op connectors.Operation) (connectors.Result, error) {
@@ -145,29 +138,11 @@ func (c *Client) create(ctx context.Context, p profile.Profile, d desired, op co
 	return c.result(op, created), nil
 }
 
-// Update brings p's user in line with the mapper, enabling it first with AllowEnable.
-func (c *Client) Update(ctx context.Context, p profile.Profile, opts connectors.UpdateOptions) (connectors.Result, error) {
-	if !c.cfg.Operations.Update {
-		return c.skip(connectors.OpUpdate, "update is turned off for this instance")
-	}
-	d, r, ok, err := c.prepare(ctx, p)
-	if err != nil {
-		return c.fail(connectors.OpUpdate, err)
-	}
-	if !ok {
-		if (opts.CreateIfNotExists || c.cfg.CreateIfNotExists) && c.cfg.Operations.Create {
-			return c.create(ctx, p, d, connectors.OpUpdate)
-		}
-		return c.skip(connectors.OpUpdate, reasonNoUser)
-	}
-	return c.update(ctx, d, r, opts)
-}
-
 // update sends the mapped attributes that differ, and active=true when enabling; nothing
 // differing sends nothing.
 func (c *Client) update(ctx context.Context, d desired, r resource, opts connectors.UpdateOptions) (connectors.Result, error) {
 	active := r.active()
-	enable := opts.AllowEnable && !active && c.cfg.Operations.Enable
+	enable := opts.AllowEnable && !active
 	var changed []string
 	for _, k := range sortedKeys(d) {
 		if r.value(k) != d[k] {
@@ -234,32 +209,18 @@ func patchOps(d desired, changed []string, setActive, active bool) map[string]an
 	return map[string]any{"schemas": []any{schemaPatchOp}, "Operations": ops}
 }
 
-// Disable deactivates p's user: active=false, or for Slack DELETE, which deactivates there.
-// GitHub's DELETE would deprovision for good, so it is never sent. A missing or inactive
-// user is skipped.
-func (c *Client) Disable(ctx context.Context, p profile.Profile) (connectors.Result, error) {
-	if !c.cfg.Operations.Disable {
-		return c.skip(connectors.OpDisable, "disable is turned off for this instance")
-	}
-	d, r, ok, err := c.prepare(ctx, p)
-	if err != nil {
-		return c.fail(connectors.OpDisable, err)
-	}
-	if !ok {
-		return c.skip(connectors.OpDisable, reasonNoUser)
-	}
-	if !r.active() {
-		res, _ := c.skip(connectors.OpDisable, "User is already disabled")
-		res.ID, res.Username = r.id(), r.userName()
-		return res, nil
-	}
+// deactivate deactivates r: active=false, or for Slack DELETE, which deactivates there.
+// GitHub's DELETE would deprovision for good, so it is never sent. A user gone meanwhile is
+// skipped.
+func (c *Client) deactivate(ctx context.Context, d desired, r resource) (connectors.Result, error) {
+	var err error
 	if c.cfg.Vendor == VendorSlack {
 		err = c.do(ctx, http.MethodDelete, "/Users/"+url.PathEscape(r.id()), nil, nil)
 	} else {
 		_, err = c.write(ctx, r, d, nil, false)
 	}
 	if errors.Is(err, connectors.ErrNotFound) {
-		return c.skip(connectors.OpDisable, reasonNoUser)
+		return c.skip(connectors.OpDisable, connectors.ReasonNoAccount)
 	}
 	if err != nil {
 		return c.fail(connectors.OpDisable, err)

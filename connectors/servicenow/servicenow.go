@@ -56,6 +56,8 @@ const (
 
 // Client is a connector to one ServiceNow instance. It is safe for concurrent use.
 type Client struct {
+	// Contract gives the client Get, Create, Update and Disable (connectors.Target).
+	connectors.Contract[desired, record]
 	cfg    Config
 	base   string
 	http   *http.Client
@@ -108,7 +110,10 @@ func New(cfg Config) (*Client, error) {
 	}
 	read := append([]string{"sys_id", "user_name", "email", "active", "locked_out"}, mapped...)
 	slices.Sort(read)
-	return &Client{cfg: cfg, base: base, http: hc, fields: strings.Join(slices.Compact(read), ",")}, nil
+	c := &Client{cfg: cfg, base: base, http: hc, fields: strings.Join(slices.Compact(read), ",")}
+	c.Contract = connectors.Contract[desired, record]{Instance: cfg.Instance, Operations: cfg.Operations,
+		CreateIfNotExists: cfg.CreateIfNotExists, Accounts: accounts{c}}
+	return c, nil
 }
 
 // baseURL checks the instance URL: https, or http on a loopback host; no credentials, path

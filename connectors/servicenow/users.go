@@ -12,8 +12,6 @@ import (
 	"github.com/ilm-dev/ilm/profile"
 )
 
-const reasonNoUser = "User does not exist"
-
 // desired is what the mapper makes of a profile: every mapped field, "" for none.
 type desired map[string]string
 
@@ -83,35 +81,30 @@ func (c *Client) result(op connectors.Operation, r record) connectors.Result {
 		ID: r.get("sys_id"), Username: r.get("user_name"), Email: r.get("email")}
 }
 
-// Get returns p's sys_user record; a missing user is skipped.
-func (c *Client) Get(ctx context.Context, p profile.Profile) (connectors.Result, error) {
-	_, r, ok, err := c.prepare(ctx, p)
-	if err != nil {
-		return c.fail(connectors.OpGet, err)
-	}
-	if !ok {
-		return c.skip(connectors.OpGet, reasonNoUser)
-	}
-	res := c.result(connectors.OpGet, r)
-	res.Details = map[string]any{"record": r.values()}
-	return res, nil
+// accounts is the ServiceNow side of the IAM contract (connectors.Contract).
+type accounts struct{ c *Client }
+
+func (a accounts) FindAccount(ctx context.Context, p profile.Profile) (desired, record, bool, error) {
+	return a.c.prepare(ctx, p)
 }
 
-// Create inserts p's user, active; an existing user is updated instead.
-func (c *Client) Create(ctx context.Context, p profile.Profile) (connectors.Result, error) {
-	if !c.cfg.Operations.Create {
-		return c.skip(connectors.OpCreate, "create is turned off for this instance")
-	}
-	d, r, ok, err := c.prepare(ctx, p)
-	if err != nil {
-		return c.fail(connectors.OpCreate, err)
-	}
-	if ok {
-		res, err := c.update(ctx, d, r, connectors.UpdateOptions{})
-		res.Action = connectors.OpCreate
-		return res, err
-	}
-	return c.create(ctx, p, d, connectors.OpCreate)
+func (a accounts) CreateAccount(ctx context.Context, p profile.Profile, d desired, op connectors.Operation) (connectors.Result, error) {
+	return a.c.create(ctx, p, d, op)
+}
+
+func (a accounts) UpdateAccount(ctx context.Context, d desired, r record, opts connectors.UpdateOptions) (connectors.Result, error) {
+	return a.c.update(ctx, d, r, opts)
+}
+
+func (a accounts) DisableAccount(ctx context.Context, _ desired, r record) (connectors.Result, error) {
+	return a.c.deactivate(ctx, r)
+}
+
+// DescribeAccount reports the user with the record's fields.
+func (a accounts) DescribeAccount(r record) connectors.Result {
+	res := a.c.result(connectors.OpGet, r)
+	res.Details = map[string]any{"record": r.values()}
+	return res
 }
 
 func (c *Client) create(ctx context.Context, p profile.Profile, d desired, op connectors.Operation) (connectors.Result, error) {
@@ -138,24 +131,6 @@ func (c *Client) create(ctx context.Context, p profile.Profile, d desired, op co
 	return c.result(op, created), nil
 }
 
-// Update brings p's user in line with the mapper, enabling it first with AllowEnable.
-func (c *Client) Update(ctx context.Context, p profile.Profile, opts connectors.UpdateOptions) (connectors.Result, error) {
-	if !c.cfg.Operations.Update {
-		return c.skip(connectors.OpUpdate, "update is turned off for this instance")
-	}
-	d, r, ok, err := c.prepare(ctx, p)
-	if err != nil {
-		return c.fail(connectors.OpUpdate, err)
-	}
-	if !ok {
-		if (opts.CreateIfNotExists || c.cfg.CreateIfNotExists) && c.cfg.Operations.Create {
-			return c.create(ctx, p, d, connectors.OpUpdate)
-		}
-		return c.skip(connectors.OpUpdate, reasonNoUser)
-	}
-	return c.update(ctx, d, r, opts)
-}
-
 // update enables r when allowed and asked, then sends the mapped fields that differ, so
 // fields ILM does not map are left alone and an unchanged user costs no write. A field
 // counts as unchanged when the mapped text equals its value or its display value (a
@@ -163,7 +138,7 @@ func (c *Client) Update(ctx context.Context, p profile.Profile, opts connectors.
 func (c *Client) update(ctx context.Context, d desired, r record, opts connectors.UpdateOptions) (connectors.Result, error) {
 	id := r.get("sys_id")
 	enabled := false
-	if opts.AllowEnable && !r.active() && c.cfg.Operations.Enable {
+	if opts.AllowEnable && !r.active() {
 		var after record
 		if err := c.patch(ctx, id, map[string]string{"active": "true", "locked_out": "false"}, &after, "enable user "+r.get("user_name")); err != nil {
 			return c.fail(connectors.OpUpdate, err)
@@ -193,28 +168,13 @@ func (c *Client) patch(ctx context.Context, sysID string, body map[string]string
 	return c.do(ctx, http.MethodPatch, userPath+"/"+url.PathEscape(sysID), c.writeParams(), body, out, what)
 }
 
-// Disable deactivates and locks out p's user; a missing or inactive user is skipped.
-func (c *Client) Disable(ctx context.Context, p profile.Profile) (connectors.Result, error) {
-	if !c.cfg.Operations.Disable {
-		return c.skip(connectors.OpDisable, "disable is turned off for this instance")
-	}
-	_, r, ok, err := c.prepare(ctx, p)
-	if err != nil {
-		return c.fail(connectors.OpDisable, err)
-	}
-	if !ok {
-		return c.skip(connectors.OpDisable, reasonNoUser)
-	}
-	if !r.active() {
-		res, _ := c.skip(connectors.OpDisable, "User is already disabled")
-		res.ID, res.Username, res.Email = r.get("sys_id"), r.get("user_name"), r.get("email")
-		return res, nil
-	}
+// deactivate deactivates and locks out r; a user gone meanwhile is skipped.
+func (c *Client) deactivate(ctx context.Context, r record) (connectors.Result, error) {
 	var disabled record
-	err = c.patch(ctx, r.get("sys_id"), map[string]string{"active": "false", "locked_out": "true"}, &disabled,
+	err := c.patch(ctx, r.get("sys_id"), map[string]string{"active": "false", "locked_out": "true"}, &disabled,
 		fmt.Sprintf("disable user %s", r.get("user_name")))
 	if hasStatus(err, http.StatusNotFound) {
-		return c.skip(connectors.OpDisable, reasonNoUser)
+		return c.skip(connectors.OpDisable, connectors.ReasonNoAccount)
 	}
 	if err != nil {
 		return c.fail(connectors.OpDisable, err)

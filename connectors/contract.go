@@ -1,0 +1,120 @@
+package connectors
+
+import (
+	"context"
+
+	"github.com/ilm-dev/ilm/profile"
+)
+
+// Skip reasons of the contract, in XSOAR's words.
+const (
+	ReasonNoAccount       = "User does not exist"
+	ReasonAlreadyDisabled = "User is already disabled"
+)
+
+// Accounts is what a connector knows of one system's accounts: D is what its mapper makes
+// of a profile, A an account as it reads one. Contract builds the IAM contract on it.
+type Accounts[D, A any] interface {
+	// FindAccount maps p and finds its account; found is false when there is none.
+	FindAccount(ctx context.Context, p profile.Profile) (d D, a A, found bool, err error)
+	// CreateAccount creates p's account from d; a create that finds the account taken
+	// meanwhile converges on it. op is the operation the result reports.
+	CreateAccount(ctx context.Context, p profile.Profile, d D, op Operation) (Result, error)
+	// UpdateAccount brings a in line with d, enabling it first when opts.AllowEnable.
+	UpdateAccount(ctx context.Context, d D, a A, opts UpdateOptions) (Result, error)
+	// DisableAccount disables a, which is active.
+	DisableAccount(ctx context.Context, d D, a A) (Result, error)
+	// DescribeAccount is a's result as Get reports it (ID, Username, Email, Active, Details).
+	DescribeAccount(a A) Result
+}
+
+// Contract is the IAM contract of SPEC §1 over Accounts, written once for every connector
+// whose accounts are found by a lookup: an operation switched off is skipped; a create of
+// an existing account updates it; an update of a missing one creates it with
+// CreateIfNotExists (the option or the instance's) and is skipped otherwise; enabling
+// happens only when the instance may enable; a disable of a missing or disabled account is
+// skipped.
+type Contract[D, A any] struct {
+	Instance          string
+	Operations        Operations
+	CreateIfNotExists bool
+	Accounts          Accounts[D, A]
+}
+
+func (c Contract[D, A]) off(op Operation) (Result, error) {
+	return Skip(c.Instance, op, string(op)+" is turned off for this instance"), nil
+}
+
+func (c Contract[D, A]) fail(op Operation, err error) (Result, error) {
+	return Failure(c.Instance, op, err), err
+}
+
+// Get returns p's account; a missing one is skipped.
+func (c Contract[D, A]) Get(ctx context.Context, p profile.Profile) (Result, error) {
+	_, a, ok, err := c.Accounts.FindAccount(ctx, p)
+	if err != nil {
+		return c.fail(OpGet, err)
+	}
+	if !ok {
+		return Skip(c.Instance, OpGet, ReasonNoAccount), nil
+	}
+	res := c.Accounts.DescribeAccount(a)
+	res.Instance, res.Action, res.Success = c.Instance, OpGet, true
+	return res, nil
+}
+
+// Create creates p's account; an existing one is updated instead.
+func (c Contract[D, A]) Create(ctx context.Context, p profile.Profile) (Result, error) {
+	if !c.Operations.Create {
+		return c.off(OpCreate)
+	}
+	d, a, ok, err := c.Accounts.FindAccount(ctx, p)
+	if err != nil {
+		return c.fail(OpCreate, err)
+	}
+	if ok {
+		res, err := c.Accounts.UpdateAccount(ctx, d, a, UpdateOptions{})
+		res.Action = OpCreate
+		return res, err
+	}
+	return c.Accounts.CreateAccount(ctx, p, d, OpCreate)
+}
+
+// Update brings p's account in line with the mapper.
+func (c Contract[D, A]) Update(ctx context.Context, p profile.Profile, opts UpdateOptions) (Result, error) {
+	if !c.Operations.Update {
+		return c.off(OpUpdate)
+	}
+	d, a, ok, err := c.Accounts.FindAccount(ctx, p)
+	if err != nil {
+		return c.fail(OpUpdate, err)
+	}
+	if !ok {
+		if (opts.CreateIfNotExists || c.CreateIfNotExists) && c.Operations.Create {
+			return c.Accounts.CreateAccount(ctx, p, d, OpUpdate)
+		}
+		return Skip(c.Instance, OpUpdate, ReasonNoAccount), nil
+	}
+	opts.AllowEnable = opts.AllowEnable && c.Operations.Enable
+	return c.Accounts.UpdateAccount(ctx, d, a, opts)
+}
+
+// Disable disables p's account; a missing or disabled one is skipped.
+func (c Contract[D, A]) Disable(ctx context.Context, p profile.Profile) (Result, error) {
+	if !c.Operations.Disable {
+		return c.off(OpDisable)
+	}
+	d, a, ok, err := c.Accounts.FindAccount(ctx, p)
+	if err != nil {
+		return c.fail(OpDisable, err)
+	}
+	if !ok {
+		return Skip(c.Instance, OpDisable, ReasonNoAccount), nil
+	}
+	if desc := c.Accounts.DescribeAccount(a); !desc.Active {
+		res := Skip(c.Instance, OpDisable, ReasonAlreadyDisabled)
+		res.ID, res.Username, res.Email = desc.ID, desc.Username, desc.Email
+		return res, nil
+	}
+	return c.Accounts.DisableAccount(ctx, d, a)
+}

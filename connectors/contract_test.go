@@ -1,0 +1,121 @@
+package connectors
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ilm-dev/ilm/profile"
+)
+
+// book is an Accounts over a map of active flags, recording what the contract asked.
+type book struct {
+	active map[string]bool
+	calls  []string
+	opts   UpdateOptions
+	err    error
+}
+
+func (b *book) FindAccount(_ context.Context, p profile.Profile) (string, string, bool, error) {
+	_, ok := b.active[p.EmployeeID()]
+	return "desired", p.EmployeeID(), ok, b.err
+}
+
+func (b *book) CreateAccount(_ context.Context, p profile.Profile, _ string, op Operation) (Result, error) {
+	b.calls = append(b.calls, "create as "+string(op))
+	b.active[p.EmployeeID()] = true
+	return Result{Action: op, Success: true}, nil
+}
+
+func (b *book) UpdateAccount(_ context.Context, _, id string, opts UpdateOptions) (Result, error) {
+	b.calls, b.opts = append(b.calls, "update"), opts
+	return Result{Action: OpUpdate, Success: true, ID: id}, nil
+}
+
+func (b *book) DisableAccount(_ context.Context, _, id string) (Result, error) {
+	b.calls = append(b.calls, "disable")
+	b.active[id] = false
+	return Result{Action: OpDisable, Success: true}, nil
+}
+
+func (b *book) DescribeAccount(id string) Result { return Result{ID: id, Active: b.active[id]} }
+
+var person = profile.Profile{Fields: profile.Fields{profile.EmployeeID: "1001"}}
+
+func contract(ops Operations) (Contract[string, string], *book) {
+	b := &book{active: map[string]bool{}}
+	return Contract[string, string]{Instance: "app", Operations: ops, Accounts: b}, b
+}
+
+func TestContractSkipsWhatHasNothingToDo(t *testing.T) {
+	c, b := contract(AllOperations)
+	ctx := context.Background()
+	for _, run := range []func() (Result, error){
+		func() (Result, error) { return c.Get(ctx, person) },
+		func() (Result, error) { return c.Update(ctx, person, UpdateOptions{}) },
+		func() (Result, error) { return c.Disable(ctx, person) },
+	} {
+		res, err := run()
+		require.NoError(t, err)
+		assert.Equal(t, ReasonNoAccount, res.Reason)
+		assert.True(t, res.Skipped && res.Success)
+	}
+	b.active["1001"] = false
+	res, err := c.Disable(ctx, person)
+	require.NoError(t, err)
+	assert.Equal(t, ReasonAlreadyDisabled, res.Reason)
+	assert.Equal(t, "1001", res.ID)
+	assert.Empty(t, b.calls)
+}
+
+func TestContractCreatesAndUpdates(t *testing.T) {
+	c, b := contract(AllOperations)
+	ctx := context.Background()
+	_, err := c.Update(ctx, person, UpdateOptions{CreateIfNotExists: true})
+	require.NoError(t, err)
+	res, err := c.Create(ctx, person)
+	require.NoError(t, err)
+	assert.Equal(t, OpCreate, res.Action, "a create of an existing account updates it, as a create")
+	_, err = c.Disable(ctx, person)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"create as update", "update", "disable"}, b.calls)
+
+	c.CreateIfNotExists = true
+	b.active = map[string]bool{}
+	_, err = c.Update(ctx, person, UpdateOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "create as update", b.calls[3], "the instance's create_if_not_exists")
+}
+
+func TestContractHonoursTheOperationSwitches(t *testing.T) {
+	c, b := contract(Operations{Update: true})
+	ctx := context.Background()
+	b.active["1001"] = false
+	res, err := c.Create(ctx, person)
+	require.NoError(t, err)
+	assert.Equal(t, "create is turned off for this instance", res.Reason)
+	res, err = c.Disable(ctx, person)
+	require.NoError(t, err)
+	assert.Equal(t, "disable is turned off for this instance", res.Reason)
+	_, err = c.Update(ctx, person, UpdateOptions{AllowEnable: true})
+	require.NoError(t, err)
+	assert.False(t, b.opts.AllowEnable, "enable is off: an update never enables")
+
+	delete(b.active, "1001")
+	res, err = c.Update(ctx, person, UpdateOptions{CreateIfNotExists: true})
+	require.NoError(t, err)
+	assert.Equal(t, ReasonNoAccount, res.Reason, "create is off: no create through update either")
+}
+
+func TestContractReportsLookupFailures(t *testing.T) {
+	c, b := contract(AllOperations)
+	b.err = &CodedError{Class: ErrUnavailable, Code: "503", Message: "app down"}
+	res, err := c.Update(context.Background(), person, UpdateOptions{})
+	require.Error(t, err)
+	assert.True(t, errors.Is(err, ErrUnavailable))
+	assert.Equal(t, "503", res.ErrorCode)
+	assert.Equal(t, "app", res.Instance)
+}
