@@ -88,7 +88,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	}
 	c := &Client{cfg: cfg, sdk: sdk}
 	c.Contract = connectors.Contract[desired, User]{Instance: cfg.Instance, Operations: cfg.Operations,
-		CreateIfNotExists: cfg.CreateIfNotExists, Accounts: accounts{c}}
+		CreateIfNotExists: cfg.CreateIfNotExists, Accounts: c}
 	return c, nil
 }
 

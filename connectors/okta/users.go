@@ -111,8 +111,8 @@ func isNotFound(err error) bool {
 	return ok && ce.Class == connectors.ErrNotFound
 }
 
-// prepare maps p and finds its user.
-func (c *Client) prepare(ctx context.Context, p profile.Profile) (desired, User, bool, error) {
+// FindAccount maps p and finds its user (connectors.Accounts).
+func (c *Client) FindAccount(ctx context.Context, p profile.Profile) (desired, User, bool, error) {
 	d, err := c.mapProfile(p)
 	if err != nil {
 		return nil, User{}, false, err
@@ -128,33 +128,15 @@ func (c *Client) result(op connectors.Operation, u User) connectors.Result {
 		ID: u.ID, Username: u.Login, Email: email}
 }
 
-// accounts is the Okta side of the IAM contract (connectors.Contract).
-type accounts struct{ c *Client }
-
-func (a accounts) FindAccount(ctx context.Context, p profile.Profile) (desired, User, bool, error) {
-	return a.c.prepare(ctx, p)
-}
-
-func (a accounts) CreateAccount(ctx context.Context, p profile.Profile, d desired, op connectors.Operation) (connectors.Result, error) {
-	return a.c.create(ctx, p, d, op)
-}
-
-func (a accounts) UpdateAccount(ctx context.Context, d desired, u User, opts connectors.UpdateOptions) (connectors.Result, error) {
-	return a.c.update(ctx, d, u, opts)
-}
-
-func (a accounts) DisableAccount(ctx context.Context, _ desired, u User) (connectors.Result, error) {
-	return a.c.deactivate(ctx, u)
-}
-
 // DescribeAccount reports the user with its status and profile.
-func (a accounts) DescribeAccount(u User) connectors.Result {
-	res := a.c.result(connectors.OpGet, u)
+func (c *Client) DescribeAccount(u User) connectors.Result {
+	res := c.result(connectors.OpGet, u)
 	res.Details = map[string]any{"status": u.Status, "profile": u.Profile}
 	return res
 }
 
-func (c *Client) create(ctx context.Context, p profile.Profile, d desired, op connectors.Operation) (connectors.Result, error) {
+// CreateAccount creates p's user from d, converging on one created meanwhile.
+func (c *Client) CreateAccount(ctx context.Context, p profile.Profile, d desired, op connectors.Operation) (connectors.Result, error) {
 	prof := okta.UserProfile{}
 	for k, v := range d {
 		if v != "" {
@@ -167,7 +149,7 @@ func (c *Client) create(ctx context.Context, p profile.Profile, d desired, op co
 		// Someone created the login since we looked: converge on the existing user.
 		u, ok, ferr := c.find(ctx, p, d)
 		if ferr == nil && ok {
-			res, uerr := c.update(ctx, d, u, connectors.UpdateOptions{})
+			res, uerr := c.UpdateAccount(ctx, d, u, connectors.UpdateOptions{})
 			res.Action = op
 			return res, uerr
 		}
@@ -185,10 +167,10 @@ func summaryOf(err error) string {
 	return err.Error()
 }
 
-// update enables u when allowed and asked, then sends the mapped attributes that differ
+// UpdateAccount enables u when allowed and asked, then sends the mapped attributes that differ
 // (a partial update, so attributes ILM does not map are left alone). Nothing differing
 // means no request, so Okta logs no profile update that App Sync would act on.
-func (c *Client) update(ctx context.Context, d desired, u User, opts connectors.UpdateOptions) (connectors.Result, error) {
+func (c *Client) UpdateAccount(ctx context.Context, d desired, u User, opts connectors.UpdateOptions) (connectors.Result, error) {
 	var err error
 	if opts.AllowEnable && !u.Active() {
 		if u, err = c.enable(ctx, u); err != nil {
@@ -243,8 +225,8 @@ func (c *Client) enable(ctx context.Context, u User) (User, error) {
 	return u, nil
 }
 
-// deactivate deactivates u; a user gone meanwhile is skipped.
-func (c *Client) deactivate(ctx context.Context, u User) (connectors.Result, error) {
+// DisableAccount deactivates u; a user gone meanwhile is skipped.
+func (c *Client) DisableAccount(ctx context.Context, _ desired, u User) (connectors.Result, error) {
 	ctx = withRateNote(ctx)
 	resp, err := c.sdk.User.DeactivateUser(ctx, u.ID, query.NewQueryParams(query.WithSendEmail(false)))
 	if hasCode(err, codeNotFound) {

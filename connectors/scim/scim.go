@@ -110,7 +110,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c := &Client{cfg: cfg, http: hc, base: strings.TrimSuffix(cfg.BaseURL, "/")}
 	c.Contract = connectors.Contract[desired, resource]{Instance: cfg.Instance, Operations: cfg.Operations,
-		CreateIfNotExists: cfg.CreateIfNotExists, Accounts: accounts{c}}
+		CreateIfNotExists: cfg.CreateIfNotExists, Accounts: c}
 	return c, nil
 }
 

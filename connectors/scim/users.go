@@ -81,7 +81,7 @@ func (c *Client) find(ctx context.Context, p profile.Profile, d desired) (resour
 	return nil, false, nil
 }
 
-func (c *Client) prepare(ctx context.Context, p profile.Profile) (desired, resource, bool, error) {
+func (c *Client) FindAccount(ctx context.Context, p profile.Profile) (desired, resource, bool, error) {
 	d, err := c.mapProfile(p)
 	if err != nil {
 		return nil, nil, false, err
@@ -95,39 +95,21 @@ func (c *Client) result(op connectors.Operation, r resource) connectors.Result {
 		ID: r.id(), Username: r.userName(), Email: r.primaryEmail()}
 }
 
-// accounts is the SCIM side of the IAM contract (connectors.Contract).
-type accounts struct{ c *Client }
-
-func (a accounts) FindAccount(ctx context.Context, p profile.Profile) (desired, resource, bool, error) {
-	return a.c.prepare(ctx, p)
-}
-
-func (a accounts) CreateAccount(ctx context.Context, p profile.Profile, d desired, op connectors.Operation) (connectors.Result, error) {
-	return a.c.create(ctx, p, d, op)
-}
-
-func (a accounts) UpdateAccount(ctx context.Context, d desired, r resource, opts connectors.UpdateOptions) (connectors.Result, error) {
-	return a.c.update(ctx, d, r, opts)
-}
-
-func (a accounts) DisableAccount(ctx context.Context, d desired, r resource) (connectors.Result, error) {
-	return a.c.deactivate(ctx, d, r)
-}
-
 // DescribeAccount reports the user with the whole resource.
-func (a accounts) DescribeAccount(r resource) connectors.Result {
-	res := a.c.result(connectors.OpGet, r)
+func (c *Client) DescribeAccount(r resource) connectors.Result {
+	res := c.result(connectors.OpGet, r)
 	res.Details = map[string]any{"resource": map[string]any(r)}
 	return res
 }
 
-func (c *Client) create(ctx context.Context, p profile.Profile, d desired, op connectors.Operation) (connectors.Result, error) {
+// CreateAccount creates p's user from d, converging on one created meanwhile.
+func (c *Client) CreateAccount(ctx context.Context, p profile.Profile, d desired, op connectors.Operation) (connectors.Result, error) {
 	var created resource
 	err := c.do(ctx, http.MethodPost, "/Users", build(d, true, nil), &created)
 	if errors.Is(err, connectors.ErrAlreadyExists) {
 		// Created since we looked (or a userName differing only in case): converge.
 		if r, ok, ferr := c.find(ctx, p, d); ferr == nil && ok {
-			res, uerr := c.update(ctx, d, r, connectors.UpdateOptions{})
+			res, uerr := c.UpdateAccount(ctx, d, r, connectors.UpdateOptions{})
 			res.Action = op
 			return res, uerr
 		}
@@ -138,9 +120,9 @@ func (c *Client) create(ctx context.Context, p profile.Profile, d desired, op co
 	return c.result(op, created), nil
 }
 
-// update sends the mapped attributes that differ, and active=true when enabling; nothing
+// UpdateAccount sends the mapped attributes that differ, and active=true when enabling; nothing
 // differing sends nothing.
-func (c *Client) update(ctx context.Context, d desired, r resource, opts connectors.UpdateOptions) (connectors.Result, error) {
+func (c *Client) UpdateAccount(ctx context.Context, d desired, r resource, opts connectors.UpdateOptions) (connectors.Result, error) {
 	active := r.active()
 	enable := opts.AllowEnable && !active
 	var changed []string
@@ -209,10 +191,10 @@ func patchOps(d desired, changed []string, setActive, active bool) map[string]an
 	return map[string]any{"schemas": []any{schemaPatchOp}, "Operations": ops}
 }
 
-// deactivate deactivates r: active=false, or for Slack DELETE, which deactivates there.
+// DisableAccount deactivates r: active=false, or for Slack DELETE, which deactivates there.
 // GitHub's DELETE would deprovision for good, so it is never sent. A user gone meanwhile is
 // skipped.
-func (c *Client) deactivate(ctx context.Context, d desired, r resource) (connectors.Result, error) {
+func (c *Client) DisableAccount(ctx context.Context, d desired, r resource) (connectors.Result, error) {
 	var err error
 	if c.cfg.Vendor == VendorSlack {
 		err = c.do(ctx, http.MethodDelete, "/Users/"+url.PathEscape(r.id()), nil, nil)

@@ -112,7 +112,7 @@ func New(cfg Config) (*Client, error) {
 	slices.Sort(read)
 	c := &Client{cfg: cfg, base: base, http: hc, fields: strings.Join(slices.Compact(read), ",")}
 	c.Contract = connectors.Contract[desired, record]{Instance: cfg.Instance, Operations: cfg.Operations,
-		CreateIfNotExists: cfg.CreateIfNotExists, Accounts: accounts{c}}
+		CreateIfNotExists: cfg.CreateIfNotExists, Accounts: c}
 	return c, nil
 }
 

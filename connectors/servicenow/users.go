@@ -65,8 +65,8 @@ func (c *Client) find(ctx context.Context, p profile.Profile, d desired) (record
 	return nil, false, nil
 }
 
-// prepare maps p and finds its user.
-func (c *Client) prepare(ctx context.Context, p profile.Profile) (desired, record, bool, error) {
+// FindAccount maps p and finds its user (connectors.Accounts).
+func (c *Client) FindAccount(ctx context.Context, p profile.Profile) (desired, record, bool, error) {
 	d, err := c.mapProfile(p)
 	if err != nil {
 		return nil, nil, false, err
@@ -81,33 +81,15 @@ func (c *Client) result(op connectors.Operation, r record) connectors.Result {
 		ID: r.get("sys_id"), Username: r.get("user_name"), Email: r.get("email")}
 }
 
-// accounts is the ServiceNow side of the IAM contract (connectors.Contract).
-type accounts struct{ c *Client }
-
-func (a accounts) FindAccount(ctx context.Context, p profile.Profile) (desired, record, bool, error) {
-	return a.c.prepare(ctx, p)
-}
-
-func (a accounts) CreateAccount(ctx context.Context, p profile.Profile, d desired, op connectors.Operation) (connectors.Result, error) {
-	return a.c.create(ctx, p, d, op)
-}
-
-func (a accounts) UpdateAccount(ctx context.Context, d desired, r record, opts connectors.UpdateOptions) (connectors.Result, error) {
-	return a.c.update(ctx, d, r, opts)
-}
-
-func (a accounts) DisableAccount(ctx context.Context, _ desired, r record) (connectors.Result, error) {
-	return a.c.deactivate(ctx, r)
-}
-
 // DescribeAccount reports the user with the record's fields.
-func (a accounts) DescribeAccount(r record) connectors.Result {
-	res := a.c.result(connectors.OpGet, r)
+func (c *Client) DescribeAccount(r record) connectors.Result {
+	res := c.result(connectors.OpGet, r)
 	res.Details = map[string]any{"record": r.values()}
 	return res
 }
 
-func (c *Client) create(ctx context.Context, p profile.Profile, d desired, op connectors.Operation) (connectors.Result, error) {
+// CreateAccount creates p's user from d, converging on one created meanwhile.
+func (c *Client) CreateAccount(ctx context.Context, p profile.Profile, d desired, op connectors.Operation) (connectors.Result, error) {
 	body := map[string]string{"active": "true"}
 	for k, v := range d {
 		if v != "" {
@@ -120,7 +102,7 @@ func (c *Client) create(ctx context.Context, p profile.Profile, d desired, op co
 		// A unique user_name refused the insert: someone created the account since we
 		// looked. Converge on it if it is now found; else the refusal stands.
 		if r, ok, ferr := c.find(ctx, p, d); ferr == nil && ok {
-			res, uerr := c.update(ctx, d, r, connectors.UpdateOptions{})
+			res, uerr := c.UpdateAccount(ctx, d, r, connectors.UpdateOptions{})
 			res.Action = op
 			return res, uerr
 		}
@@ -131,11 +113,11 @@ func (c *Client) create(ctx context.Context, p profile.Profile, d desired, op co
 	return c.result(op, created), nil
 }
 
-// update enables r when allowed and asked, then sends the mapped fields that differ, so
+// UpdateAccount enables r when allowed and asked, then sends the mapped fields that differ, so
 // fields ILM does not map are left alone and an unchanged user costs no write. A field
 // counts as unchanged when the mapped text equals its value or its display value (a
 // reference such as department reads back as a sys_id with a display name).
-func (c *Client) update(ctx context.Context, d desired, r record, opts connectors.UpdateOptions) (connectors.Result, error) {
+func (c *Client) UpdateAccount(ctx context.Context, d desired, r record, opts connectors.UpdateOptions) (connectors.Result, error) {
 	id := r.get("sys_id")
 	enabled := false
 	if opts.AllowEnable && !r.active() {
@@ -168,8 +150,8 @@ func (c *Client) patch(ctx context.Context, sysID string, body map[string]string
 	return c.do(ctx, http.MethodPatch, userPath+"/"+url.PathEscape(sysID), c.writeParams(), body, out, what)
 }
 
-// deactivate deactivates and locks out r; a user gone meanwhile is skipped.
-func (c *Client) deactivate(ctx context.Context, r record) (connectors.Result, error) {
+// DisableAccount deactivates and locks out r; a user gone meanwhile is skipped.
+func (c *Client) DisableAccount(ctx context.Context, _ desired, r record) (connectors.Result, error) {
 	var disabled record
 	err := c.patch(ctx, r.get("sys_id"), map[string]string{"active": "false", "locked_out": "true"}, &disabled,
 		fmt.Sprintf("disable user %s", r.get("user_name")))
