@@ -41,25 +41,23 @@ var (
 		},
 	}
 	// reportRead reads and diffs a whole HR report; it heartbeats while starting incidents.
-	reportRead = workflow.ActivityOptions{
-		StartToCloseTimeout: 30 * time.Minute,
-		HeartbeatTimeout:    2 * time.Minute,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval: 5 * time.Second, MaximumAttempts: 3,
-			NonRetryableErrorTypes: []string{activities.ErrTypeGuard, activities.ErrTypeConfig},
-		},
-	}
+	reportRead = longRead(activities.ErrTypeGuard, activities.ErrTypeConfig)
 	// logRead reads a System Log backlog; it heartbeats each page, so a lost worker's attempt
 	// is retried from the last page it finished.
-	logRead = workflow.ActivityOptions{
+	logRead = longRead(activities.ErrTypeConfig)
+)
+
+// longRead is the preset of a poll's one long activity: up to half an hour, heartbeating,
+// three attempts, never retrying the given error types.
+func longRead(nonRetryable ...string) workflow.ActivityOptions {
+	return workflow.ActivityOptions{
 		StartToCloseTimeout: 30 * time.Minute,
 		HeartbeatTimeout:    2 * time.Minute,
 		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval: 5 * time.Second, MaximumAttempts: 3,
-			NonRetryableErrorTypes: []string{activities.ErrTypeConfig},
+			InitialInterval: 5 * time.Second, MaximumAttempts: 3, NonRetryableErrorTypes: nonRetryable,
 		},
 	}
-)
+}
 
 // Local activity option presets: short steps the worker runs inside a workflow task.
 var (

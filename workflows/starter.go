@@ -36,8 +36,6 @@ func (s IncidentStarter) Start(ctx context.Context, in activities.Incident) (str
 		TaskQueue:                s.TaskQueue,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
-		// Without it the SDK hands back the running workflow as if it had been started.
-		WorkflowExecutionErrorWhenAlreadyStarted: true,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			EmployeeIDKey.ValueSet(in.EmployeeID),
 			IncidentTypeKey.ValueSet(string(in.Type)),
@@ -46,15 +44,8 @@ func (s IncidentStarter) Start(ctx context.Context, in activities.Incident) (str
 		StaticSummary: fmt.Sprintf("%s %s", in.Type, in.EmployeeID),
 		StaticDetails: in.Details,
 	}
-	_, err := s.Client.ExecuteWorkflow(ctx, opts, wf, in)
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	if errors.As(err, &started) {
-		return id, false, nil
-	}
-	if err != nil {
-		return id, false, err
-	}
-	return id, true, nil
+	started, err := s.start(ctx, opts, wf, in)
+	return id, started, err
 }
 
 // StartApp starts the App workflow of an Okta event under the event's id. A workflow of that
@@ -66,26 +57,30 @@ func (s IncidentStarter) StartApp(ctx context.Context, ev activities.AppEvent) (
 	}
 	id := AppWorkflowID(ev.UUID)
 	opts := client.StartWorkflowOptions{
-		ID:                                       id,
-		TaskQueue:                                s.TaskQueue,
-		WorkflowIDConflictPolicy:                 enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		WorkflowIDReusePolicy:                    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		WorkflowExecutionErrorWhenAlreadyStarted: true,
+		ID:                       id,
+		TaskQueue:                s.TaskQueue,
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			IncidentTypeKey.ValueSet(string(ev.Type)),
 			InstanceKey.ValueSet(ev.Instance),
 		),
 		StaticSummary: fmt.Sprintf("%s %s", ev.Type, ev.UserID),
 	}
-	_, err := s.Client.ExecuteWorkflow(ctx, opts, wf, ev)
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	if errors.As(err, &started) {
-		return id, false, nil
+	started, err := s.start(ctx, opts, wf, ev)
+	return id, started, err
+}
+
+// start starts a workflow; started is false when its id is taken, which the options turn
+// into an error rather than the SDK's default of handing back the existing run.
+func (s IncidentStarter) start(ctx context.Context, opts client.StartWorkflowOptions, wf, arg any) (bool, error) {
+	opts.WorkflowExecutionErrorWhenAlreadyStarted = true
+	_, err := s.Client.ExecuteWorkflow(ctx, opts, wf, arg)
+	var taken *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &taken) {
+		return false, nil
 	}
-	if err != nil {
-		return id, false, err
-	}
-	return id, true, nil
+	return err == nil, err
 }
 
 // Running lists the employee ids whose incident workflow is open.

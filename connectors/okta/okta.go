@@ -7,12 +7,8 @@ package okta
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -100,19 +96,10 @@ func (c *Client) Instance() string { return c.cfg.Instance }
 func httpClient(cfg Config) (*http.Client, error) {
 	base := cfg.HTTPClient
 	if base == nil {
-		tr := http.DefaultTransport.(*http.Transport).Clone()
-		if cfg.CAFile != "" {
-			pem, err := os.ReadFile(cfg.CAFile)
-			if err != nil {
-				return nil, fmt.Errorf("ca_file: %w", err)
-			}
-			pool := x509.NewCertPool()
-			if !pool.AppendCertsFromPEM(pem) {
-				return nil, errors.New("ca_file: no PEM certificate in " + cfg.CAFile)
-			}
-			tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+		var err error
+		if base, err = connectors.HTTPClient(cfg.CAFile); err != nil {
+			return nil, err
 		}
-		base = &http.Client{Transport: tr}
 	}
 	hc := *base
 	inner := hc.Transport

@@ -10,7 +10,6 @@ import (
 	"github.com/okta/okta-sdk-golang/v2/okta/query"
 
 	"github.com/ilm-dev/ilm/connectors"
-	"github.com/ilm-dev/ilm/mappers"
 	"github.com/ilm-dev/ilm/profile"
 )
 
@@ -53,19 +52,9 @@ func fromSDK(u *okta.User) User {
 type desired map[string]string
 
 func (c *Client) mapProfile(p profile.Profile) (desired, error) {
-	src := make(map[string]any, len(p.Fields))
-	for k, v := range p.Fields {
-		if v = strings.TrimSpace(v); v != "" {
-			src[k] = v
-		}
-	}
-	out, err := c.cfg.Mapper.MapFields(src, mappers.Options{})
+	d, err := connectors.MapProfile(c.cfg.Mapper, p)
 	if err != nil {
-		return nil, &connectors.CodedError{Class: connectors.ErrInvalid, Message: err.Error()}
-	}
-	d := desired{}
-	for _, key := range c.cfg.Mapper.Fields() {
-		d[key] = out[key]
+		return nil, err
 	}
 	if d["login"] == "" {
 		return nil, connectors.Invalid("mapper %s: login is empty for employee %s", c.cfg.Mapper.Name, p.EmployeeID())

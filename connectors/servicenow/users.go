@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/ilm-dev/ilm/connectors"
-	"github.com/ilm-dev/ilm/mappers"
 	"github.com/ilm-dev/ilm/profile"
 )
 
@@ -16,19 +15,9 @@ import (
 type desired map[string]string
 
 func (c *Client) mapProfile(p profile.Profile) (desired, error) {
-	src := make(map[string]any, len(p.Fields))
-	for k, v := range p.Fields {
-		if v = strings.TrimSpace(v); v != "" {
-			src[k] = v
-		}
-	}
-	out, err := c.cfg.Mapper.MapFields(src, mappers.Options{})
+	d, err := connectors.MapProfile(c.cfg.Mapper, p)
 	if err != nil {
-		return nil, &connectors.CodedError{Class: connectors.ErrInvalid, Message: err.Error()}
-	}
-	d := desired{}
-	for _, key := range c.cfg.Mapper.Fields() {
-		d[key] = out[key]
+		return nil, err
 	}
 	if d[c.cfg.MatchField] == "" {
 		return nil, connectors.Invalid("mapper %s: %s is empty for employee %s", c.cfg.Mapper.Name, c.cfg.MatchField, p.EmployeeID())
