@@ -287,18 +287,26 @@ func (s *Server) assignAppUser(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.appUserJSON(a, au, baseURL(r), false))
 }
 
-func (s *Server) getAppUser(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// appUserLocked returns the app and assignment the request's path names; s.mu is held.
+func (s *Server) appUserLocked(r *http.Request) (*app, *appUser, error) {
 	a, err := s.mustApp(r.PathValue("app"))
 	if err != nil {
-		writeErr(w, err)
-		return
+		return nil, nil, err
 	}
 	uid := r.PathValue("u")
 	au := a.users[uid]
 	if au == nil {
-		writeErr(w, errNotFound(uid+" (AppUser)"))
+		return nil, nil, errNotFound(uid + " (AppUser)")
+	}
+	return a, au, nil
+}
+
+func (s *Server) getAppUser(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, au, err := s.appUserLocked(r)
+	if err != nil {
+		writeErr(w, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, s.appUserJSON(a, au, baseURL(r), r.URL.Query().Get("expand") == "user"))
@@ -314,15 +322,9 @@ func (s *Server) updateAppUser(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a, err := s.mustApp(r.PathValue("app"))
+	a, au, err := s.appUserLocked(r)
 	if err != nil {
 		writeErr(w, err)
-		return
-	}
-	uid := r.PathValue("u")
-	au := a.users[uid]
-	if au == nil {
-		writeErr(w, errNotFound(uid+" (AppUser)"))
 		return
 	}
 	if body.Profile != nil {
