@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make demo`: ILM end to end on embedded defaults. Starts the Temporal dev server (SQLite file,
 # Web UI on :8233), a Samba AD domain controller (LDAPS on 127.0.0.1:636), mailpit (SMTP
-# :1025, UI :8025) and the Okta stand-in (http://127.0.0.1:8017), the worker on a SQLite
+# :1025, UI :8025), the Okta stand-in (http://127.0.0.1:8017) and a GitHub-dialect SCIM stand-in
+# (http://127.0.0.1:8018), the worker on a SQLite
 # store, applies the poll schedules and the app map, and runs one poll of the bundled sample
 # report now: its new hires get disabled AD accounts and active Okta users. Everything keeps
 # running for you to look at; `scripts/demo.sh stop` stops it (by pid).
@@ -14,8 +15,9 @@ STORE=sqlite:$DEMO/ilm.db
 export ILM_TEMPORAL_DIR=$DEMO/temporal ILM_TEMPORAL_PORT=7233 ILM_TEMPORAL_UI_PORT=8233
 # ilm.example.yaml reads the DC's CA and password from .demo/samba.
 export ILM_AD_DIR=$DEMO/samba ILM_MAILPIT_DIR=$DEMO/mailpit ILM_MAILPIT_SMTP_PORT=1025 ILM_MAILPIT_UI_PORT=8025
-# … and the Okta stand-in's token from .demo/okta.
-export ILM_OKTA_DIR=$DEMO/okta ILM_OKTA_PORT=8017
+# … and the stand-ins' tokens from .demo/standin/{okta,scim}.
+export ILM_STANDIN_DIR=$DEMO/standin ILM_OKTA_PORT=8017 ILM_SCIM_PORT=8018
+OKTA_DIR=$ILM_STANDIN_DIR/okta
 
 stop() {
 	if [ -f "$DEMO/worker.pid" ] && kill -0 "$(cat "$DEMO/worker.pid")" 2>/dev/null; then
@@ -23,7 +25,8 @@ stop() {
 	fi
 	rm -f "$DEMO/worker.pid"
 	scripts/temporal.sh stop
-	scripts/okta.sh stop || true
+	scripts/standin.sh okta stop || true
+	scripts/standin.sh scim stop || true
 	scripts/mailpit.sh stop || true
 	scripts/samba-ad.sh stop || true
 }
@@ -34,7 +37,8 @@ mkdir -p "$DEMO"
 [ -x bin/ilm ] && [ -x bin/ilm-worker ] || make build
 scripts/temporal.sh start "$DEMO/temporal/temporal.db"
 scripts/mailpit.sh start
-scripts/okta.sh start
+scripts/standin.sh okta start
+scripts/standin.sh scim start
 scripts/samba-ad.sh start
 # The OUs the stock AD mapper files the sample's people under; -c: those already there stay.
 LDAPTLS_CACERT=$ILM_AD_DIR/private/tls/ca.pem ldapadd -c -x -H ldaps://127.0.0.1:636 \
@@ -47,10 +51,10 @@ if ! { [ -f "$DEMO/worker.pid" ] && kill -0 "$(cat "$DEMO/worker.pid")" 2>/dev/n
 fi
 
 bin/ilm schedules apply --config "$CONFIG" --store "$STORE"
-# App Sync: the stand-in's GitHub app is provisioned by the AD instance (until a SCIM app is
-# configured): an assignment in Okta updates and enables the person's AD account.
-github=$(sed -n 's/.*"id": "\(0oa[^"]*\)".*/\1/p' "$ILM_OKTA_DIR/apps.json" | head -n 1)
-printf '[{"application_id": "%s", "name": "github", "label": "GitHub", "instance": "ad"}]\n' "$github" >"$DEMO/app-map.json"
+# App Sync: Okta's GitHub app is provisioned by the instance "github", the SCIM stand-in in
+# GitHub's dialect: an assignment in Okta creates the person there, an unassignment deactivates.
+github=$(sed -n 's/.*"id": "\(0oa[^"]*\)".*/\1/p' "$OKTA_DIR/apps.json" | head -n 1)
+printf '[{"application_id": "%s", "name": "github", "label": "GitHub", "instance": "github"}]\n' "$github" >"$DEMO/app-map.json"
 bin/ilm okta set-configuration --config "$CONFIG" --store "$STORE" --instance okta --file "$DEMO/app-map.json"
 bin/ilm poll --config "$CONFIG" --store "$STORE" --instance workday
 
@@ -66,12 +70,12 @@ ILM demo is running.
   next day:      bin/ilm poll --config $CONFIG --store $STORE --instance workday --report examples/workday-report-day2.json
   AD accounts:   LDAPTLS_CACERT=$ILM_AD_DIR/private/tls/ca.pem ldapsearch -x -H ldaps://127.0.0.1:636 -D Administrator@EXAMPLE.TEST -y <(tr -d '\\n' <$ILM_AD_DIR/admin-password) -b OU=People,DC=example,DC=test '(objectClass=user)' cn userAccountControl
   mail:          http://localhost:8025  (temporary passwords to the service desk, failures to IT)
-  Okta users:    curl -s -H "Authorization: SSWS \$(cat $ILM_OKTA_DIR/token)" http://127.0.0.1:8017/api/v1/users
+  Okta users:    curl -s -H "Authorization: SSWS \$(cat $OKTA_DIR/token)" http://127.0.0.1:8017/api/v1/users
   App Sync:      assign someone to GitHub in Okta, then poll the System Log (or wait a minute for poll-okta):
-                 curl -s -H "Authorization: SSWS \$(cat $ILM_OKTA_DIR/token)" -H 'Content-Type: application/json' -d '{"id": "<an Okta user id>", "scope": "USER"}' http://127.0.0.1:8017/api/v1/apps/$github/users
+                 curl -s -H "Authorization: SSWS \$(cat $OKTA_DIR/token)" -H 'Content-Type: application/json' -d '{"id": "<an Okta user id>", "scope": "USER"}' http://127.0.0.1:8017/api/v1/apps/$github/users
                  bin/ilm poll --config $CONFIG --store $STORE --instance okta
-                 The App Add updates the person's AD account (the app map sends GitHub to the AD instance);
-                 it enables it only once AD activation has set a password.
+                 The App Add creates the person in the GitHub SCIM stand-in (the app map sends GitHub there):
+                 curl -s -H "Authorization: Bearer \$(cat $ILM_STANDIN_DIR/scim/token)" http://127.0.0.1:8018/scim/v2/enterprises/acme/Users
   worker log:    $DEMO/worker.log
   stop:          scripts/demo.sh stop
 The schedule poll-workday polls every 15 minutes; the next poll activates AD for the new hires
