@@ -21,8 +21,8 @@ var appEventTypes = map[string]lifecycle.EventType{
 }
 
 // PollOktaLog reads the instance's System Log from the cursor until a page comes back empty
-// (a polling read always has a next page, so "has next" never ends it) and starts one App
-// workflow per event. Each page's end is heartbeated, so a retried attempt goes on from
+// (a polling read always has a next page, so "has next" never ends it) or MaxPagesPerPoll
+// were read, and starts one App workflow per event. Each page's end is heartbeated, so a retried attempt goes on from
 // there; an event read twice, in one poll or across polls, is dropped by its uuid.
 func (a *Activities) PollOktaLog(ctx context.Context, req OktaPollRequest) (OktaPollReport, error) {
 	report := OktaPollReport{Instance: req.Instance}
@@ -78,7 +78,7 @@ func (a *Activities) PollOktaLog(ctx context.Context, req OktaPollRequest) (Okta
 			cursor.Next = page.Next
 		}
 		activity.RecordHeartbeat(ctx, cursor)
-		if len(page.Events) == 0 || page.Next == "" {
+		if len(page.Events) == 0 || page.Next == "" || report.Pages >= MaxPagesPerPoll {
 			break
 		}
 	}
@@ -117,6 +117,10 @@ func appEvent(instance string, ev okta.LogEvent, mapped map[string]string, seen 
 	}
 	return in, true
 }
+
+// MaxPagesPerPoll bounds one poll's read (a million events at the largest page size), so a
+// poll of a busy org ends and reports; the next one goes on from its cursor.
+const MaxPagesPerPoll = 1000
 
 // startConcurrency bounds the App workflow starts in flight: each is a round trip to the
 // Temporal frontend, and the events are independent (each checks Okta's live state).

@@ -26,6 +26,9 @@ import (
 	"github.com/ilm-dev/ilm/workflows"
 )
 
+// oktaToken is the stand-in's API token, which no workflow history may hold.
+const oktaToken = "it-okta-token-never-in-history"
+
 // oktaWorld is the Okta stand-in the harness's worker talks to through the real connector,
 // configured as instance "okta" with query_only_mapped_apps.
 type oktaWorld struct {
@@ -37,7 +40,7 @@ type oktaWorld struct {
 // provisioning target of the Workday flows next to testapp.
 func withOkta(t *testing.T, w *oktaWorld, asTarget bool) harnessOption {
 	return func(cfg *config.Config, acts *activities.Activities) {
-		w.org = oktastandin.New(oktastandin.Config{Token: "it-okta-token"})
+		w.org = oktastandin.New(oktastandin.Config{Token: oktaToken})
 		srv := oktastandin.Start(t, w.org)
 		doc, err := config.Parse([]byte(`
 instances:
@@ -49,7 +52,7 @@ instances:
 		require.NoError(t, err)
 		in, err := mappers.Stock("okta-incoming")
 		require.NoError(t, err)
-		w.client, err = okta.New(t.Context(), okta.Config{Instance: "okta", OrgURL: srv.URL, Token: "it-okta-token",
+		w.client, err = okta.New(t.Context(), okta.Config{Instance: "okta", OrgURL: srv.URL, Token: oktaToken,
 			HTTPClient: srv.Client(), Mapper: out, Operations: okta.Operations{Create: true, Update: true, Enable: true, Disable: true}})
 		require.NoError(t, err)
 		acts.Okta = map[string]activities.OktaOrg{"okta": {Client: w.client, Incoming: in}}
@@ -71,6 +74,7 @@ func (h *harness) oktaPoll() activities.OktaPollReport {
 	require.NoError(h.t, err)
 	var rep activities.OktaPollReport
 	require.NoError(h.t, run.Get(h.ctx, &rep))
+	assert.NotContains(h.t, h.historyText(run.GetID()), oktaToken, "no API token in the poll's history")
 	return rep
 }
 
@@ -84,6 +88,7 @@ func (h *harness) appIncidents(want int) []workflows.IncidentResult {
 		var res workflows.IncidentResult
 		require.NoError(h.t, h.client.GetWorkflow(h.ctx, inc.WorkflowID, "").Get(h.ctx, &res))
 		out = append(out, res)
+		assert.NotContains(h.t, h.historyText(inc.WorkflowID), oktaToken, "no API token in workflow history")
 	}
 	return out
 }
