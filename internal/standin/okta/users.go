@@ -315,86 +315,73 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, u.json(baseURL(r)))
 }
 
-func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, err := s.mustUser(r.PathValue("id"))
-	if err != nil {
-		writeErr(w, err)
-		return
+// userHandler serves a request about one user; s.mu is held.
+type userHandler func(w http.ResponseWriter, r *http.Request, u *user) error
+
+// onUser serves h with the user the path names, under s.mu; a missing user, or an error h
+// returns, is answered as Okta does.
+func (s *Server) onUser(h userHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		u, err := s.mustUser(r.PathValue("id"))
+		if err == nil {
+			err = h(w, r, u)
+		}
+		if err != nil {
+			writeErr(w, err)
+		}
 	}
+}
+
+func (s *Server) getUser(w http.ResponseWriter, r *http.Request, u *user) error {
 	writeJSON(w, http.StatusOK, u.json(baseURL(r)))
+	return nil
 }
 
 // updateUser is POST (partial: the profile is merged) or PUT (the profile is replaced).
-func (s *Server) updateUser(replace bool) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) updateUser(replace bool) userHandler {
+	return func(w http.ResponseWriter, r *http.Request, u *user) error {
 		var body struct {
 			Profile map[string]any `json:"profile"`
 		}
 		if err := decodeBody(r, &body); err != nil {
-			writeErr(w, err)
-			return
+			return err
 		}
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		u, err := s.mustUser(r.PathValue("id"))
-		if err == nil && (body.Profile != nil || replace) {
-			err = s.setProfileLocked(httpOrigin(w, r), u, orEmpty(body.Profile), replace)
-		}
-		if err != nil {
-			writeErr(w, err)
-			return
+		if body.Profile != nil || replace {
+			if err := s.setProfileLocked(httpOrigin(w, r), u, orEmpty(body.Profile), replace); err != nil {
+				return err
+			}
 		}
 		writeJSON(w, http.StatusOK, u.json(baseURL(r)))
+		return nil
 	}
 }
 
 // deleteUser deactivates a user that is not DEPROVISIONED, and deletes one that is.
-func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, err := s.mustUser(r.PathValue("id"))
-	if err != nil {
-		writeErr(w, err)
-		return
-	}
+func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request, u *user) error {
 	if u.status == "DEPROVISIONED" {
 		s.deleteUserLocked(httpOrigin(w, r), u)
 	} else if _, err := s.transition(httpOrigin(w, r), u, "deactivate"); err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	noContent(w)
+	return nil
 }
 
-func (s *Server) lifecycle(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, err := s.mustUser(r.PathValue("id"))
-	if err != nil {
-		writeErr(w, err)
-		return
-	}
+func (s *Server) lifecycle(w http.ResponseWriter, r *http.Request, u *user) error {
 	out, err := s.transition(httpOrigin(w, r), u, r.PathValue("op"))
 	if err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	if r.URL.Query().Get("sendEmail") != "false" {
 		out = map[string]any{} // sendEmail defaults to true: the token went by email
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
-func (s *Server) listUserGroups(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, err := s.mustUser(r.PathValue("id"))
-	if err != nil {
-		writeErr(w, err)
-		return
-	}
+func (s *Server) listUserGroups(w http.ResponseWriter, r *http.Request, u *user) error {
 	base := baseURL(r)
 	var all []map[string]any
 	var ids []string
@@ -406,10 +393,10 @@ func (s *Server) listUserGroups(w http.ResponseWriter, r *http.Request) {
 	}
 	limit, err := limitParam(r.URL.Query(), 10000, 10000)
 	if err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	writePage(w, r, all, ids, r.URL.Query().Get("after"), limit)
+	return nil
 }
 
 // userAttr says which attributes a users search may name.
