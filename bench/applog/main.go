@@ -23,6 +23,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -32,6 +33,7 @@ import (
 
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
 
 	"github.com/ilm-dev/ilm/activities"
@@ -178,7 +180,9 @@ instances:
 	if err != nil {
 		return nil, err
 	}
-	if w.temporal, err = client.Dial(client.Options{HostPort: addr}); err != nil {
+	// Warnings only: the SDK's debug lines for 10,000 workflows would be measured too.
+	quiet := log.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	if w.temporal, err = client.Dial(client.Options{HostPort: addr, Logger: quiet}); err != nil {
 		return nil, err
 	}
 	w.acts = &activities.Activities{Config: cfg, Store: st,

@@ -10,17 +10,14 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"log"
-	"net"
-	"net/http"
 	"os"
 	"strings"
-	"time"
 
 	standin "github.com/ilm-dev/ilm/internal/standin/okta"
+	"github.com/ilm-dev/ilm/internal/standin/process"
 )
 
 func main() {
@@ -36,21 +33,11 @@ func main() {
 }
 
 func run(addr, tokenFile, apps, appsFile string) error {
-	host, _, err := net.SplitHostPort(addr)
+	token, err := process.Token(addr, tokenFile)
 	if err != nil {
 		return err
 	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return fmt.Errorf("-addr %s: the stand-in listens on loopback only", addr)
-	}
-	if tokenFile == "" {
-		return errors.New("-token-file is required")
-	}
-	token, err := os.ReadFile(tokenFile)
-	if err != nil {
-		return err
-	}
-	org := standin.New(standin.Config{Token: strings.TrimSpace(string(token))})
+	org := standin.New(standin.Config{Token: token})
 	var created []standin.App
 	for _, spec := range strings.Split(apps, ",") {
 		if spec = strings.TrimSpace(spec); spec == "" {
@@ -81,6 +68,5 @@ func run(addr, tokenFile, apps, appsFile string) error {
 		}
 	}
 	log.Printf("Okta stand-in on http://%s (%d apps)", addr, len(created))
-	srv := &http.Server{Addr: addr, Handler: org, ReadHeaderTimeout: 10 * time.Second}
-	return srv.ListenAndServe()
+	return process.Serve(addr, org)
 }

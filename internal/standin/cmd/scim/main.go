@@ -8,16 +8,12 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"log"
-	"net"
-	"net/http"
 	"os"
-	"strings"
-	"time"
 
+	"github.com/ilm-dev/ilm/internal/standin/process"
 	standin "github.com/ilm-dev/ilm/internal/standin/scim"
 )
 
@@ -34,27 +30,16 @@ func main() {
 }
 
 func run(addr, tokenFile, vendor, enterprise string) error {
-	host, _, err := net.SplitHostPort(addr)
+	token, err := process.Token(addr, tokenFile)
 	if err != nil {
 		return err
-	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return fmt.Errorf("-addr %s: the stand-in listens on loopback only", addr)
-	}
-	if tokenFile == "" {
-		return errors.New("-token-file is required")
 	}
 	switch vendor {
 	case standin.Generic, standin.GitHub, standin.Slack:
 	default:
 		return fmt.Errorf("-vendor %q is not one of github, slack, generic", vendor)
 	}
-	token, err := os.ReadFile(tokenFile)
-	if err != nil {
-		return err
-	}
-	app := standin.New(standin.Config{Vendor: vendor, Token: strings.TrimSpace(string(token)), Enterprise: enterprise})
+	app := standin.New(standin.Config{Vendor: vendor, Token: token, Enterprise: enterprise})
 	log.Printf("SCIM stand-in (%s) at %s", vendor, app.BaseURL("http://"+addr))
-	srv := &http.Server{Addr: addr, Handler: app, ReadHeaderTimeout: 10 * time.Second}
-	return srv.ListenAndServe()
+	return process.Serve(addr, app)
 }
