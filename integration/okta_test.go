@@ -4,6 +4,7 @@ package integration
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -141,16 +142,30 @@ func TestAppSyncOnTheDevServer(t *testing.T) {
 	assert.True(t, acct.Active)
 	assert.Equal(t, "Lead Analyst", acct.Fields[profile.Title], "Okta's change reached the app")
 
-	// Okta delivers every event again, and a stale remove arrives after the re-add.
+	// Okta delivers every event again, and a remove from before the re-add arrives late,
+	// under a uuid of its own: the duplicates start nothing, the stale remove changes nothing.
 	calls := len(h.target.Calls())
 	events := w.org.Events()
-	w.org.AppendEvents(events...)
+	var late oktastandin.LogEvent
+	for _, e := range events {
+		if e["eventType"] == okta.EventAppUserRemove {
+			late = maps.Clone(e)
+		}
+	}
+	require.NotNil(t, late)
+	late["uuid"] = "late-" + h.prefix
+	w.org.AppendEvents(append(events, late)...)
 	rep := h.oktaPoll()
-	assert.Equal(t, 0, rep.Started, "%+v", rep)
+	require.Equal(t, 1, rep.Started, "only the late remove is new: %+v", rep)
 	assert.GreaterOrEqual(t, rep.Duplicates, 4)
-	assert.Equal(t, calls, len(h.target.Calls()), "replayed events called no target")
+	var stale workflows.IncidentResult
+	require.NoError(t, h.client.GetWorkflow(h.ctx, rep.Incidents[0].WorkflowID, "").Get(h.ctx, &stale))
+	assert.Equal(t, lifecycle.AppRemove, stale.Type)
+	assert.Contains(t, stale.Skipped, "stale event: the user is assigned to GitHub again")
+	assert.Equal(t, calls, len(h.target.Calls()), "neither the replays nor the stale event called the target")
 	acct, _ = h.target.Account(h.id(1))
 	assert.True(t, acct.Active)
+	assert.Equal(t, []string{"github"}, h.profile(1).Applications)
 }
 
 // An App Add for a person HR marks terminated ends as skipped and leaves the account off.
