@@ -65,6 +65,27 @@ instances:
 	}
 }
 
+// mapApp adds an app to the org and maps it, as "github", to the instance. The harness's
+// testapp creates missing accounts, as an app instance with create_if_not_exists does.
+func (w *oktaWorld) mapApp(h *harness, label, instance string) oktastandin.App {
+	h.t.Helper()
+	h.target.CreateIfNotExists = true
+	app := w.org.AddApp("github_emu", label)
+	require.NoError(h.t, h.store.SetAppMap(h.ctx, "okta", []store.AppMapping{
+		{ApplicationID: app.ID, Name: "github", Label: label, Instance: instance}}))
+	return app
+}
+
+// person creates the active Okta user of the harness's person n, with more profile attributes.
+func (w *oktaWorld) person(h *harness, n int, email string, more map[string]any) oktastandin.User {
+	h.t.Helper()
+	attrs := map[string]any{"login": email, "email": email, "firstName": "Person", "lastName": h.id(n), "employeeNumber": h.id(n)}
+	maps.Copy(attrs, more)
+	u, err := w.org.CreateUser(attrs, true)
+	require.NoError(h.t, err)
+	return u
+}
+
 // oktaPoll runs one OktaLogPoll (without a cursor: it goes on from the stored one).
 func (h *harness) oktaPoll() activities.OktaPollReport {
 	h.t.Helper()
@@ -100,21 +121,16 @@ func (h *harness) appIncidents(want int) []workflows.IncidentResult {
 func TestAppSyncOnTheDevServer(t *testing.T) {
 	var w oktaWorld
 	h := newHarness(t, withOkta(t, &w, false))
-	h.target.CreateIfNotExists = true
-	github := w.org.AddApp("github_emu", "GitHub")
-	require.NoError(t, h.store.SetAppMap(h.ctx, "okta", []store.AppMapping{
-		{ApplicationID: github.ID, Name: "github", Label: "GitHub", Instance: "testapp"}}))
+	github := w.mapApp(h, "GitHub", "testapp")
 	email := strings.ToLower(fmt.Sprintf("ada.%s@example.com", h.prefix))
-	ada, err := w.org.CreateUser(map[string]any{"login": email, "email": email, "firstName": "Ada", "lastName": "Lovelace",
-		"employeeNumber": h.id(1), "title": "Analyst"}, true)
-	require.NoError(t, err)
+	ada := w.person(h, 1, email, map[string]any{"title": "Analyst"})
 	require.NoError(t, h.store.SaveProfile(h.ctx, profile.Profile{Fields: profile.Fields{
 		profile.EmployeeID: h.id(1), profile.Email: email, profile.Username: email, profile.GivenName: "Ada",
 		profile.Surname: "Lovelace", profile.EmploymentStatus: "Active", profile.Title: "Analyst"}, ADStatus: profile.ADEnabled},
 		store.Record{Actor: "test"}))
 	assert.Equal(t, 0, h.oktaPoll().Started, "nothing happened in Okta yet")
 
-	_, err = w.org.Assign(github.ID, ada.ID)
+	_, err := w.org.Assign(github.ID, ada.ID)
 	require.NoError(t, err)
 	add := h.appIncidents(1)[0]
 	assert.Equal(t, lifecycle.AppAdd, add.Type)
@@ -172,19 +188,14 @@ func TestAppSyncOnTheDevServer(t *testing.T) {
 func TestAppAddNeverEnablesATerminatedPerson(t *testing.T) {
 	var w oktaWorld
 	h := newHarness(t, withOkta(t, &w, false))
-	h.target.CreateIfNotExists = true
-	github := w.org.AddApp("github_emu", "GitHub")
-	require.NoError(t, h.store.SetAppMap(h.ctx, "okta", []store.AppMapping{
-		{ApplicationID: github.ID, Name: "github", Label: "GitHub", Instance: "testapp"}}))
+	github := w.mapApp(h, "GitHub", "testapp")
 	email := strings.ToLower(fmt.Sprintf("gone.%s@example.com", h.prefix))
-	gone, err := w.org.CreateUser(map[string]any{"login": email, "email": email, "firstName": "Gone", "lastName": "Person",
-		"employeeNumber": h.id(2)}, true)
-	require.NoError(t, err)
+	gone := w.person(h, 2, email, nil)
 	require.NoError(t, h.store.SaveProfile(h.ctx, profile.Profile{Fields: profile.Fields{
 		profile.EmployeeID: h.id(2), profile.Email: email, profile.EmploymentStatus: "Terminated"}, ADStatus: profile.ADDisabled},
 		store.Record{Actor: "test"}))
 
-	_, err = w.org.Assign(github.ID, gone.ID)
+	_, err := w.org.Assign(github.ID, gone.ID)
 	require.NoError(t, err)
 	res := h.appIncidents(1)[0]
 	assert.Contains(t, res.Skipped, "terminated")
@@ -250,15 +261,11 @@ instances:
   - {name: github, type: scim, vendor: github, base_url: "`+gh.BaseURL(srv.URL)+`", token_env: ILM_IT_GH_TOKEN, create_if_not_exists: true}
 `), 0o600))
 	h := newHarness(t, withOkta(t, &w, false), withTargetsFromConfig(t, path))
-	app := w.org.AddApp("github_emu", "GitHub EMU")
-	require.NoError(t, h.store.SetAppMap(h.ctx, "okta", []store.AppMapping{
-		{ApplicationID: app.ID, Name: "github", Label: "GitHub EMU", Instance: "github"}}))
+	app := w.mapApp(h, "GitHub EMU", "github")
 	email := strings.ToLower(fmt.Sprintf("grace.%s@example.com", h.prefix))
-	grace, err := w.org.CreateUser(map[string]any{"login": email, "email": email, "firstName": "Grace", "lastName": "Hopper",
-		"employeeNumber": h.id(1)}, true)
-	require.NoError(t, err)
+	grace := w.person(h, 1, email, nil)
 
-	_, err = w.org.Assign(app.ID, grace.ID)
+	_, err := w.org.Assign(app.ID, grace.ID)
 	require.NoError(t, err)
 	add := h.appIncidents(1)[0]
 	require.Len(t, add.Results, 1, "%+v", add)

@@ -142,46 +142,34 @@ func (s *Server) listGroupUsers(w http.ResponseWriter, r *http.Request) {
 	writePage(w, r, all, g.order, r.URL.Query().Get("after"), limit)
 }
 
-func (s *Server) addGroupUser(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	g, err := s.mustGroup(r.PathValue("g"))
-	if err != nil {
-		writeErr(w, err)
-		return
+// groupMembership serves PUT (add, member true) and DELETE (remove) of the membership the
+// path names: 204 either way, and a System Log event only when the membership changed.
+func (s *Server) groupMembership(member bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		g, err := s.mustGroup(r.PathValue("g"))
+		var u *user
+		if err == nil {
+			u, err = s.mustUser(r.PathValue("u"))
+		}
+		if err != nil {
+			writeErr(w, err)
+			return
+		}
+		if g.memberSet[u.id] != member {
+			event := "group.user_membership.remove"
+			if member {
+				g.memberSet[u.id] = true
+				g.order = append(g.order, u.id)
+				event = "group.user_membership.add"
+			} else {
+				delete(g.memberSet, u.id)
+				g.order = deleteID(g.order, u.id)
+			}
+			g.members = s.now()
+			s.logEvent(httpOrigin(w, r), event, nil, userTarget(u), groupTarget(g))
+		}
+		noContent(w)
 	}
-	u, err := s.mustUser(r.PathValue("u"))
-	if err != nil {
-		writeErr(w, err)
-		return
-	}
-	if !g.memberSet[u.id] {
-		g.memberSet[u.id] = true
-		g.order = append(g.order, u.id)
-		g.members = s.now()
-		s.logEvent(httpOrigin(w, r), "group.user_membership.add", nil, userTarget(u), groupTarget(g))
-	}
-	noContent(w)
-}
-
-func (s *Server) removeGroupUser(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	g, err := s.mustGroup(r.PathValue("g"))
-	if err != nil {
-		writeErr(w, err)
-		return
-	}
-	u, err := s.mustUser(r.PathValue("u"))
-	if err != nil {
-		writeErr(w, err)
-		return
-	}
-	if g.memberSet[u.id] {
-		delete(g.memberSet, u.id)
-		g.order = deleteID(g.order, u.id)
-		g.members = s.now()
-		s.logEvent(httpOrigin(w, r), "group.user_membership.remove", nil, userTarget(u), groupTarget(g))
-	}
-	noContent(w)
 }

@@ -167,8 +167,8 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/v1/groups", s.createGroup)
 	m.HandleFunc("GET /api/v1/groups/{g}", s.getGroup)
 	m.HandleFunc("GET /api/v1/groups/{g}/users", s.listGroupUsers)
-	m.HandleFunc("PUT /api/v1/groups/{g}/users/{u}", s.addGroupUser)
-	m.HandleFunc("DELETE /api/v1/groups/{g}/users/{u}", s.removeGroupUser)
+	m.HandleFunc("PUT /api/v1/groups/{g}/users/{u}", s.groupMembership(true))
+	m.HandleFunc("DELETE /api/v1/groups/{g}/users/{u}", s.groupMembership(false))
 
 	m.HandleFunc("GET /api/v1/apps", s.listApps)
 	m.HandleFunc("GET /api/v1/apps/{app}", s.getApp)
