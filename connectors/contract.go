@@ -2,6 +2,7 @@ package connectors
 
 import (
 	"context"
+	"errors"
 
 	"github.com/ilm-dev/ilm/profile"
 )
@@ -17,8 +18,7 @@ const (
 type Accounts[D, A any] interface {
 	// FindAccount maps p and finds its account; found is false when there is none.
 	FindAccount(ctx context.Context, p profile.Profile) (d D, a A, found bool, err error)
-	// CreateAccount creates p's account from d; a create that finds the account taken
-	// meanwhile converges on it. op is the operation the result reports.
+	// CreateAccount creates p's account from d. op is the operation the result reports.
 	CreateAccount(ctx context.Context, p profile.Profile, d D, op Operation) (Result, error)
 	// UpdateAccount brings a in line with d, enabling it first when opts.AllowEnable.
 	UpdateAccount(ctx context.Context, d D, a A, opts UpdateOptions) (Result, error)
@@ -30,7 +30,7 @@ type Accounts[D, A any] interface {
 
 // Contract is the IAM contract of SPEC §1 over Accounts, written once for every connector
 // whose accounts are found by a lookup: an operation switched off is skipped; a create of
-// an existing account updates it; an update of a missing one creates it with
+// an existing account (found before, or refused as taken) updates it; an update of a missing one creates it with
 // CreateIfNotExists (the option or the instance's) and is skipped otherwise; enabling
 // happens only when the instance may enable; a disable of a missing or disabled account is
 // skipped.
@@ -47,6 +47,24 @@ func (c Contract[D, A]) off(op Operation) (Result, error) {
 
 func (c Contract[D, A]) fail(op Operation, err error) (Result, error) {
 	return Failure(c.Instance, op, err), err
+}
+
+// create creates p's account. A create the system refuses while the account now exists
+// (created since the lookup, or under a name differing only in case: a 409, Okta's "already
+// exists", ServiceNow's unique index) converges on it with an update; an unavailable system
+// is not asked again.
+func (c Contract[D, A]) create(ctx context.Context, p profile.Profile, d D, op Operation) (Result, error) {
+	res, err := c.Accounts.CreateAccount(ctx, p, d, op)
+	if err == nil || errors.Is(err, ErrUnavailable) {
+		return res, err
+	}
+	d, a, ok, ferr := c.Accounts.FindAccount(ctx, p)
+	if ferr != nil || !ok {
+		return res, err
+	}
+	res, err = c.Accounts.UpdateAccount(ctx, d, a, UpdateOptions{})
+	res.Action = op
+	return res, err
 }
 
 // Get returns p's account; a missing one is skipped.
@@ -77,7 +95,7 @@ func (c Contract[D, A]) Create(ctx context.Context, p profile.Profile) (Result, 
 		res.Action = OpCreate
 		return res, err
 	}
-	return c.Accounts.CreateAccount(ctx, p, d, OpCreate)
+	return c.create(ctx, p, d, OpCreate)
 }
 
 // Update brings p's account in line with the mapper.
@@ -91,7 +109,7 @@ func (c Contract[D, A]) Update(ctx context.Context, p profile.Profile, opts Upda
 	}
 	if !ok {
 		if (opts.CreateIfNotExists || c.CreateIfNotExists) && c.Operations.Create {
-			return c.Accounts.CreateAccount(ctx, p, d, OpUpdate)
+			return c.create(ctx, p, d, OpUpdate)
 		}
 		return Skip(c.Instance, OpUpdate, ReasonNoAccount), nil
 	}

@@ -119,3 +119,53 @@ func TestContractReportsLookupFailures(t *testing.T) {
 	assert.Equal(t, "503", res.ErrorCode)
 	assert.Equal(t, "app", res.Instance)
 }
+
+// racer is a book whose account appears between the lookup and the create, which the
+// system refuses as taken (created by someone else meanwhile).
+type racer struct{ *book }
+
+func (r racer) CreateAccount(_ context.Context, p profile.Profile, _ string, op Operation) (Result, error) {
+	r.calls = append(r.calls, "create refused")
+	r.active[p.EmployeeID()] = true
+	return Result{Action: op}, &CodedError{Class: ErrAlreadyExists, Code: "409", Message: "userName taken"}
+}
+
+func TestContractConvergesOnARefusedCreate(t *testing.T) {
+	b := &book{active: map[string]bool{}}
+	c := Contract[string, string]{Instance: "app", Operations: AllOperations, Accounts: racer{b}}
+	res, err := c.Create(context.Background(), person)
+	require.NoError(t, err)
+	assert.Equal(t, OpCreate, res.Action)
+	assert.Equal(t, "1001", res.ID)
+	assert.Equal(t, []string{"create refused", "update"}, b.calls)
+}
+
+// A refusal with no account behind it, or an unavailable system, stands.
+func TestContractKeepsOtherCreateFailures(t *testing.T) {
+	b := &book{active: map[string]bool{}}
+	down := Contract[string, string]{Instance: "app", Operations: AllOperations, Accounts: unavailable{b}}
+	_, err := down.Create(context.Background(), person)
+	assert.True(t, errors.Is(err, ErrUnavailable))
+	assert.Equal(t, []string{"create down"}, b.calls, "an unavailable system is not asked again")
+
+	invalid := Contract[string, string]{Instance: "app", Operations: AllOperations, Accounts: refuser{b}}
+	res, err := invalid.Create(context.Background(), person)
+	assert.True(t, errors.Is(err, ErrInvalid))
+	assert.Equal(t, "400", res.ErrorCode)
+	assert.Equal(t, []string{"create down", "create refused"}, b.calls, "nothing found: no update")
+}
+
+type refuser struct{ *book }
+
+func (r refuser) CreateAccount(_ context.Context, _ profile.Profile, _ string, op Operation) (Result, error) {
+	r.calls = append(r.calls, "create refused")
+	err := &CodedError{Class: ErrInvalid, Code: "400", Message: "email is malformed"}
+	return Failure("app", op, err), err
+}
+
+type unavailable struct{ *book }
+
+func (u unavailable) CreateAccount(context.Context, profile.Profile, string, Operation) (Result, error) {
+	u.calls = append(u.calls, "create down")
+	return Result{}, &CodedError{Class: ErrUnavailable, Message: "503"}
+}

@@ -13,7 +13,6 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/ilm-dev/ilm/activities"
-	"github.com/ilm-dev/ilm/config"
 	"github.com/ilm-dev/ilm/connectors"
 	"github.com/ilm-dev/ilm/lifecycle"
 	"github.com/ilm-dev/ilm/profile"
@@ -27,12 +26,7 @@ type appSuite struct {
 
 func TestAppSync(t *testing.T) { suite.Run(t, new(appSuite)) }
 
-func (s *appSuite) SetupTest() {
-	s.env = s.NewTestWorkflowEnvironment()
-	s.env.RegisterActivity(&activities.Activities{Config: &config.Config{}})
-	s.env.OnActivity(a.AssignReviewer, mock.Anything, mock.Anything).Return("alice", nil).Maybe()
-	s.env.OnActivity(a.ReleaseReviewer, mock.Anything, mock.Anything, mock.Anything).Return(nil).Maybe()
-}
+func (s *appSuite) SetupTest() { s.env = reviewedEnv(&s.WorkflowTestSuite) }
 
 func (s *appSuite) AfterTest(_, _ string) { s.env.AssertExpectations(s.T()) }
 

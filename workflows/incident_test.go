@@ -30,12 +30,16 @@ type incidentSuite struct {
 
 func TestIncidents(t *testing.T) { suite.Run(t, new(incidentSuite)) }
 
-func (s *incidentSuite) SetupTest() {
-	s.env = s.NewTestWorkflowEnvironment()
-	// Real activities where not mocked: NotifyFailure without smtp only logs.
-	s.env.RegisterActivity(&activities.Activities{Config: &config.Config{}})
-	s.env.OnActivity(a.AssignReviewer, mock.Anything, mock.Anything).Return("alice", nil).Maybe()
-	s.env.OnActivity(a.ReleaseReviewer, mock.Anything, mock.Anything, mock.Anything).Return(nil).Maybe()
+func (s *incidentSuite) SetupTest() { s.env = reviewedEnv(&s.WorkflowTestSuite) }
+
+// reviewedEnv is a test environment for incident workflows: the real activities where not
+// mocked (NotifyFailure without smtp only logs), and alice as the reviewer of any failure.
+func reviewedEnv(ts *testsuite.WorkflowTestSuite) *testsuite.TestWorkflowEnvironment {
+	env := ts.NewTestWorkflowEnvironment()
+	env.RegisterActivity(&activities.Activities{Config: &config.Config{}})
+	env.OnActivity(a.AssignReviewer, mock.Anything, mock.Anything).Return("alice", nil).Maybe()
+	env.OnActivity(a.ReleaseReviewer, mock.Anything, mock.Anything, mock.Anything).Return(nil).Maybe()
+	return env
 }
 
 func (s *incidentSuite) AfterTest(_, _ string) { s.env.AssertExpectations(s.T()) }

@@ -124,7 +124,7 @@ func (c *Client) DescribeAccount(u User) connectors.Result {
 	return res
 }
 
-// CreateAccount creates p's user from d, converging on one created meanwhile.
+// CreateAccount creates p's user from d (connectors.Contract converges on a conflict).
 func (c *Client) CreateAccount(ctx context.Context, p profile.Profile, d desired, op connectors.Operation) (connectors.Result, error) {
 	prof := okta.UserProfile{}
 	for k, v := range d {
@@ -134,26 +134,10 @@ func (c *Client) CreateAccount(ctx context.Context, p profile.Profile, d desired
 	}
 	ctx = withRateNote(ctx)
 	created, resp, err := c.sdk.User.CreateUser(ctx, okta.CreateUserRequest{Profile: &prof}, query.NewQueryParams(query.WithActivate(true)))
-	if hasCode(err, codeValidation) && strings.Contains(strings.ToLower(summaryOf(err)), "already exists") {
-		// Someone created the login since we looked: converge on the existing user.
-		u, ok, ferr := c.find(ctx, p, d)
-		if ferr == nil && ok {
-			res, uerr := c.UpdateAccount(ctx, d, u, connectors.UpdateOptions{})
-			res.Action = op
-			return res, uerr
-		}
-	}
 	if err != nil {
 		return c.fail(op, classify(ctx, "create user "+d["login"], resp, err))
 	}
 	return c.result(op, fromSDK(created)), nil
-}
-
-func summaryOf(err error) string {
-	if oe, ok := err.(*okta.Error); ok {
-		return summary(oe)
-	}
-	return err.Error()
 }
 
 // UpdateAccount enables u when allowed and asked, then sends the mapped attributes that differ

@@ -91,18 +91,10 @@ func (c *Client) DescribeAccount(r resource) connectors.Result {
 	return res
 }
 
-// CreateAccount creates p's user from d, converging on one created meanwhile.
+// CreateAccount creates p's user from d (connectors.Contract converges on a conflict).
 func (c *Client) CreateAccount(ctx context.Context, p profile.Profile, d desired, op connectors.Operation) (connectors.Result, error) {
 	var created resource
 	err := c.do(ctx, http.MethodPost, "/Users", build(d, true, nil), &created)
-	if errors.Is(err, connectors.ErrAlreadyExists) {
-		// Created since we looked (or a userName differing only in case): converge.
-		if r, ok, ferr := c.find(ctx, p, d); ferr == nil && ok {
-			res, uerr := c.UpdateAccount(ctx, d, r, connectors.UpdateOptions{})
-			res.Action = op
-			return res, uerr
-		}
-	}
 	if err != nil {
 		return c.fail(op, err)
 	}

@@ -77,7 +77,7 @@ func (c *Client) DescribeAccount(r record) connectors.Result {
 	return res
 }
 
-// CreateAccount creates p's user from d, converging on one created meanwhile.
+// CreateAccount creates p's user from d (connectors.Contract converges on a conflict).
 func (c *Client) CreateAccount(ctx context.Context, p profile.Profile, d desired, op connectors.Operation) (connectors.Result, error) {
 	body := map[string]string{"active": "true"}
 	for k, v := range d {
@@ -87,15 +87,6 @@ func (c *Client) CreateAccount(ctx context.Context, p profile.Profile, d desired
 	}
 	var created record
 	err := c.do(ctx, http.MethodPost, userPath, c.writeParams(), body, &created, "create user "+d[c.cfg.MatchField])
-	if hasStatus(err, http.StatusForbidden) || hasStatus(err, http.StatusBadRequest) {
-		// A unique user_name refused the insert: someone created the account since we
-		// looked. Converge on it if it is now found; else the refusal stands.
-		if r, ok, ferr := c.find(ctx, p, d); ferr == nil && ok {
-			res, uerr := c.UpdateAccount(ctx, d, r, connectors.UpdateOptions{})
-			res.Action = op
-			return res, uerr
-		}
-	}
 	if err != nil {
 		return c.fail(op, err)
 	}
