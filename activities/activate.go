@@ -37,10 +37,12 @@ type Activation struct {
 // errNoActivationMail refuses to activate an account whose password nobody would learn.
 var errNoActivationMail = errors.New("activating an account mails its temporary password to the service desk: configure smtp and provisioning.service_desk_email")
 
-// activate generates a temporary password, sets it (to be changed at first logon), enables
-// the account and mails the password to the service desk, all here: the password never
-// leaves this activity, so it is in no workflow history, result, log or error. A retry
-// starts over with a new password; the last mail holds the one that works.
+// activate generates a temporary password, sets it (to be changed at first logon), mails it
+// to the service desk and enables the account, all here: the password never leaves this
+// activity, so it is in no workflow history, result, log or error. An account that is
+// already enabled is left alone, skipped: its password is the person's. The account is
+// enabled last, so a retry after a failed mail finds it still disabled and starts over with
+// a new password; the last mail holds the one that works.
 func (a *Activities) activate(ctx context.Context, instance string, target connectors.Target, p profile.Profile) (connectors.Result, error) {
 	act, ok := target.(connectors.Activator)
 	if !ok {
@@ -55,15 +57,12 @@ func (a *Activities) activate(ctx context.Context, instance string, target conne
 	if err != nil {
 		return connectors.Result{}, configError(fmt.Errorf("provisioning.password: %w", err))
 	}
-	if _, err := act.SetPassword(ctx, p, pw); err != nil {
-		return connectors.Result{}, err
-	}
-	res, err := act.Enable(ctx, p)
-	if err != nil {
-		return connectors.Result{}, err
+	set, err := act.SetPassword(ctx, p, pw)
+	if err != nil || set.Skipped {
+		return set, err
 	}
 	msg, err := a.Mail.Templates.RenderTemporaryPassword(mail.TemporaryPassword{
-		Name: p.DisplayName(), Username: res.Username, Email: p.Email(), EmployeeID: p.EmployeeID(),
+		Name: p.DisplayName(), Username: set.Username, Email: p.Email(), EmployeeID: p.EmployeeID(),
 		Instance: instance, Password: pw, MustChange: true,
 	})
 	if err != nil {
@@ -72,6 +71,10 @@ func (a *Activities) activate(ctx context.Context, instance string, target conne
 	msg.To = []string{cfg.ServiceDesk}
 	if err := a.Mail.Sender.Send(ctx, msg); err != nil {
 		return connectors.Result{}, fmt.Errorf("mail the temporary password to the service desk: %w", err)
+	}
+	res, err := act.Enable(ctx, p)
+	if err != nil {
+		return connectors.Result{}, err
 	}
 	res.Skipped, res.Reason = false, "temporary password mailed to the service desk"
 	if cfg.WelcomeManager {

@@ -83,7 +83,8 @@ func TestActivationSetsEnablesAndMailsThePassword(t *testing.T) {
 
 	account, _ := ad.Account("1001")
 	assert.True(t, account.Active)
-	assert.Equal(t, []connectors.Operation{connectors.OpCreate, connectors.OpSetPassword, connectors.OpEnable}, ad.Calls())
+	assert.Equal(t, []connectors.Operation{connectors.OpCreate, connectors.OpSetPassword, connectors.OpEnable}, ad.Calls(),
+		"the account is enabled only after the password was mailed")
 	pw := account.Password
 	assert.True(t, password.MeetsADComplexity(pw, "ann.lee", "Ann Lee"), pw)
 
@@ -99,12 +100,43 @@ func TestActivationSetsEnablesAndMailsThePassword(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotContains(t, string(out), pw, "the result, which enters workflow history, has no password")
 
-	// A second activation sets and mails a new password: the last mail is the one that works.
+}
+
+// A second activation of the account (a duplicate incident, a replayed event) finds it
+// enabled: the person's password is not reset, and nothing is mailed.
+func TestActivationOfAnEnabledAccountIsSkipped(t *testing.T) {
+	box := &outbox{}
+	a, ad := activation(t, box)
+	_, err := provision(t, a, activate)
+	require.NoError(t, err)
+	first, _ := ad.Account("1001")
+
+	res, err := provision(t, a, activate)
+	require.NoError(t, err)
+	assert.True(t, res.Success && res.Skipped)
+	assert.Equal(t, connectors.ReasonEnabledNoReset, res.Reason)
+	again, _ := ad.Account("1001")
+	assert.Equal(t, first.Password, again.Password, "the password was not reset")
+	assert.Len(t, box.sent, 1, "no second mail")
+}
+
+// A mail that failed leaves the account disabled, so the retry sets and mails a new password
+// and the account is enabled with the one the service desk has.
+func TestActivationRetriedAfterAFailedMailStartsOver(t *testing.T) {
+	box := &outbox{err: &connectors.CodedError{Class: connectors.ErrUnavailable, Message: "try later"}}
+	a, ad := activation(t, box)
+	_, err := provision(t, a, activate)
+	require.Error(t, err)
+	account, _ := ad.Account("1001")
+	assert.False(t, account.Active, "not enabled with a password nobody has")
+
+	box.err = nil
 	_, err = provision(t, a, activate)
 	require.NoError(t, err)
-	again, _ := ad.Account("1001")
-	assert.NotEqual(t, pw, again.Password)
-	assert.Contains(t, box.sent[1].Body, again.Password)
+	account, _ = ad.Account("1001")
+	assert.True(t, account.Active)
+	require.Len(t, box.sent, 1)
+	assert.Contains(t, box.sent[0].Body, account.Password)
 }
 
 func TestActivationNeedsMail(t *testing.T) {
@@ -170,6 +202,8 @@ func TestActivationWelcomesTheManager(t *testing.T) {
 
 	// No manager address: no welcome, and the activation stands.
 	box.sent = nil
+	_, err = ad.Disable(t.Context(), ann)
+	require.NoError(t, err)
 	_, err = provision(t, a, activate)
 	require.NoError(t, err)
 	assert.Len(t, box.sent, 1)

@@ -14,6 +14,7 @@ const (
 	ErrTypeInvalid       = "InvalidRequest"
 	ErrTypeAlreadyExists = "AlreadyExists"
 	ErrTypeNotFound      = "NotFound"
+	ErrTypeNotOwned      = "AccountNotOwned"
 	ErrTypeUnavailable   = "Unavailable"
 	ErrTypeRateLimited   = "RateLimited"
 	ErrTypeConfig        = "ConfigError"
@@ -51,6 +52,8 @@ func classify(err error) error {
 		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInvalid, nil, code)
 	case errors.Is(err, connectors.ErrAlreadyExists):
 		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeAlreadyExists, nil, code)
+	case errors.Is(err, connectors.ErrNotOwned):
+		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeNotOwned, nil, code)
 	case errors.Is(err, connectors.ErrNotFound):
 		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeNotFound, nil, code)
 	default:

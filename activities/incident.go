@@ -28,7 +28,11 @@ func NewIncident(cfg *config.Config, instance string, ev lifecycle.Event) Incide
 	case lifecycle.UpdateUser:
 		add(t.Update, connectors.OpUpdate, connectors.UpdateOptions{})
 	case lifecycle.RehireUser:
-		add(t.Update, connectors.OpUpdate, connectors.UpdateOptions{AllowEnable: true})
+		// An AD account is enabled by AD Activation, which sets and mails a new password;
+		// enabling it here would bring back the old one.
+		for _, name := range t.Update {
+			add([]string{name}, connectors.OpUpdate, connectors.UpdateOptions{AllowEnable: !isActiveDirectory(cfg, name)})
+		}
 	case lifecycle.TerminateUser:
 		add(t.Disable, connectors.OpDisable, connectors.UpdateOptions{})
 	case lifecycle.ADActivation:
@@ -64,9 +68,14 @@ func reviewPolicy(cfg *config.Config) ReviewPolicy {
 func activeDirectory(cfg *config.Config, names []string) []string {
 	var ad []string
 	for _, name := range names {
-		if _, err := cfg.ActiveDirectoryInstance(name); err == nil {
+		if isActiveDirectory(cfg, name) {
 			ad = append(ad, name)
 		}
 	}
 	return ad
+}
+
+func isActiveDirectory(cfg *config.Config, name string) bool {
+	_, err := cfg.ActiveDirectoryInstance(name)
+	return err == nil
 }

@@ -18,10 +18,11 @@ instances:
   - {name: workday, type: workday, report_url: "file:report.json"}
   - {name: ad, type: active_directory, url: "ldaps://127.0.0.1:636", bind_dn: "Administrator@EXAMPLE.TEST",
      bind_password_env: TEST_AD_PASSWORD, base_dn: "DC=example,DC=test", insecure_skip_verify: true}
-  - {name: apps, type: active_directory, url: "ldaps://127.0.0.2:636", bind_dn: "Administrator@EXAMPLE.TEST",
+  - {name: ad2, type: active_directory, url: "ldaps://127.0.0.2:636", bind_dn: "Administrator@EXAMPLE.TEST",
      bind_password_env: TEST_AD_PASSWORD, base_dn: "DC=example,DC=test", insecure_skip_verify: true}
+  - {name: apps, type: scim, base_url: "https://apps.example.com/scim/v2", token_env: TEST_AD_PASSWORD}
 provisioning:
-  targets: {create: [ad], update: [ad, apps], disable: [apps, ad]}
+  targets: {create: [ad], update: [ad, ad2, apps], disable: [apps, ad]}
 `))
 	require.NoError(t, err)
 	steps := func(typ lifecycle.EventType) []TargetCall {
@@ -36,11 +37,13 @@ provisioning:
 	}
 	enable := connectors.UpdateOptions{AllowEnable: true}
 	assert.Equal(t, []TargetCall{call("ad", connectors.OpCreate)}, steps(lifecycle.NewHire))
-	assert.Equal(t, []TargetCall{call("ad", connectors.OpUpdate), call("apps", connectors.OpUpdate)}, steps(lifecycle.UpdateUser))
-	assert.Equal(t, []TargetCall{call("ad", connectors.OpUpdate, enable), call("apps", connectors.OpUpdate, enable)}, steps(lifecycle.RehireUser))
+	assert.Equal(t, []TargetCall{call("ad", connectors.OpUpdate), call("ad2", connectors.OpUpdate), call("apps", connectors.OpUpdate)}, steps(lifecycle.UpdateUser))
+	// A rehire enables the app account; the AD accounts wait for AD Activation, which sets a
+	// new password instead of bringing back the old one.
+	assert.Equal(t, []TargetCall{call("ad", connectors.OpUpdate), call("ad2", connectors.OpUpdate), call("apps", connectors.OpUpdate, enable)}, steps(lifecycle.RehireUser))
 	assert.Equal(t, []TargetCall{call("apps", connectors.OpDisable), call("ad", connectors.OpDisable)}, steps(lifecycle.TerminateUser))
-	// The AD instances that new hires are created in get activated (a second AD instance
-	// that only updates does not); non-AD targets arrive with the Okta and SCIM issues.
+	// The AD instances that new hires are created in get activated; a second AD instance
+	// that only updates does not.
 	assert.Equal(t, []TargetCall{call("ad", connectors.OpActivate)}, steps(lifecycle.ADActivation))
 	assert.Equal(t, []TargetCall{call("ad", connectors.OpDisable)}, steps(lifecycle.ADDeactivation))
 	assert.Empty(t, steps(lifecycle.SyncUser))

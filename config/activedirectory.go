@@ -17,11 +17,14 @@ type ActiveDirectory struct {
 	BindPasswordFile string `yaml:"bind_password_file"`
 	BaseDN           string `yaml:"base_dn"`
 	// DisabledUsersGroup is the DN of a group disabled accounts join; empty means none.
-	DisabledUsersGroup string     `yaml:"disabled_users_group"`
-	Mapper             string     `yaml:"mapper"`
-	CreateIfNotExists  bool       `yaml:"create_if_not_exists"`
-	Operations         Operations `yaml:"operations"`
-	Timeout            Duration   `yaml:"timeout"`
+	DisabledUsersGroup string `yaml:"disabled_users_group"`
+	Mapper             string `yaml:"mapper"`
+	CreateIfNotExists  bool   `yaml:"create_if_not_exists"`
+	// AdoptUnlinkedAccounts lets a write adopt an account found by login or email that stores
+	// no employee id yet (never a protected one). Off by default: such an account may be anyone's.
+	AdoptUnlinkedAccounts bool       `yaml:"adopt_unlinked_accounts"`
+	Operations            Operations `yaml:"operations"`
+	Timeout               Duration   `yaml:"timeout"`
 }
 
 // Operations says which operations a target instance may perform; an absent

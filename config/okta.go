@@ -21,9 +21,12 @@ type Okta struct {
 	// Mapper maps a profile to the Okta user profile (create and update alike).
 	Mapper string `yaml:"mapper"`
 	// IncomingMapper maps an Okta user profile back to profile fields, for App Sync.
-	IncomingMapper    string     `yaml:"incoming_mapper"`
-	CreateIfNotExists bool       `yaml:"create_if_not_exists"`
-	Operations        Operations `yaml:"operations"`
+	IncomingMapper    string `yaml:"incoming_mapper"`
+	CreateIfNotExists bool   `yaml:"create_if_not_exists"`
+	// AdoptUnlinkedAccounts lets a write adopt an account found by login or email that stores
+	// no employee id yet (never a protected one). Off by default: such an account may be anyone's.
+	AdoptUnlinkedAccounts bool       `yaml:"adopt_unlinked_accounts"`
+	Operations            Operations `yaml:"operations"`
 	// PollInterval is how often the Schedule polls the System Log.
 	PollInterval Duration `yaml:"poll_interval"`
 	// FirstFetch is how far back the first poll of the System Log reads.

@@ -26,11 +26,14 @@ type SCIM struct {
 	// UserAgent is sent with every request (GitHub rejects requests without one).
 	UserAgent string `yaml:"user_agent"`
 	// UpdateMethod is patch, put, or auto (PATCH when the ServiceProviderConfig says so).
-	UpdateMethod      string     `yaml:"update_method"`
-	Mapper            string     `yaml:"mapper"`
-	CreateIfNotExists bool       `yaml:"create_if_not_exists"`
-	Operations        Operations `yaml:"operations"`
-	Timeout           Duration   `yaml:"timeout"`
+	UpdateMethod      string `yaml:"update_method"`
+	Mapper            string `yaml:"mapper"`
+	CreateIfNotExists bool   `yaml:"create_if_not_exists"`
+	// AdoptUnlinkedAccounts lets a write adopt an account found by login or email that stores
+	// no employee id yet (never a protected one). Off by default: such an account may be anyone's.
+	AdoptUnlinkedAccounts bool       `yaml:"adopt_unlinked_accounts"`
+	Operations            Operations `yaml:"operations"`
+	Timeout               Duration   `yaml:"timeout"`
 }
 
 func (s *SCIM) applyDefaults() {

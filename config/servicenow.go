@@ -18,11 +18,14 @@ type ServiceNow struct {
 	TokenFile    string `yaml:"token_file"`
 	CAFile       string `yaml:"ca_file"`
 	// MatchField is the sys_user field accounts are found by: email or user_name.
-	MatchField        string     `yaml:"match_field"`
-	Mapper            string     `yaml:"mapper"`
-	CreateIfNotExists bool       `yaml:"create_if_not_exists"`
-	Operations        Operations `yaml:"operations"`
-	Timeout           Duration   `yaml:"timeout"`
+	MatchField        string `yaml:"match_field"`
+	Mapper            string `yaml:"mapper"`
+	CreateIfNotExists bool   `yaml:"create_if_not_exists"`
+	// AdoptUnlinkedAccounts lets a write adopt an account found by login or email that stores
+	// no employee id yet (never a protected one). Off by default: such an account may be anyone's.
+	AdoptUnlinkedAccounts bool       `yaml:"adopt_unlinked_accounts"`
+	Operations            Operations `yaml:"operations"`
+	Timeout               Duration   `yaml:"timeout"`
 }
 
 func (s *ServiceNow) applyDefaults() {

@@ -26,6 +26,9 @@ type Accounts[D, A any] interface {
 	DisableAccount(ctx context.Context, d D, a A) (Result, error)
 	// DescribeAccount is a's result as Get reports it (ID, Username, Email, Active, Details).
 	DescribeAccount(a A) Result
+	// AccountOwner is what a says about whose it is: the employee id it stores, and why it
+	// is protected, if it is.
+	AccountOwner(a A) Owner
 }
 
 // Contract is the IAM contract of SPEC §1 over Accounts, written once for every connector
@@ -33,11 +36,13 @@ type Accounts[D, A any] interface {
 // an existing account (found before, or refused as taken) updates it; an update of a missing one creates it with
 // CreateIfNotExists (the option or the instance's) and is skipped otherwise; enabling
 // happens only when the instance may enable; a disable of a missing or disabled account is
-// skipped.
+// skipped. Every write first checks that the account found is the person's (Binding.Check):
+// a lookup by login or email can find someone else's account, or an administrator's.
 type Contract[D, A any] struct {
 	Instance          string
 	Operations        Operations
 	CreateIfNotExists bool
+	Binding           Binding
 	Accounts          Accounts[D, A]
 }
 
@@ -58,13 +63,28 @@ func (c Contract[D, A]) create(ctx context.Context, p profile.Profile, d D, op O
 	if err == nil || errors.Is(err, ErrUnavailable) {
 		return res, err
 	}
-	d, a, ok, ferr := c.Accounts.FindAccount(ctx, p)
-	if ferr != nil || !ok {
+	d, a, ok, ferr := c.findOwned(ctx, op, p)
+	if ferr != nil {
+		return c.fail(op, ferr)
+	}
+	if !ok {
 		return res, err
 	}
 	res, err = c.Accounts.UpdateAccount(ctx, d, a, UpdateOptions{})
 	res.Action = op
 	return res, err
+}
+
+// findOwned finds p's account for a write: p must have an employee id, and an account found
+// must be bound to it (Binding.Check).
+func (c Contract[D, A]) findOwned(ctx context.Context, op Operation, p profile.Profile) (d D, a A, ok bool, err error) {
+	if err = RequireEmployeeID(op, p); err != nil {
+		return d, a, false, err
+	}
+	if d, a, ok, err = c.Accounts.FindAccount(ctx, p); err != nil || !ok {
+		return d, a, ok, err
+	}
+	return d, a, ok, c.Binding.Check(p, c.Accounts.AccountOwner(a))
 }
 
 // Get returns p's account; a missing one is skipped.
@@ -86,7 +106,7 @@ func (c Contract[D, A]) Create(ctx context.Context, p profile.Profile) (Result, 
 	if !c.Operations.Create {
 		return c.off(OpCreate)
 	}
-	d, a, ok, err := c.Accounts.FindAccount(ctx, p)
+	d, a, ok, err := c.findOwned(ctx, OpCreate, p)
 	if err != nil {
 		return c.fail(OpCreate, err)
 	}
@@ -103,7 +123,7 @@ func (c Contract[D, A]) Update(ctx context.Context, p profile.Profile, opts Upda
 	if !c.Operations.Update {
 		return c.off(OpUpdate)
 	}
-	d, a, ok, err := c.Accounts.FindAccount(ctx, p)
+	d, a, ok, err := c.findOwned(ctx, OpUpdate, p)
 	if err != nil {
 		return c.fail(OpUpdate, err)
 	}
@@ -122,7 +142,7 @@ func (c Contract[D, A]) Disable(ctx context.Context, p profile.Profile) (Result,
 	if !c.Operations.Disable {
 		return c.off(OpDisable)
 	}
-	d, a, ok, err := c.Accounts.FindAccount(ctx, p)
+	d, a, ok, err := c.findOwned(ctx, OpDisable, p)
 	if err != nil {
 		return c.fail(OpDisable, err)
 	}

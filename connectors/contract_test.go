@@ -14,9 +14,11 @@ import (
 // book is an Accounts over a map of active flags, recording what the contract asked.
 type book struct {
 	active map[string]bool
-	calls  []string
-	opts   UpdateOptions
-	err    error
+	// owner is what an account says of whose it is; by default it stores its own key.
+	owner map[string]Owner
+	calls []string
+	opts  UpdateOptions
+	err   error
 }
 
 func (b *book) FindAccount(_ context.Context, p profile.Profile) (string, string, bool, error) {
@@ -43,10 +45,17 @@ func (b *book) DisableAccount(_ context.Context, _, id string) (Result, error) {
 
 func (b *book) DescribeAccount(id string) Result { return Result{ID: id, Active: b.active[id]} }
 
+func (b *book) AccountOwner(id string) Owner {
+	if o, ok := b.owner[id]; ok {
+		return o
+	}
+	return Owner{Account: "account " + id, EmployeeID: id}
+}
+
 var person = profile.Profile{Fields: profile.Fields{profile.EmployeeID: "1001"}}
 
 func contract(ops Operations) (Contract[string, string], *book) {
-	b := &book{active: map[string]bool{}}
+	b := &book{active: map[string]bool{}, owner: map[string]Owner{}}
 	return Contract[string, string]{Instance: "app", Operations: ops, Accounts: b}, b
 }
 
@@ -131,7 +140,7 @@ func (r racer) CreateAccount(_ context.Context, p profile.Profile, _ string, op 
 }
 
 func TestContractConvergesOnARefusedCreate(t *testing.T) {
-	b := &book{active: map[string]bool{}}
+	b := &book{active: map[string]bool{}, owner: map[string]Owner{}}
 	c := Contract[string, string]{Instance: "app", Operations: AllOperations, Accounts: racer{b}}
 	res, err := c.Create(context.Background(), person)
 	require.NoError(t, err)
@@ -142,7 +151,7 @@ func TestContractConvergesOnARefusedCreate(t *testing.T) {
 
 // A refusal with no account behind it, or an unavailable system, stands.
 func TestContractKeepsOtherCreateFailures(t *testing.T) {
-	b := &book{active: map[string]bool{}}
+	b := &book{active: map[string]bool{}, owner: map[string]Owner{}}
 	down := Contract[string, string]{Instance: "app", Operations: AllOperations, Accounts: unavailable{b}}
 	_, err := down.Create(context.Background(), person)
 	assert.True(t, errors.Is(err, ErrUnavailable))
@@ -168,4 +177,96 @@ type unavailable struct{ *book }
 func (u unavailable) CreateAccount(context.Context, profile.Profile, string, Operation) (Result, error) {
 	u.calls = append(u.calls, "create down")
 	return Result{}, &CodedError{Class: ErrUnavailable, Message: "503"}
+}
+
+// TestContractWritesOnlyAccountsBoundToThePerson is the account-takeover case: a lookup by
+// login or email finds an account that stores no employee id, another person's, or an
+// administrator's. No write may touch it, whatever the operation.
+func TestContractWritesOnlyAccountsBoundToThePerson(t *testing.T) {
+	ctx := context.Background()
+	writes := map[string]func(Contract[string, string]) (Result, error){
+		"create": func(c Contract[string, string]) (Result, error) { return c.Create(ctx, person) },
+		"update": func(c Contract[string, string]) (Result, error) {
+			return c.Update(ctx, person, UpdateOptions{AllowEnable: true})
+		},
+		"disable": func(c Contract[string, string]) (Result, error) { return c.Disable(ctx, person) },
+	}
+	for _, tc := range []struct {
+		name  string
+		owner Owner
+		adopt bool
+		want  string
+	}{
+		{"unlinked", Owner{Account: "jdoe"}, false, "jdoe stores no employee id"},
+		{"another person's", Owner{Account: "jdoe", EmployeeID: "1002"}, true, "jdoe belongs to employee 1002, not 1001"},
+		{"protected and unlinked", Owner{Account: "Administrator", Protected: "adminCount=1"}, true, "Administrator is protected (adminCount=1)"},
+		{"protected even when linked", Owner{Account: "Administrator", EmployeeID: "1001", Protected: "well-known RID 500"}, true, "is protected"},
+	} {
+		for op, write := range writes {
+			t.Run(tc.name+"/"+op, func(t *testing.T) {
+				c, b := contract(AllOperations)
+				c.Binding.AdoptUnlinked = tc.adopt
+				b.active["1001"], b.owner["1001"] = true, tc.owner
+				res, err := write(c)
+				require.ErrorIs(t, err, ErrNotOwned)
+				assert.ErrorContains(t, err, tc.want)
+				assert.False(t, Retryable(err), "a takeover refusal is final: the incident goes to review")
+				assert.False(t, res.Success)
+				assert.Empty(t, b.calls, "nothing was written")
+			})
+		}
+	}
+}
+
+func TestContractAdoptsUnlinkedAccountsOnlyWhenTheInstanceOptsIn(t *testing.T) {
+	c, b := contract(AllOperations)
+	c.Binding.AdoptUnlinked = true
+	b.active["1001"], b.owner["1001"] = true, Owner{Account: "jdoe"}
+	_, err := c.Update(context.Background(), person, UpdateOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"update"}, b.calls)
+}
+
+// A create the system refuses as taken converges on the account only when it is the person's.
+func TestContractCreateConvergesOnlyOnTheAccountOfThePerson(t *testing.T) {
+	c, b := contract(AllOperations)
+	refusing := &refusingCreate{book: b, taken: Owner{Account: "administrator@example.test"}}
+	c.Accounts = refusing
+	_, err := c.Create(context.Background(), person)
+	require.ErrorIs(t, err, ErrNotOwned)
+	assert.Equal(t, []string{"create as create"}, b.calls, "no update of the account that took the name")
+}
+
+// refusingCreate finds nothing, then refuses the create because an unlinked account holds the
+// name; a second lookup finds that account.
+type refusingCreate struct {
+	*book
+	taken   Owner
+	created bool
+}
+
+func (r *refusingCreate) FindAccount(_ context.Context, p profile.Profile) (string, string, bool, error) {
+	return "desired", "taken", r.created, nil
+}
+
+func (r *refusingCreate) CreateAccount(_ context.Context, _ profile.Profile, _ string, op Operation) (Result, error) {
+	r.calls, r.created = append(r.calls, "create as "+string(op)), true
+	return Result{Action: op}, &CodedError{Class: ErrAlreadyExists, Message: "name taken"}
+}
+
+func (r *refusingCreate) AccountOwner(string) Owner { return r.taken }
+
+func TestContractRefusesWritesForAProfileWithoutEmployeeID(t *testing.T) {
+	c, b := contract(AllOperations)
+	noID := profile.Profile{Fields: profile.Fields{profile.Email: "x@example.test"}}
+	for _, write := range []func() (Result, error){
+		func() (Result, error) { return c.Create(context.Background(), noID) },
+		func() (Result, error) { return c.Update(context.Background(), noID, UpdateOptions{}) },
+		func() (Result, error) { return c.Disable(context.Background(), noID) },
+	} {
+		_, err := write()
+		require.ErrorIs(t, err, ErrInvalid)
+		assert.ErrorContains(t, err, "no employee id")
+	}
+	assert.Empty(t, b.calls)
 }

@@ -55,10 +55,10 @@ func Invalid(format string, args ...any) error {
 
 // Retryable says whether an error may go away by trying again: unavailability, rate limits
 // and unclassified failures (timeouts, dropped connections) may; invalid requests, conflicts
-// and missing objects will not.
+// missing objects and accounts not bound to the person will not.
 func Retryable(err error) bool {
 	if errors.Is(err, ErrUnavailable) {
 		return true
 	}
-	return !errors.Is(err, ErrInvalid) && !errors.Is(err, ErrAlreadyExists) && !errors.Is(err, ErrNotFound)
+	return !errors.Is(err, ErrInvalid) && !errors.Is(err, ErrAlreadyExists) && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrNotOwned)
 }

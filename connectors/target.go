@@ -49,6 +49,9 @@ type Target interface {
 	Disable(ctx context.Context, p profile.Profile) (Result, error)
 }
 
+// ReasonEnabledNoReset is why SetPassword leaves an enabled account alone.
+const ReasonEnabledNoReset = "the account is enabled: ILM sets a password only on a disabled account awaiting activation"
+
 // The Activator operations, as they appear in results.
 const (
 	OpEnable      Operation = "enable"
@@ -61,8 +64,10 @@ const (
 // Activator is a target whose accounts are created disabled and activated later with a
 // password (Active Directory, SPEC §1 "AD Activation").
 //
-// Enable on an enabled account is skipped. SetPassword fails with ErrInvalid when the
-// password breaks the target's policy; no error or log ever carries the password.
+// Enable on an enabled account is skipped. SetPassword on an enabled account is skipped with
+// ReasonEnabledNoReset: a person's working password is never replaced. SetPassword fails
+// with ErrInvalid when the password breaks the target's policy; no error or log ever
+// carries the password.
 type Activator interface {
 	Enable(ctx context.Context, p profile.Profile) (Result, error)
 	SetPassword(ctx context.Context, p profile.Profile, password string) (Result, error)

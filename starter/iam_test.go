@@ -126,4 +126,18 @@ instances:
 	code, res, _ = iam("get-user")
 	assert.Equal(t, exitOK, code)
 	assert.Equal(t, email, res.Email)
+
+	// A create without an employee id, or one whose login is the built-in Administrator's,
+	// is refused and changes nothing.
+	refused := func(profileJSON, want string) {
+		t.Helper()
+		code, out, errOut := ilm("iam", "create-user", "--config", cfg, "--instance", "ad", "--user-profile", profileJSON)
+		assert.Equal(t, exitError, code, out+errOut)
+		assert.Contains(t, out+errOut, want)
+	}
+	refused(`{"email": "nobody.`+d.Run+`@example.test", "displayname": "No Body", "department": "Sales"}`, "no employee id")
+	refused(`{"employeeid": "8002", "email": "administrator@example.test", "username": "administrator@example.test",
+		"displayname": "Ad Min", "department": "Sales"}`, "LDAP 68") // the logon name is taken outside base_dn
+	admin := d.Entry(t, "CN=Administrator,CN=Users,"+os.Getenv("ILM_TEST_AD_BASE_DN"), "employeeID")
+	assert.Empty(t, admin.GetAttributeValue("employeeID"))
 }

@@ -145,19 +145,18 @@ func userFilter(attr string, values []string) string {
 
 // find returns the account of p, or errNoAccount. Keys are tried one kind at a time,
 // employeeID first, so an account found by its employee id wins over another that holds
-// the same login or email. An account found by login or email that carries another
-// person's employeeID is not p's: it is passed over, and creating p then fails on the
-// taken name instead of overwriting someone else.
+// the same login or email. An account found by login or email may be someone else's: a
+// write checks whose it is first (prepareWrite).
 func (t *Target) find(s *session, p profile.Profile, d desired) (*account, error) {
 	k := t.lookupKeys(p, d)
-	attrs := []string{"cn", "sAMAccountName", "mail", "employeeID", "userAccountControl", "manager", "memberOf"}
+	attrs := append([]string{"cn", "sAMAccountName", "mail", EmployeeIDAttribute, "userAccountControl", "manager", "memberOf"}, protectionAttrs...)
 	for name := range d.attrs {
 		attrs = append(attrs, name)
 	}
 	for _, by := range []struct {
 		attr   string
 		values []string
-	}{{"employeeID", k.employeeID}, {"sAMAccountName", k.sam}, {"mail", k.mail}} {
+	}{{EmployeeIDAttribute, k.employeeID}, {"sAMAccountName", k.sam}, {"mail", k.mail}} {
 		for _, v := range by.values {
 			res, err := s.Search(ldap.NewSearchRequest(t.cfg.BaseDN, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
 				2, 0, false, userFilter(by.attr, []string{v}), attrs, nil))
@@ -171,23 +170,11 @@ func (t *Target) find(s *session, p profile.Profile, d desired) (*account, error
 				return nil, connectors.Invalid("more than one account has %s %q", by.attr, v)
 			}
 			e := res.Entries[0]
-			if id := e.GetAttributeValue("employeeID"); id != "" && len(k.employeeID) > 0 && !containsFold(k.employeeID, id) {
-				continue
-			}
 			uac, _ := strconv.Atoi(e.GetAttributeValue("userAccountControl"))
 			return &account{entry: e, uac: uac}, nil
 		}
 	}
 	return nil, errNoAccount
-}
-
-func containsFold(list []string, v string) bool {
-	for _, have := range list {
-		if strings.EqualFold(have, v) {
-			return true
-		}
-	}
-	return false
 }
 
 // managerDN resolves a manager's email to the DN of their account; "" when nobody has it.

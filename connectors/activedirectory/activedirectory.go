@@ -52,8 +52,10 @@ type Config struct {
 	DisabledUsersGroup string
 	Mapper             *mappers.Mapper
 	CreateIfNotExists  bool
-	Operations         Operations
-	Timeout            time.Duration
+	// Binding says which accounts found by sAMAccountName or mail a write may adopt.
+	Binding    connectors.Binding
+	Operations Operations
+	Timeout    time.Duration
 }
 
 // Target is an Active Directory instance. It implements connectors.Target and
@@ -78,6 +80,9 @@ func New(cfg Config) (*Target, error) {
 	}
 	if cfg.Mapper == nil {
 		return nil, fmt.Errorf("active directory %q: no outgoing mapper", cfg.Instance)
+	}
+	if err := connectors.RequireBindingField(cfg.Mapper, EmployeeIDAttribute); err != nil {
+		return nil, fmt.Errorf("active directory %q: %w", cfg.Instance, err)
 	}
 	if cfg.RootCAs == nil && cfg.CAFile != "" {
 		pem, err := os.ReadFile(cfg.CAFile)

@@ -33,6 +33,27 @@ func (t *Target) prepare(ctx context.Context, p profile.Profile) (*session, desi
 	return s, d, a, nil
 }
 
+// prepareWrite is prepare for an operation that writes the account: p must have an employee
+// id, and an account found must be bound to p and not protected (connectors.Binding.Check).
+func (t *Target) prepareWrite(ctx context.Context, op connectors.Operation, p profile.Profile) (*session, desired, *account, error) {
+	if err := connectors.RequireEmployeeID(op, p); err != nil {
+		return nil, desired{}, nil, err
+	}
+	s, d, a, err := t.prepare(ctx, p)
+	if err != nil || a == nil {
+		return s, d, a, err
+	}
+	o, err := t.owner(s, a)
+	if err == nil {
+		err = t.cfg.Binding.Check(p, o)
+	}
+	if err != nil {
+		s.close()
+		return nil, d, nil, err
+	}
+	return s, d, a, nil
+}
+
 // Get returns p's account; a missing account is skipped with reason "User does not exist".
 func (t *Target) Get(ctx context.Context, p profile.Profile) (connectors.Result, error) {
 	s, d, a, err := t.prepare(ctx, p)
@@ -63,7 +84,7 @@ func (t *Target) Create(ctx context.Context, p profile.Profile) (connectors.Resu
 	if !t.cfg.Operations.Create {
 		return t.skip(connectors.OpCreate, opDisabled("create"))
 	}
-	s, d, a, err := t.prepare(ctx, p)
+	s, d, a, err := t.prepareWrite(ctx, connectors.OpCreate, p)
 	if err != nil {
 		return t.fail(connectors.OpCreate, err)
 	}
@@ -124,7 +145,7 @@ func (t *Target) Update(ctx context.Context, p profile.Profile, opts connectors.
 	if !t.cfg.Operations.Update {
 		return t.skip(connectors.OpUpdate, opDisabled("update"))
 	}
-	s, d, a, err := t.prepare(ctx, p)
+	s, d, a, err := t.prepareWrite(ctx, connectors.OpUpdate, p)
 	if err != nil {
 		return t.fail(connectors.OpUpdate, err)
 	}

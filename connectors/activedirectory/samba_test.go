@@ -2,6 +2,7 @@ package activedirectory_test
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -192,12 +193,11 @@ func TestSambaUpdateRenameMove(t *testing.T) {
 	_, err = tg.Update(ctx, p, connectors.UpdateOptions{})
 	require.NoError(t, err)
 
-	// An email change: found by the old email, mail, UPN and sAMAccountName follow.
+	// An email change: mail, UPN and sAMAccountName follow.
 	moved := d.person("u1", "Uma", "Diaz", "Sales")
 	moved.Fields[profile.DisplayName] = "Uma Diaz-Park"
 	moved.Fields[profile.Title] = "Manager"
 	moved.Fields[profile.ManagerEmailAddress] = boss.Email()
-	moved.Fields[profile.EmployeeID] = ""
 	moved.Fields[profile.Email] = "uma.park." + d.Run + "@example.test"
 	moved.Fields[profile.Username] = moved.Fields[profile.Email]
 	moved.OldUserData = profile.Fields{profile.Email: p.Email(), profile.Username: p.Email()}
@@ -369,15 +369,113 @@ func TestSambaNeverTakesOverAnotherPersonsAccount(t *testing.T) {
 	other := d.person("s1", "Sam", "Lee", "Ops")
 	other.Fields[profile.EmployeeID] = "other-" + d.Run
 	other.Fields[profile.Title] = "Intruder"
-	res, err := tg.Get(ctx, other)
-	require.NoError(t, err)
-	assert.True(t, res.Skipped, "an account with another employeeID is not theirs")
-
-	_, err = tg.Create(ctx, other)
-	require.Error(t, err)
-	assert.False(t, connectors.Retryable(err), "%v", err)
-	t.Logf("create over a taken login: %v", err)
+	for op, write := range map[string]func() (connectors.Result, error){
+		"create": func() (connectors.Result, error) { return tg.Create(ctx, other) },
+		"update": func() (connectors.Result, error) {
+			return tg.Update(ctx, other, connectors.UpdateOptions{AllowEnable: true})
+		},
+		"disable": func() (connectors.Result, error) { return tg.Disable(ctx, other) },
+	} {
+		_, err := write()
+		require.ErrorIs(t, err, connectors.ErrNotOwned, op)
+		assert.ErrorContains(t, err, "belongs to employee s1"+d.Run+", not other-"+d.Run, op)
+		assert.False(t, connectors.Retryable(err), op)
+	}
 	assert.Equal(t, "Engineer", d.Entry(t, dn).GetAttributeValue("title"), "the first account is untouched")
+}
+
+// domainWide is a target whose base DN is the whole domain, as an operator would set it, and
+// whose mapper places accounts under the run's OU.
+func (d *domain) domainWide(t *testing.T, edit ...func(*activedirectory.Config)) *activedirectory.Target {
+	t.Helper()
+	stock, err := os.ReadFile("../../mappers/ad-outgoing.yaml")
+	require.NoError(t, err)
+	text := strings.Replace(string(stock), `",OU=People,", basedn)`, `",OU=People,`+d.Base+`")`, 1)
+	require.NotEqual(t, string(stock), text)
+	m, err := mappers.Parse("ad-outgoing-run", []byte(text))
+	require.NoError(t, err)
+	return d.target(t, append([]func(*activedirectory.Config){func(c *activedirectory.Config) {
+		c.BaseDN, c.Mapper = os.Getenv("ILM_TEST_AD_BASE_DN"), m
+	}}, edit...)...)
+}
+
+// addUnlinked adds an account the way an administrator would by hand: no employeeID.
+func (d *domain) addUnlinked(t *testing.T, sam string) string {
+	t.Helper()
+	dn := "CN=" + sam + ",OU=People," + d.Base
+	req := ldap.NewAddRequest(dn, nil)
+	req.Attribute("objectClass", []string{"top", "person", "organizationalPerson", "user"})
+	req.Attribute("sAMAccountName", []string{sam})
+	req.Attribute("mail", []string{sam + "@example.test"})
+	req.Attribute("title", []string{"Hand-made"})
+	require.NoError(t, d.Admin.Add(req))
+	return dn
+}
+
+// The account-takeover case: a new hire whose login is "administrator" must not move,
+// rename or stamp the domain's built-in Administrator.
+func TestSambaNeverTouchesTheBuiltInAdministrator(t *testing.T) {
+	d := samba(t, "Sales")
+	ctx := context.Background()
+	admin := "CN=Administrator,CN=Users," + os.Getenv("ILM_TEST_AD_BASE_DN")
+	hire := d.person("8002", "Ad", "Min", "Sales")
+	hire.Fields[profile.Email], hire.Fields[profile.Username] = "administrator@example.test", "administrator@example.test"
+	for _, adopt := range []bool{false, true} {
+		tg := d.domainWide(t, func(c *activedirectory.Config) { c.Binding.AdoptUnlinked = adopt })
+		_, err := tg.Create(ctx, hire)
+		require.ErrorIs(t, err, connectors.ErrNotOwned)
+		assert.ErrorContains(t, err, "CN=Administrator,CN=Users")
+		assert.ErrorContains(t, err, "is protected")
+		_, err = tg.Update(ctx, hire, connectors.UpdateOptions{AllowEnable: true})
+		require.ErrorIs(t, err, connectors.ErrNotOwned)
+	}
+	e := d.Entry(t, admin, "employeeID")
+	assert.Equal(t, admin, e.DN, "not moved or renamed")
+	assert.Empty(t, e.GetAttributeValue("employeeID"), "not stamped with the new hire's id")
+}
+
+// An account made by hand (no employeeID) found by sAMAccountName or mail is adopted only
+// when the instance says so, and never when it belongs to a privileged group.
+func TestSambaUnlinkedAccountsAreAdoptedOnlyWhenAllowed(t *testing.T) {
+	d := samba(t, "Ops")
+	ctx := context.Background()
+	sam := "jdoe" + d.Run
+	dn := d.addUnlinked(t, sam)
+	hire := d.person("8003", "John", "Doe", "Ops")
+	hire.Fields[profile.Email], hire.Fields[profile.Username] = sam+"@example.test", sam+"@example.test"
+
+	tg := d.target(t)
+	for op, write := range map[string]func() (connectors.Result, error){
+		"create":       func() (connectors.Result, error) { return tg.Create(ctx, hire) },
+		"disable":      func() (connectors.Result, error) { return tg.Disable(ctx, hire) },
+		"set password": func() (connectors.Result, error) { return tg.SetPassword(ctx, hire, "Ilm-"+d.Run+"-Xy9!") },
+	} {
+		_, err := write()
+		require.ErrorIs(t, err, connectors.ErrNotOwned, op)
+		assert.ErrorContains(t, err, dn, op)
+		assert.ErrorContains(t, err, "adopt_unlinked_accounts", op)
+	}
+	e := d.Entry(t, dn, "employeeID", "pwdLastSet")
+	assert.Empty(t, e.GetAttributeValue("employeeID"))
+	assert.Equal(t, "Hand-made", e.GetAttributeValue("title"))
+	assert.Equal(t, "0", e.GetAttributeValue("pwdLastSet"), "no password was set")
+
+	adopting := d.target(t, func(c *activedirectory.Config) { c.Binding.AdoptUnlinked = true })
+	// A member of Domain Admins is never adopted.
+	domainAdmins := "CN=Domain Admins,CN=Users," + os.Getenv("ILM_TEST_AD_BASE_DN")
+	grant := ldap.NewModifyRequest(domainAdmins, nil)
+	grant.Add("member", []string{dn})
+	require.NoError(t, d.Admin.Modify(grant))
+	_, err := adopting.Create(ctx, hire)
+	require.ErrorIs(t, err, connectors.ErrNotOwned)
+	assert.ErrorContains(t, err, "member of Domain Admins")
+	revoke := ldap.NewModifyRequest(domainAdmins, nil)
+	revoke.Delete("member", []string{dn})
+	require.NoError(t, d.Admin.Modify(revoke))
+
+	res, err := adopting.Create(ctx, hire)
+	require.NoError(t, err)
+	assert.Equal(t, hire.EmployeeID(), d.Entry(t, res.ID, "employeeID").GetAttributeValue("employeeID"), "adopting binds it")
 }
 
 // The stock mapper keeps sAMAccountName within AD's 20 characters, and the account is still

@@ -30,7 +30,7 @@ func (t *Target) switchAccount(ctx context.Context, p profile.Profile, enable bo
 	if !allowed {
 		return t.skip(op, opDisabled(string(op)))
 	}
-	s, _, a, err := t.prepare(ctx, p)
+	s, _, a, err := t.prepareWrite(ctx, op, p)
 	if err != nil {
 		return t.fail(op, err)
 	}
@@ -85,7 +85,7 @@ func (t *Target) setEnabled(s *session, a *account, enabled bool) error {
 }
 
 // SetPassword sets p's temporary password over LDAPS, and pwdLastSet=0 so the person must
-// change it at first logon. A password the domain policy refuses is an ErrInvalid saying so;
+// change it at first logon. An enabled account is skipped: its password is the person's. A password the domain policy refuses is an ErrInvalid saying so;
 // the password is never part of an error.
 func (t *Target) SetPassword(ctx context.Context, p profile.Profile, password string) (connectors.Result, error) {
 	const op = connectors.OpSetPassword
@@ -95,13 +95,18 @@ func (t *Target) SetPassword(ctx context.Context, p profile.Profile, password st
 	if password == "" {
 		return t.fail(op, connectors.Invalid("set password: the password is empty"))
 	}
-	s, _, a, err := t.prepare(ctx, p)
+	s, _, a, err := t.prepareWrite(ctx, op, p)
 	if err != nil {
 		return t.fail(op, err)
 	}
 	defer s.close()
 	if a == nil {
 		return t.fail(op, errNoAccount)
+	}
+	if !a.disabled() {
+		res := t.result(op, a)
+		res.Skipped, res.Reason = true, connectors.ReasonEnabledNoReset
+		return res, nil
 	}
 	mod := ldap.NewModifyRequest(a.dn(), nil)
 	mod.Replace("unicodePwd", []string{unicodePwd(password)})

@@ -102,7 +102,7 @@ func TestEndedContextIsRetryable(t *testing.T) {
 	tg := stockTarget(t, "ldaps://127.0.0.1:636")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	p := profile.Profile{Fields: profile.Fields{profile.Email: "a@example.com", profile.DisplayName: "A", profile.Department: "Ops"}}
+	p := profile.Profile{Fields: profile.Fields{profile.Email: "a@example.com", profile.DisplayName: "A", profile.Department: "Ops", profile.EmployeeID: "E1"}}
 	_, err := tg.Disable(ctx, p)
 	require.ErrorIs(t, err, connectors.ErrUnavailable)
 	assert.Contains(t, err.Error(), "context canceled")

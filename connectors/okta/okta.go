@@ -34,7 +34,9 @@ type Config struct {
 	// Mapper maps a profile to the Okta user profile.
 	Mapper            *mappers.Mapper
 	CreateIfNotExists bool
-	Operations        Operations
+	// Binding says which accounts found by login or email a write may adopt.
+	Binding    connectors.Binding
+	Operations Operations
 	// Timeout bounds one HTTP request, rate-limit waits included.
 	Timeout time.Duration
 	// RateLimitMaxRetries is how many 429s the SDK waits out before failing the call.
@@ -55,6 +57,9 @@ type Client struct {
 func New(ctx context.Context, cfg Config) (*Client, error) {
 	if cfg.Token == "" {
 		return nil, fmt.Errorf("okta %s: no API token", cfg.Instance)
+	}
+	if err := connectors.RequireBindingField(cfg.Mapper, EmployeeIDAttribute); err != nil {
+		return nil, fmt.Errorf("okta %s: %w", cfg.Instance, err)
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second
@@ -84,7 +89,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	}
 	c := &Client{cfg: cfg, sdk: sdk}
 	c.Contract = connectors.Contract[desired, User]{Instance: cfg.Instance, Operations: cfg.Operations,
-		CreateIfNotExists: cfg.CreateIfNotExists, Accounts: c}
+		CreateIfNotExists: cfg.CreateIfNotExists, Binding: cfg.Binding, Accounts: c}
 	return c, nil
 }
 

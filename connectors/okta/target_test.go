@@ -215,7 +215,7 @@ func TestWrongTokenIsFinalAndNeverEchoed(t *testing.T) {
 
 // Okta's validation errors are final and carry its summary and causes.
 func TestOktaValidationErrorNamesTheField(t *testing.T) {
-	m, err := mappers.Parse("no-email", []byte("name: no-email\nfields:\n  login: username\n  firstName: givenname\n  lastName: surname\n"))
+	m, err := mappers.Parse("no-email", []byte("name: no-email\nfields:\n  login: username\n  employeeNumber: employeeid\n  firstName: givenname\n  lastName: surname\n"))
 	require.NoError(t, err)
 	_, c := org(t, func(cfg *okta.Config) { cfg.Mapper = m })
 	res, err := c.Create(context.Background(), ada())
@@ -244,4 +244,39 @@ func countEvents(s *standin.Server, eventType string) int {
 		}
 	}
 	return n
+}
+
+// A user found by login whose employeeNumber is empty or another person's is not the
+// person's: no write touches it unless the instance adopts unlinked users.
+func TestWritesRefuseUsersNotBoundToThePerson(t *testing.T) {
+	for _, tc := range []struct {
+		name, employeeNumber string
+		adopt, refused       bool
+	}{
+		{"unlinked", "", false, true},
+		{"another person's", "2002", true, true},
+		{"unlinked, adopted", "", true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, c := org(t, func(cfg *okta.Config) { cfg.Binding.AdoptUnlinked = tc.adopt })
+			seeded, err := s.CreateUser(map[string]any{"login": "ada.lovelace@example.com", "email": "ada.lovelace@example.com",
+				"firstName": "Someone", "lastName": "Else", "employeeNumber": tc.employeeNumber}, true)
+			require.NoError(t, err)
+			_, err = c.Create(context.Background(), ada())
+			_, derr := c.Disable(context.Background(), ada())
+			u, _ := s.User("ada.lovelace@example.com")
+			if !tc.refused {
+				require.NoError(t, err)
+				require.NoError(t, derr)
+				assert.Equal(t, "1001", u.Profile["employeeNumber"], "adopting stores the employee id")
+				return
+			}
+			for _, err := range []error{err, derr} {
+				require.ErrorIs(t, err, connectors.ErrNotOwned)
+				assert.ErrorContains(t, err, "Okta user ada.lovelace@example.com ("+seeded.ID+")")
+			}
+			assert.Equal(t, "Someone", u.Profile["firstName"], "the user was not updated")
+			assert.Equal(t, okta.StatusActive, u.Status, "the user was not deactivated")
+		})
+	}
 }

@@ -110,6 +110,16 @@ func (c *Client) FindAccount(ctx context.Context, p profile.Profile) (desired, U
 	return d, u, ok, err
 }
 
+// EmployeeIDAttribute is the Okta profile attribute that binds a user to a person: the stock
+// okta-outgoing mapper writes the employee id there.
+const EmployeeIDAttribute = "employeeNumber"
+
+// AccountOwner reads the employee id the user stores (connectors.Accounts).
+func (c *Client) AccountOwner(u User) connectors.Owner {
+	id, _ := u.Profile[EmployeeIDAttribute].(string)
+	return connectors.Owner{Account: fmt.Sprintf("Okta user %s (%s)", u.Login, u.ID), EmployeeID: id}
+}
+
 // result is the success of op on u.
 func (c *Client) result(op connectors.Operation, u User) connectors.Result {
 	email, _ := u.Profile["email"].(string)

@@ -51,8 +51,10 @@ type Config struct {
 	HTTPClient        *http.Client
 	Mapper            *mappers.Mapper
 	CreateIfNotExists bool
-	Operations        Operations
-	Timeout           time.Duration
+	// Binding says which accounts found by login or email a write may adopt.
+	Binding    connectors.Binding
+	Operations Operations
+	Timeout    time.Duration
 }
 
 // Client is a connector to one SCIM app. It is safe for concurrent use.
@@ -72,6 +74,9 @@ type Client struct {
 func New(cfg Config) (*Client, error) {
 	if cfg.Token == "" {
 		return nil, fmt.Errorf("scim %s: no token", cfg.Instance)
+	}
+	if err := connectors.RequireBindingField(cfg.Mapper, EmployeeIDAttribute); err != nil {
+		return nil, fmt.Errorf("scim %s: %w", cfg.Instance, err)
 	}
 	switch cfg.Vendor {
 	case "":
@@ -98,7 +103,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c := &Client{cfg: cfg, http: hc, base: strings.TrimSuffix(cfg.BaseURL, "/")}
 	c.Contract = connectors.Contract[desired, resource]{Instance: cfg.Instance, Operations: cfg.Operations,
-		CreateIfNotExists: cfg.CreateIfNotExists, Accounts: c}
+		CreateIfNotExists: cfg.CreateIfNotExists, Binding: cfg.Binding, Accounts: c}
 	return c, nil
 }
 

@@ -79,6 +79,16 @@ func (c *Client) FindAccount(ctx context.Context, p profile.Profile) (desired, r
 	return d, r, ok, err
 }
 
+// EmployeeIDAttribute is the SCIM attribute that binds a user to a person: the stock
+// scim-outgoing mapper writes the employee id there.
+const EmployeeIDAttribute = "externalId"
+
+// AccountOwner reads the employee id the user stores (connectors.Accounts).
+func (c *Client) AccountOwner(r resource) connectors.Owner {
+	return connectors.Owner{Account: fmt.Sprintf("user %s (%s) of %s", r.userName(), r.id(), c.cfg.Instance),
+		EmployeeID: r.value(EmployeeIDAttribute)}
+}
+
 func (c *Client) result(op connectors.Operation, r resource) connectors.Result {
 	return connectors.Result{Instance: c.cfg.Instance, Action: op, Success: true, Active: r.active(),
 		ID: r.id(), Username: r.userName(), Email: r.primaryEmail()}

@@ -40,7 +40,9 @@ type Config struct {
 	// Mapper maps a profile to sys_user fields; nil means the stock servicenow-outgoing.
 	Mapper            *mappers.Mapper
 	CreateIfNotExists bool
-	Operations        Operations
+	// Binding says which accounts found by login or email a write may adopt.
+	Binding    connectors.Binding
+	Operations Operations
 	// Timeout bounds one HTTP request; 0 means 30 seconds.
 	Timeout time.Duration
 }
@@ -94,6 +96,9 @@ func New(cfg Config) (*Client, error) {
 			return nil, errf("%w", err)
 		}
 	}
+	if err := connectors.RequireBindingField(cfg.Mapper, EmployeeIDField); err != nil {
+		return nil, errf("%w", err)
+	}
 	mapped := cfg.Mapper.Fields()
 	if !slices.Contains(mapped, cfg.MatchField) {
 		return nil, errf("mapper %s has no %s field, which accounts are found by", cfg.Mapper.Name, cfg.MatchField)
@@ -105,11 +110,11 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, errf("%w", err)
 	}
-	read := append([]string{"sys_id", "user_name", "email", "active", "locked_out"}, mapped...)
+	read := append([]string{"sys_id", "user_name", "email", "active", "locked_out", EmployeeIDField}, mapped...)
 	slices.Sort(read)
 	c := &Client{cfg: cfg, base: base, http: hc, fields: strings.Join(slices.Compact(read), ",")}
 	c.Contract = connectors.Contract[desired, record]{Instance: cfg.Instance, Operations: cfg.Operations,
-		CreateIfNotExists: cfg.CreateIfNotExists, Accounts: c}
+		CreateIfNotExists: cfg.CreateIfNotExists, Binding: cfg.Binding, Accounts: c}
 	return c, nil
 }
 

@@ -291,7 +291,7 @@ func TestMatchByUserName(t *testing.T) {
 	s, c := instance(t, func(cfg *servicenow.Config) { cfg.MatchField = servicenow.MatchUserName })
 	ctx := context.Background()
 	// The account has another email than HR's: only user_name finds it.
-	seeded, err := s.AddUser(map[string]string{"user_name": "ada.lovelace@example.com", "email": "ada@legacy.example.com"})
+	seeded, err := s.AddUser(map[string]string{"user_name": "ada.lovelace@example.com", "email": "ada@legacy.example.com", "employee_number": "1001"})
 	require.NoError(t, err)
 
 	res, err := c.Update(ctx, ada(), connectors.UpdateOptions{})
@@ -434,6 +434,7 @@ func TestCustomFieldFromACustomMapperLine(t *testing.T) {
 fields:
   user_name: {expr: 'coalesce(username, email)', required: true}
   email: {from: email, required: true}
+  employee_number: employeeid
   u_badge_number: badgenumber
 `))
 	require.NoError(t, err)
@@ -488,10 +489,15 @@ func TestNewChecksTheConfig(t *testing.T) {
 		})
 	}
 
-	m, err := mappers.Parse("no-user-name", []byte("fields:\n  email: email\n"))
+	m, err := mappers.Parse("no-user-name", []byte("fields:\n  email: email\n  employee_number: employeeid\n"))
 	require.NoError(t, err)
 	_, err = servicenow.New(servicenow.Config{URL: "https://acme.service-now.com", Token: "t", MatchField: "user_name", Mapper: m})
 	assert.ErrorContains(t, err, "mapper no-user-name has no user_name field")
+
+	unbound, err := mappers.Parse("unbound", []byte("fields:\n  email: email\n"))
+	require.NoError(t, err)
+	_, err = servicenow.New(servicenow.Config{URL: "https://acme.service-now.com", Token: "t", Mapper: unbound})
+	assert.ErrorContains(t, err, "mapper unbound has no employee_number field", "accounts would be created unlinked")
 
 	c, err := servicenow.New(servicenow.Config{Instance: "sn", URL: "https://acme.service-now.com/", Token: "t"})
 	require.NoError(t, err)

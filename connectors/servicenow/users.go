@@ -64,6 +64,16 @@ func (c *Client) FindAccount(ctx context.Context, p profile.Profile) (desired, r
 	return d, r, ok, err
 }
 
+// EmployeeIDField is the sys_user field that binds a user to a person: the stock
+// servicenow-outgoing mapper writes the employee id there.
+const EmployeeIDField = "employee_number"
+
+// AccountOwner reads the employee id the user stores (connectors.Accounts).
+func (c *Client) AccountOwner(r record) connectors.Owner {
+	return connectors.Owner{Account: fmt.Sprintf("sys_user %s (%s)", r.get("user_name"), r.get("sys_id")),
+		EmployeeID: r.get(EmployeeIDField)}
+}
+
 // result is the success of op on r.
 func (c *Client) result(op connectors.Operation, r record) connectors.Result {
 	return connectors.Result{Instance: c.cfg.Instance, Action: op, Success: true, Active: r.active(),

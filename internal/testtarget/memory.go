@@ -174,9 +174,13 @@ func (m *Memory) Enable(ctx context.Context, p profile.Profile) (connectors.Resu
 	})
 }
 
-// SetPassword sets an account's password; a missing account is ErrNotFound.
+// SetPassword sets a disabled account's password; an enabled one is skipped, a missing one is
+// ErrNotFound.
 func (m *Memory) SetPassword(ctx context.Context, p profile.Profile, password string) (connectors.Result, error) {
 	return m.change(ctx, connectors.OpSetPassword, p, false, func(a *Account) string {
+		if a.Active {
+			return connectors.ReasonEnabledNoReset
+		}
 		a.Password = password
 		return ""
 	})

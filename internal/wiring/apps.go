@@ -2,6 +2,7 @@ package wiring
 
 import (
 	"github.com/ilm-dev/ilm/config"
+	"github.com/ilm-dev/ilm/connectors"
 	"github.com/ilm-dev/ilm/connectors/scim"
 	"github.com/ilm-dev/ilm/connectors/servicenow"
 	"github.com/ilm-dev/ilm/mappers"
@@ -27,6 +28,7 @@ func scimClient(name string, c *config.SCIM) (*scim.Client, error) {
 		UpdateMethod:      c.UpdateMethod,
 		Mapper:            m,
 		CreateIfNotExists: c.CreateIfNotExists,
+		Binding:           connectors.Binding{AdoptUnlinked: c.AdoptUnlinkedAccounts},
 		Operations:        operations(c.Operations),
 		Timeout:           c.Timeout.Duration,
 	})
@@ -52,6 +54,7 @@ func serviceNow(name string, c *config.ServiceNow) (*servicenow.Client, error) {
 		MatchField:        c.MatchField,
 		Mapper:            m,
 		CreateIfNotExists: c.CreateIfNotExists,
+		Binding:           connectors.Binding{AdoptUnlinked: c.AdoptUnlinkedAccounts},
 		Operations:        operations(c.Operations),
 		Timeout:           c.Timeout.Duration,
 	})

@@ -6,6 +6,7 @@ import (
 
 	"github.com/ilm-dev/ilm/activities"
 	"github.com/ilm-dev/ilm/config"
+	"github.com/ilm-dev/ilm/connectors"
 	"github.com/ilm-dev/ilm/connectors/okta"
 	"github.com/ilm-dev/ilm/mappers"
 )
@@ -27,6 +28,7 @@ func oktaClient(ctx context.Context, name string, c *config.Okta) (*okta.Client,
 		CAFile:              c.CAFile,
 		Mapper:              m,
 		CreateIfNotExists:   c.CreateIfNotExists,
+		Binding:             connectors.Binding{AdoptUnlinked: c.AdoptUnlinkedAccounts},
 		Operations:          operations(c.Operations),
 		Timeout:             c.Timeout.Duration,
 		RateLimitMaxRetries: c.RateLimitMaxRetries,

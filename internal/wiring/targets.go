@@ -58,6 +58,7 @@ func activeDirectory(name string, c *config.ActiveDirectory) (*activedirectory.T
 		DisabledUsersGroup: c.DisabledUsersGroup,
 		Mapper:             m,
 		CreateIfNotExists:  c.CreateIfNotExists,
+		Binding:            connectors.Binding{AdoptUnlinked: c.AdoptUnlinkedAccounts},
 		Operations:         operations(c.Operations),
 		Timeout:            c.Timeout.Duration,
 	})
