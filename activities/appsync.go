@@ -41,10 +41,7 @@ func (a *Activities) ResolveAppEvent(ctx context.Context, ev AppEvent) (AppPlan,
 	if err != nil {
 		return plan, fmt.Errorf("read app map of %s: %w", ev.Instance, err)
 	}
-	var apps []string
-	if stored != nil {
-		apps = stored.Applications
-	}
+	var apps AppListChange
 	switch ev.Type {
 	case lifecycle.AppAdd, lifecycle.AppRemove:
 		m, ok := findApp(appMap, ev.AppID)
@@ -64,9 +61,9 @@ func (a *Activities) ResolveAppEvent(ctx context.Context, ev AppEvent) (AppPlan,
 		if ev.Type == lifecycle.AppAdd {
 			call = TargetCall{Instance: m.Instance, Operation: connectors.OpUpdate,
 				Options: connectors.UpdateOptions{AllowEnable: a.appAddMayEnable(m.Instance, stored), CreateIfNotExists: a.Config.CreatesMissing(m.Instance)}}
-			apps = withApp(apps, m.Name)
+			apps.Add = m.Name
 		} else {
-			apps = withoutApp(apps, m.Name)
+			apps.Remove = m.Name
 		}
 		plan.Incident.Steps = []TargetCall{call}
 		plan.Incident.Details = fmt.Sprintf("%s: %s %s in %s", ev.Type, ev.Login, call.Operation, m.Instance)
@@ -75,10 +72,10 @@ func (a *Activities) ResolveAppEvent(ctx context.Context, ev AppEvent) (AppPlan,
 		if err != nil {
 			return plan, classify(err)
 		}
-		apps = nil
+		apps.Set = []string{}
 		for _, m := range mappedApps(appMap, userApps) {
 			plan.Incident.Steps = append(plan.Incident.Steps, TargetCall{Instance: m.Instance, Operation: connectors.OpUpdate})
-			apps = withApp(apps, m.Name)
+			apps.Set = withApp(apps.Set, m.Name)
 		}
 		if len(plan.Incident.Steps) == 0 {
 			plan.Skip = fmt.Sprintf("Okta user %s is assigned to no app in the app map of %s", ev.Login, ev.Instance)
@@ -88,11 +85,8 @@ func (a *Activities) ResolveAppEvent(ctx context.Context, ev AppEvent) (AppPlan,
 	default:
 		return plan, invalid(fmt.Errorf("%q is not an App Sync incident type", ev.Type))
 	}
-	if stored != nil && !slices.Equal(apps, stored.Applications) {
-		plan.Applications = apps
-		if plan.Applications == nil {
-			plan.Applications = []string{}
-		}
+	if stored != nil && !slices.Equal(apps.Apply(stored.Applications), AppListChange{}.Apply(stored.Applications)) {
+		plan.Apps = apps
 	}
 	return plan, nil
 }
@@ -183,20 +177,25 @@ func (a *Activities) findStored(ctx context.Context, employeeID string, emails .
 	return nil, nil
 }
 
-// RecordApplications stores the person's app list after an App incident, leaving the rest
-// of the profile as the store has it now.
+// RecordApplications makes the App incident's change to the person's app list as stored
+// now, leaving the rest of the profile alone; a person with no profile is left alone.
 func (a *Activities) RecordApplications(ctx context.Context, req ApplicationsRequest) error {
-	p, err := a.Store.GetProfile(ctx, req.EmployeeID)
-	if errors.Is(err, store.ErrNotFound) {
+	rec := store.Record{Actor: "ilm:" + string(req.Type), Incident: req.WorkflowID, At: a.now()}
+	_, err := a.Store.UpdateProfile(ctx, req.EmployeeID, rec, func(p *profile.Profile, found bool) error {
+		if !found {
+			return errNoProfile
+		}
+		p.Applications = req.Apps.Apply(p.Applications)
+		return nil
+	})
+	if errors.Is(err, errNoProfile) {
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	p.Applications = req.Applications
-	rec := store.Record{Actor: "ilm:" + string(req.Type), Incident: req.WorkflowID, At: a.now()}
-	return a.Store.SaveProfile(ctx, p, rec)
+	return err
 }
+
+// errNoProfile stops RecordApplications for a person without a profile.
+var errNoProfile = errors.New("no profile")
 
 // appMapByID returns the instance's app map as application id → instance.
 func (a *Activities) appMapByID(ctx context.Context, instance string) (map[string]string, error) {

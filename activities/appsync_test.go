@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -200,7 +201,7 @@ func TestResolveAddChecksTheLiveAssignment(t *testing.T) {
 	assert.Equal(t, "1001", plan.Incident.EmployeeID)
 	assert.Equal(t, []TargetCall{{Instance: "github", Operation: connectors.OpUpdate,
 		Options: connectors.UpdateOptions{AllowEnable: true}}}, plan.Incident.Steps)
-	assert.Equal(t, []string{"github"}, plan.Applications)
+	assert.Equal(t, AppListChange{Add: "github"}, plan.Apps)
 
 	removed := w.resolve(w.event(lifecycle.AppRemove, w.github))
 	assert.Equal(t, "stale event: the user is assigned to GitHub again", removed.Skip)
@@ -208,10 +209,10 @@ func TestResolveAddChecksTheLiveAssignment(t *testing.T) {
 	removed = w.resolve(w.event(lifecycle.AppRemove, w.github))
 	assert.Empty(t, removed.Skip)
 	assert.Equal(t, connectors.OpDisable, removed.Incident.Steps[0].Operation)
-	assert.Nil(t, removed.Applications, "the stored list has no github: nothing to record")
-	require.NoError(t, w.acts.RecordApplications(context.Background(), ApplicationsRequest{EmployeeID: "1001", Applications: []string{"github"}}))
+	assert.True(t, removed.Apps.IsZero(), "the stored list has no github: nothing to record")
+	require.NoError(t, w.acts.RecordApplications(context.Background(), ApplicationsRequest{EmployeeID: "1001", Apps: AppListChange{Add: "github"}}))
 	removed = w.resolve(w.event(lifecycle.AppRemove, w.github))
-	assert.Equal(t, []string{}, removed.Applications, "recorded as no apps at all")
+	assert.Equal(t, AppListChange{Remove: "github"}, removed.Apps)
 
 	unmapped := w.resolve(w.event(lifecycle.AppAdd, w.jira))
 	assert.Contains(t, unmapped.Skip, "is not in the app map of okta")
@@ -267,7 +268,7 @@ func TestResolveUpdateUsesOktasProfileAndTheMappedApps(t *testing.T) {
 	assert.Equal(t, []TargetCall{{Instance: "github", Operation: connectors.OpUpdate}}, plan.Incident.Steps)
 	assert.Equal(t, "Lead Analyst", plan.Incident.Profile.Fields.Get(profile.Title))
 	assert.Equal(t, "Active", plan.Incident.Profile.Fields.Get(profile.EmploymentStatus), "stored fields Okta lacks are kept")
-	assert.Equal(t, []string{"github"}, plan.Applications)
+	assert.Equal(t, AppListChange{Set: []string{"github"}}, plan.Apps)
 }
 
 func TestResolveWithoutAnEmployeeIDIsSkipped(t *testing.T) {
@@ -282,7 +283,7 @@ func TestResolveWithoutAnEmployeeIDIsSkipped(t *testing.T) {
 func TestRecordApplicationsKeepsTheRestOfTheProfile(t *testing.T) {
 	w := newAppSync(t)
 	ctx := context.Background()
-	require.NoError(t, w.acts.RecordApplications(ctx, ApplicationsRequest{EmployeeID: "1001", Applications: []string{"github"},
+	require.NoError(t, w.acts.RecordApplications(ctx, ApplicationsRequest{EmployeeID: "1001", Apps: AppListChange{Add: "github"},
 		WorkflowID: "app/e1", Type: lifecycle.AppAdd}))
 	p, err := w.acts.Store.GetProfile(ctx, "1001")
 	require.NoError(t, err)
@@ -293,7 +294,7 @@ func TestRecordApplicationsKeepsTheRestOfTheProfile(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "app/e1", h[len(h)-1].Incident)
 
-	require.NoError(t, w.acts.RecordApplications(ctx, ApplicationsRequest{EmployeeID: "nobody", Applications: []string{"x"}}),
+	require.NoError(t, w.acts.RecordApplications(ctx, ApplicationsRequest{EmployeeID: "nobody", Apps: AppListChange{Add: "x"}}),
 		"a person without a profile has nothing to record")
 }
 
@@ -301,4 +302,57 @@ func TestMappedAppsFilter(t *testing.T) {
 	assert.Equal(t, `eventType eq "user.account.update_profile"`, MappedAppsFilter(nil))
 	assert.Equal(t, `eventType eq "user.account.update_profile" or ((eventType eq "application.user_membership.add" or eventType eq "application.user_membership.remove") and (target.id eq "0oa1" or target.id eq "0oa2"))`,
 		MappedAppsFilter([]string{"0oa1", "0oa2"}))
+}
+
+// Writers of one profile keep each other's changes: App Adds recorded at once, then an HR
+// update planned before them, whose profile still has the old app list, leave every app and
+// the HR change in the store (a whole-profile write loses one or the other).
+func TestConcurrentAppAddsAndAnHRUpdateKeepEveryChange(t *testing.T) {
+	w := newAppSync(t)
+	ctx := context.Background()
+	planned, err := w.acts.Store.GetProfile(ctx, "1001")
+	require.NoError(t, err)
+	hr := planned.Clone()
+	hr.Fields[profile.Title] = "Lead Analyst"
+
+	apps := []string{"github", "jira", "slack", "zoom"}
+	var wg sync.WaitGroup
+	for i, app := range apps {
+		wg.Go(func() {
+			assert.NoError(t, w.acts.RecordApplications(ctx, ApplicationsRequest{EmployeeID: "1001",
+				Apps: AppListChange{Add: app}, WorkflowID: fmt.Sprintf("app/e%d", i), Type: lifecycle.AppAdd}))
+		})
+	}
+	wg.Wait()
+	require.NoError(t, w.acts.CommitProfile(ctx, CommitRequest{Profile: hr, WorkflowID: "person/1001", Type: lifecycle.UpdateUser}))
+
+	got, err := w.acts.Store.GetProfile(ctx, "1001")
+	require.NoError(t, err)
+	assert.Equal(t, apps, got.Applications, "every App Add kept")
+	assert.Equal(t, "Lead Analyst", got.Fields.Get(profile.Title), "the HR change kept")
+	assert.Equal(t, planned.Revision+int64(len(apps))+1, got.Revision)
+}
+
+func TestCheckPlannedRevision(t *testing.T) {
+	w := newAppSync(t)
+	ctx := context.Background()
+	stored, err := w.acts.Store.GetProfile(ctx, "1001")
+	require.NoError(t, err)
+	require.Positive(t, stored.Revision)
+
+	stale, err := w.acts.CheckPlannedRevision(ctx, RevisionCheck{EmployeeID: "1001", PlannedRevision: stored.Revision})
+	require.NoError(t, err)
+	assert.Empty(t, stale, "planned from the stored profile")
+
+	require.NoError(t, w.acts.RecordApplications(ctx, ApplicationsRequest{EmployeeID: "1001", Apps: AppListChange{Add: "github"}}))
+	stale, err = w.acts.CheckPlannedRevision(ctx, RevisionCheck{EmployeeID: "1001", PlannedRevision: stored.Revision})
+	require.NoError(t, err)
+	assert.Contains(t, stale, fmt.Sprintf("revision %d, now %d", stored.Revision, stored.Revision+1))
+
+	stale, err = w.acts.CheckPlannedRevision(ctx, RevisionCheck{EmployeeID: "1001", PlannedRevision: 0})
+	require.NoError(t, err)
+	assert.Contains(t, stale, "stale", "a New Hire planned before the profile existed")
+	stale, err = w.acts.CheckPlannedRevision(ctx, RevisionCheck{EmployeeID: "2002", PlannedRevision: 0})
+	require.NoError(t, err)
+	assert.Empty(t, stale, "a New Hire of someone still unknown")
 }

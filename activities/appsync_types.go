@@ -1,6 +1,7 @@
 package activities
 
 import (
+	"slices"
 	"time"
 
 	"github.com/ilm-dev/ilm/connectors/okta"
@@ -68,15 +69,48 @@ type AppPlan struct {
 	// Skip, when set, says why the event changes nothing (a stale event, an unmapped app,
 	// a person HR marks terminated).
 	Skip string `json:"skip,omitempty"`
-	// Applications is the person's app list to record once the steps succeeded; nil
-	// (JSON null) leaves it as it is (no stored profile), empty ([]) records no apps.
-	Applications []string `json:"applications"`
+	// Apps is what the incident does to the person's app list once the steps succeeded;
+	// the zero change (no stored profile, or nothing to change) records nothing.
+	Apps AppListChange `json:"apps"`
+}
+
+// AppListChange is what one App incident does to the person's app list. It is applied to
+// the list as stored when the incident records it, under the person's lock, so App
+// incidents that run at once each keep their change, and an HR incident keeps them all.
+type AppListChange struct {
+	// Add and Remove name one app (App Add, App Remove).
+	Add    string `json:"add,omitempty"`
+	Remove string `json:"remove,omitempty"`
+	// Set, when not nil, replaces the list first (App Update: the mapped apps Okta assigns).
+	Set []string `json:"set,omitempty"`
+}
+
+// IsZero says whether the change changes nothing.
+func (c AppListChange) IsZero() bool { return c.Add == "" && c.Remove == "" && c.Set == nil }
+
+// Apply returns apps with the change made, sorted.
+func (c AppListChange) Apply(apps []string) []string {
+	if c.Set != nil {
+		apps = c.Set
+	}
+	if c.Add != "" {
+		apps = withApp(apps, c.Add)
+	}
+	if c.Remove != "" {
+		apps = withoutApp(apps, c.Remove)
+	}
+	out := slices.Clone(apps)
+	if out == nil {
+		out = []string{}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // ApplicationsRequest is the input of RecordApplications.
 type ApplicationsRequest struct {
-	EmployeeID   string              `json:"employee_id"`
-	Applications []string            `json:"applications"`
-	WorkflowID   string              `json:"workflow_id"`
-	Type         lifecycle.EventType `json:"type"`
+	EmployeeID string              `json:"employee_id"`
+	Apps       AppListChange       `json:"apps"`
+	WorkflowID string              `json:"workflow_id"`
+	Type       lifecycle.EventType `json:"type"`
 }

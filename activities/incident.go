@@ -48,8 +48,10 @@ func NewIncident(cfg *config.Config, instance string, ev lifecycle.Event) Incide
 		ChangedFields: ev.ChangedFields,
 		Intended:      ev.Intended,
 		Profile:       ev.Profile,
-		Steps:         steps,
-		Review:        reviewPolicy(cfg),
+		// The event's profile is the stored one with the report's fields over it.
+		PlannedRevision: ev.Profile.Revision,
+		Steps:           steps,
+		Review:          reviewPolicy(cfg),
 	}
 }
 

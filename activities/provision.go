@@ -2,11 +2,13 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"go.temporal.io/sdk/activity"
 
 	"github.com/ilm-dev/ilm/connectors"
+	"github.com/ilm-dev/ilm/profile"
 	"github.com/ilm-dev/ilm/store"
 )
 
@@ -33,11 +35,41 @@ func (a *Activities) ProvisionTarget(ctx context.Context, req TargetRequest) (co
 	return res, nil
 }
 
+// CheckPlannedRevision says why an incident must not act when the stored profile is no
+// longer the one it was planned from ("" when it still is): another incident, a second poll
+// or App Sync changed it since, and the next poll plans again from what is stored now.
+func (a *Activities) CheckPlannedRevision(ctx context.Context, req RevisionCheck) (string, error) {
+	p, err := a.Store.GetProfile(ctx, req.EmployeeID)
+	var now int64
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
+		return "", err
+	default:
+		now = p.Revision
+	}
+	if now == req.PlannedRevision {
+		return "", nil
+	}
+	return fmt.Sprintf("stale: the profile of employee %s changed since this incident was planned (revision %d, now %d); nothing was done, and the next poll plans again",
+		req.EmployeeID, req.PlannedRevision, now), nil
+}
+
 // CommitProfile stores the incident's resulting profile with a history row naming the
-// incident. Workflows call it only after every target succeeded or was skipped.
+// incident. Workflows call it only after every target succeeded or was skipped. It writes
+// what HR incidents own, everything but the app list, over the profile as stored now, so an
+// App Sync change recorded meanwhile stays.
 func (a *Activities) CommitProfile(ctx context.Context, req CommitRequest) error {
 	rec := store.Record{Actor: "ilm:" + string(req.Type), Incident: req.WorkflowID, At: a.now()}
-	if err := a.Store.SaveProfile(ctx, req.Profile, rec); err != nil {
+	_, err := a.Store.UpdateProfile(ctx, req.Profile.EmployeeID(), rec, func(p *profile.Profile, found bool) error {
+		apps := p.Applications
+		*p = req.Profile.Clone()
+		if found {
+			p.Applications = apps
+		}
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("save profile %s: %w", req.Profile.EmployeeID(), err)
 	}
 	return nil

@@ -20,8 +20,11 @@ type Incident struct {
 	// Intended is, for a review incident raised by a collision, the event it would have been.
 	Intended lifecycle.EventType `json:"intended,omitempty"`
 	Profile  profile.Profile     `json:"profile"`
-	Steps    []TargetCall        `json:"steps,omitempty"`
-	Review   ReviewPolicy        `json:"review"`
+	// PlannedRevision is the revision of the stored profile the event was detected on (0:
+	// none was stored). The incident acts only while it is still the stored one.
+	PlannedRevision int64        `json:"planned_revision"`
+	Steps           []TargetCall `json:"steps,omitempty"`
+	Review          ReviewPolicy `json:"review"`
 }
 
 // TargetCall is one connector operation on one instance.
@@ -50,6 +53,12 @@ type CommitRequest struct {
 	Profile    profile.Profile     `json:"profile"`
 	WorkflowID string              `json:"workflow_id"`
 	Type       lifecycle.EventType `json:"type"`
+}
+
+// RevisionCheck is the input of CheckPlannedRevision.
+type RevisionCheck struct {
+	EmployeeID      string `json:"employee_id"`
+	PlannedRevision int64  `json:"planned_revision"`
 }
 
 // ReviewerRequest is the input of AssignReviewer.

@@ -124,20 +124,23 @@ func TestActiveDirectoryLifecycle(t *testing.T) {
 	assert.Equal(t, "514", d.Entry(t, renamed).GetAttributeValue("userAccountControl"), "disabled")
 	assert.Equal(t, profile.ADDisabled, h.profile(1).ADStatus)
 
-	// Rehired with a start date a month out: the account is enabled again through the update
-	// (allow-enable) and the profile waits for activation, which mails a new password.
+	// Rehired with a start date a month out: the account is updated but stays disabled, and
+	// the profile waits for activation, which sets and mails a new password and enables it
+	// (enabling it at the rehire would bring back the old password, and activation never
+	// resets an enabled account's).
 	back := h.person(1, started.AddDate(0, 1, 0).Format("2006-01-02"))
 	back["Department"], back["Preferred_Name"] = "Engineering", "Pat "+h.id(1)
 	back["Prehire_Flag"], back["Rehired_Employee"] = "True", "Yes"
 	h.setReport(back)
 	res = h.incident(started.AddDate(0, 0, 2), 1)
 	assert.Equal(t, lifecycle.RehireUser, res.Type)
-	assert.Equal(t, "512", d.Entry(t, renamed).GetAttributeValue("userAccountControl"), "enabled by the rehire update")
+	assert.Equal(t, "514", d.Entry(t, renamed).GetAttributeValue("userAccountControl"), "left for AD activation")
 	assert.Equal(t, profile.ADPending, h.profile(1).ADStatus)
 
 	res = h.incident(started.AddDate(0, 1, -1), 1)
 	assert.Equal(t, lifecycle.ADActivation, res.Type)
 	assert.Equal(t, profile.ADEnabled, h.profile(1).ADStatus)
+	assert.Equal(t, "512", d.Entry(t, renamed).GetAttributeValue("userAccountControl"), "enabled by the activation")
 	mails = mp.To(t, serviceDesk, 2)
 	require.Len(t, mails, 2, "a second temporary password")
 	again := temporaryPassword.FindStringSubmatch(mails[0].Text)

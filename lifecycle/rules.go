@@ -177,13 +177,7 @@ func describe(changes map[string]profile.Change) string {
 }
 
 // carry copies a stored profile, sharing nothing with it.
-func carry(p *profile.Profile) profile.Profile {
-	c := *p
-	c.Fields = p.Fields.Clone()
-	c.Applications = slices.Clone(p.Applications)
-	c.OldUserData = p.OldUserData.Clone()
-	return c
-}
+func carry(p *profile.Profile) profile.Profile { return p.Clone() }
 
 // fromRow is the stored profile with the row's fields, lifecycle fields carried over.
 func fromRow(stored *profile.Profile, v *view) profile.Profile {

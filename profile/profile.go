@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -47,6 +48,18 @@ type Profile struct {
 	Applications    []string  `json:"applications,omitempty"`
 	OldUserData     Fields    `json:"olduserdata,omitempty"`
 	UpdatedAt       time.Time `json:"updated_at,omitempty"`
+	// Revision counts the saves of the stored profile: 0 for one never stored. An incident
+	// carries the revision it was planned from and acts only while it is still current.
+	Revision int64 `json:"revision,omitempty"`
+}
+
+// Clone returns an independent copy: its maps and lists are copies too.
+func (p Profile) Clone() Profile {
+	c := p
+	c.Fields = p.Fields.Clone()
+	c.Applications = slices.Clone(p.Applications)
+	c.OldUserData = p.OldUserData.Clone()
+	return c
 }
 
 // EmployeeID is the HR employee id, the profile's key.

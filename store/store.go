@@ -89,6 +89,20 @@ type Store interface {
 	// profile with the same employee id as an earlier one wins, and its history row records
 	// the change from the earlier one.
 	SaveProfiles(ctx context.Context, ps []profile.Profile, rec Record) error
+	// UpdateProfile changes the stored profile of the employee id and saves it as SaveProfile
+	// does, in one transaction that holds the person's lock: change gets the profile as
+	// stored (found is false, and p the zero profile, when there is none) and changes it in
+	// place, or returns an error, which saves nothing and is returned wrapped. A change that
+	// changes nothing (store.Changes) writes nothing. It returns the profile as stored after. Writers that each change their own part of a profile (HR incidents
+	// their fields, App Sync the app list) keep each other's changes.
+	UpdateProfile(ctx context.Context, employeeID string, rec Record, change func(p *profile.Profile, found bool) error) (profile.Profile, error)
+	// LeasePoll takes the poll lease of the instance for holder until the given time, when
+	// it is free, expired at now, or holder's already; otherwise it returns false and the
+	// holder that has it. One poll of an instance runs at a time.
+	LeasePoll(ctx context.Context, instance, holder string, now, until time.Time) (ok bool, heldBy string, err error)
+	// ReleasePoll gives up holder's poll lease of the instance; a lease holder no longer has
+	// is left alone.
+	ReleasePoll(ctx context.Context, instance, holder string) error
 	// History returns the history rows of the employee id, oldest first.
 	History(ctx context.Context, employeeID string) ([]HistoryEntry, error)
 	// GetPollState returns the instance's poll state: the zero state, with Instance set,

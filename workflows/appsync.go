@@ -70,10 +70,10 @@ func runAppEvent(ctx workflow.Context, ev activities.AppEvent) (IncidentResult, 
 	if err := runSteps(ctx, in, &res); err != nil {
 		return res, err
 	}
-	if plan.Applications == nil {
+	if plan.Apps.IsZero() {
 		return res, nil
 	}
-	rec := activities.ApplicationsRequest{EmployeeID: in.EmployeeID, Applications: plan.Applications,
+	rec := activities.ApplicationsRequest{EmployeeID: in.EmployeeID, Apps: plan.Apps,
 		WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, Type: ev.Type}
 	if err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, quickWrite), a.RecordApplications, rec).Get(ctx, nil); err != nil {
 		return res, fmt.Errorf("record applications: %w", err)

@@ -44,7 +44,7 @@ func addPlan() activities.AppPlan {
 				Options: connectors.UpdateOptions{AllowEnable: true}}},
 			Review: activities.ReviewPolicy{Method: "random", Timeout: time.Hour},
 		},
-		Applications: []string{"github"},
+		Apps: activities.AppListChange{Add: "github"},
 	}
 }
 
@@ -63,7 +63,7 @@ func (s *appSuite) TestAddUpdatesWithAllowEnableThenRecordsTheApp() {
 		return r.Call.Instance == "github" && r.Call.Options.AllowEnable && r.Profile.EmployeeID() == "1001"
 	})).Return(enabled, nil).Once()
 	s.env.OnActivity(a.RecordApplications, mock.Anything, mock.MatchedBy(func(r activities.ApplicationsRequest) bool {
-		return r.EmployeeID == "1001" && assert.ObjectsAreEqual([]string{"github"}, r.Applications) && r.Type == lifecycle.AppAdd
+		return r.EmployeeID == "1001" && assert.ObjectsAreEqual(activities.AppListChange{Add: "github"}, r.Apps) && r.Type == lifecycle.AppAdd
 	})).Return(nil).Once()
 
 	s.env.ExecuteWorkflow(AppAdd, addEvent())
@@ -90,7 +90,7 @@ func (s *appSuite) TestSkippedEventCallsNoTarget() {
 
 func (s *appSuite) TestNoStoredProfileRecordsNothing() {
 	plan := addPlan()
-	plan.Applications = nil
+	plan.Apps = activities.AppListChange{}
 	ev := addEvent()
 	ev.Type = lifecycle.AppRemove
 	plan.Incident.Steps[0] = activities.TargetCall{Instance: "github", Operation: connectors.OpDisable}

@@ -62,8 +62,12 @@ func ADDeactivation(ctx workflow.Context, in activities.Incident) (IncidentResul
 // SyncUserReview asks a human to look at a person the engine will not act on by itself (an
 // orphan, a display-name collision). It changes nothing; it ends with the reviewer's decision.
 func SyncUserReview(ctx workflow.Context, in activities.Incident) (IncidentResult, error) {
-	r := newReview(ctx, in)
 	res := IncidentResult{Type: in.Type, EmployeeID: in.EmployeeID}
+	if stale, err := checkPlannedRevision(ctx, in); err != nil || stale != "" {
+		res.Skipped = stale
+		return res, err
+	}
+	r := newReview(ctx, in)
 	d, err := r.await(ctx, in.Details)
 	if err != nil {
 		return res, err
@@ -72,12 +76,17 @@ func SyncUserReview(ctx workflow.Context, in activities.Incident) (IncidentResul
 	return res, nil
 }
 
-// runIncident calls each target in order; a failed call goes to human review (retry, skip or
+// runIncident first checks that the profile is still the one the incident was planned from,
+// then calls each target in order; a failed call goes to human review (retry, skip or
 // abort); when every call succeeded or was skipped it stores the resulting profile.
 func runIncident(ctx workflow.Context, in activities.Incident) (IncidentResult, error) {
 	res := IncidentResult{Type: in.Type, EmployeeID: in.EmployeeID}
 	if in.EmployeeID == "" || in.Profile.EmployeeID() != in.EmployeeID {
 		return res, temporal.NewNonRetryableApplicationError("incident input has no or a mismatched employee id", "InvalidInput", nil)
+	}
+	if stale, err := checkPlannedRevision(ctx, in); err != nil || stale != "" {
+		res.Skipped = stale
+		return res, err
 	}
 	if err := runSteps(ctx, in, &res); err != nil {
 		return res, err
@@ -88,6 +97,23 @@ func runIncident(ctx workflow.Context, in activities.Incident) (IncidentResult, 
 	}
 	res.ProfileSaved = true
 	return res, nil
+}
+
+// checkPlannedRevision says why the incident is stale ("" when it is not): the stored profile
+// moved on since the poll planned it (another poll's incident, an App Sync change), so acting
+// could repeat a change (a second password reset) or undo a newer one. A stale incident ends
+// having done nothing; the next poll plans from what is stored.
+func checkPlannedRevision(ctx workflow.Context, in activities.Incident) (string, error) {
+	var stale string
+	req := activities.RevisionCheck{EmployeeID: in.EmployeeID, PlannedRevision: in.PlannedRevision}
+	err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, quickRead), a.CheckPlannedRevision, req).Get(ctx, &stale)
+	if err != nil {
+		return "", fmt.Errorf("check the stored profile: %w", err)
+	}
+	if stale != "" {
+		workflow.GetLogger(ctx).Warn("stale incident: nothing done", "employee_id", in.EmployeeID, "reason", stale)
+	}
+	return stale, nil
 }
 
 // runSteps makes the incident's target calls in order, each until it succeeds or a reviewer

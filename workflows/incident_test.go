@@ -39,6 +39,7 @@ func reviewedEnv(ts *testsuite.WorkflowTestSuite) *testsuite.TestWorkflowEnviron
 	env.RegisterActivity(&activities.Activities{Config: &config.Config{}})
 	env.OnActivity(a.AssignReviewer, mock.Anything, mock.Anything).Return("alice", nil).Maybe()
 	env.OnActivity(a.ReleaseReviewer, mock.Anything, mock.Anything, mock.Anything).Return(nil).Maybe()
+	env.OnActivity(a.CheckPlannedRevision, mock.Anything, mock.Anything).Return("", nil).Maybe()
 	return env
 }
 
@@ -219,4 +220,31 @@ func TestEveryIncidentTypeHasAWorkflow(t *testing.T) {
 	assert.Equal(t, "person/1001", PersonWorkflowID("1001"))
 	assert.Equal(t, "poll-workday", ScheduleID("workday"))
 	assert.Equal(t, "app/4d8a4e9a", AppWorkflowID("4d8a4e9a"))
+}
+
+// An incident planned from a profile that has changed since (a second poll's incident ran
+// first, App Sync recorded an app) does nothing: no target call, no commit, no review.
+func (s *incidentSuite) TestStaleIncidentDoesNothing() {
+	in := hire()
+	in.Type, in.PlannedRevision = lifecycle.ADActivation, 4
+	in.Steps = []activities.TargetCall{{Instance: "ad", Operation: connectors.OpActivate}}
+	for name, wf := range map[string]any{"activation": ADActivation, "review": SyncUserReview} {
+		env := s.NewTestWorkflowEnvironment()
+		env.RegisterActivity(&activities.Activities{Config: &config.Config{}})
+		env.OnActivity(a.CheckPlannedRevision, mock.Anything, activities.RevisionCheck{EmployeeID: "1001", PlannedRevision: 4}).
+			Return("stale: the profile of employee 1001 changed since this incident was planned (revision 4, now 5)", nil).Once()
+		var started []string
+		env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
+			started = append(started, info.ActivityType.Name)
+		})
+		env.ExecuteWorkflow(wf, in)
+		s.Require().NoError(env.GetWorkflowError(), name)
+		var res IncidentResult
+		s.Require().NoError(env.GetWorkflowResult(&res))
+		s.Contains(res.Skipped, "revision 4, now 5", name)
+		s.Empty(res.Results, name)
+		s.False(res.ProfileSaved, name)
+		s.Empty(started, "%s: no target call, commit or reviewer assignment", name)
+		env.AssertExpectations(s.T())
+	}
 }

@@ -38,6 +38,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ScanProfiles", testScanProfiles},
 		{"ScanSummaries", testScanSummaries},
 		{"ConcurrentSaves", testConcurrentSaves},
+		{"UpdateProfile", testUpdateProfile},
+		{"ConcurrentUpdates", testConcurrentUpdates},
+		{"PollLease", testPollLease},
 		{"PollState", testPollState},
 		{"AppMap", testAppMap},
 		{"Reviewers", testReviewers},
@@ -66,9 +69,10 @@ func openClosed(t *testing.T, open func(*testing.T) store.Store) store.Store {
 	return s
 }
 
-// stored is p as a store returns it after a save at when.
+// stored is p as a store returns it after its first save at when.
 func stored(p profile.Profile, when time.Time) profile.Profile {
 	p.UpdatedAt = when
+	p.Revision = 1
 	return p
 }
 

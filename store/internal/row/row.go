@@ -15,7 +15,7 @@ import (
 // ProfileColumns are the columns of the profiles table, in the order of Profile.Args;
 // updated_at comes last and is the backend's to encode.
 const ProfileColumns = "employee_id, email, fields, ad_status, source_priority, source_of_truth, " +
-	"conversion_hire, acquisition_hire, applications, old_user_data, " + summaryOnlyColumns + ", updated_at"
+	"conversion_hire, acquisition_hire, applications, old_user_data, " + summaryOnlyColumns + ", revision, updated_at"
 
 // summaryOnlyColumns are the columns kept only for reading summaries without decoding fields:
 // copies of three fields and the profile.Digest of all of them.
@@ -41,6 +41,7 @@ type Profile struct {
 	Applications    string
 	OldUserData     string
 	Summary         Summary
+	Revision        int64
 	UpdatedAt       time.Time
 }
 
@@ -104,6 +105,7 @@ func Encode(p profile.Profile) (Profile, error) {
 			TerminationTrigger: sum.TerminationTrigger,
 			FieldsDigest:       sum.Digest[:],
 		},
+		Revision:  p.Revision,
 		UpdatedAt: Time(p.UpdatedAt),
 	}
 	var err error
@@ -121,8 +123,8 @@ func Encode(p profile.Profile) (Profile, error) {
 
 // Args returns the column values in ProfileColumns order, without updated_at.
 func (r *Profile) Args() []any {
-	return append([]any{r.EmployeeID, r.Email, r.Fields, r.ADStatus, r.SourcePriority, r.SourceOfTruth,
-		r.ConversionHire, r.AcquisitionHire, r.Applications, r.OldUserData}, r.Summary.args()...)
+	return append(append([]any{r.EmployeeID, r.Email, r.Fields, r.ADStatus, r.SourcePriority, r.SourceOfTruth,
+		r.ConversionHire, r.AcquisitionHire, r.Applications, r.OldUserData}, r.Summary.args()...), r.Revision)
 }
 
 // Dest returns scan destinations in ProfileColumns order, then updatedAt for the
@@ -130,7 +132,7 @@ func (r *Profile) Args() []any {
 func (r *Profile) Dest(updatedAt any) []any {
 	dest := []any{&r.EmployeeID, &r.Email, &r.Fields, &r.ADStatus, &r.SourcePriority, &r.SourceOfTruth,
 		&r.ConversionHire, &r.AcquisitionHire, &r.Applications, &r.OldUserData}
-	return append(append(dest, r.Summary.dest()...), updatedAt)
+	return append(append(dest, r.Summary.dest()...), &r.Revision, updatedAt)
 }
 
 // Decode returns the profile the row holds.
@@ -142,6 +144,7 @@ func (r *Profile) Decode() (profile.Profile, error) {
 		ConversionHire:  r.ConversionHire,
 		AcquisitionHire: r.AcquisitionHire,
 		UpdatedAt:       r.UpdatedAt.UTC(),
+		Revision:        r.Revision,
 	}
 	if err := unmarshalFields(r.Fields, &p.Fields); err != nil {
 		return profile.Profile{}, fmt.Errorf("profile %s: fields: %w", r.EmployeeID, err)

@@ -17,12 +17,14 @@ type Save struct {
 }
 
 // Plan works out the saves of ps, in order, stamped at, over prior: the stored profiles
-// of their employee ids (absent when new). A profile saved twice is compared the second
-// time with the first. prior is updated to hold what is stored after the saves.
+// of their employee ids (absent when new). Each save takes the revision after the stored
+// one. A profile saved twice is compared the second time with the first. prior is updated
+// to hold what is stored after the saves.
 func Plan(prior map[string]profile.Profile, ps []profile.Profile, at time.Time) ([]Save, error) {
 	saves := make([]Save, 0, len(ps))
 	for i, p := range ps {
 		p.UpdatedAt = at
+		p.Revision = prior[p.EmployeeID()].Revision + 1
 		r, err := Encode(p)
 		if err != nil {
 			return nil, fmt.Errorf("profile %d of %d: %w", i+1, len(ps), err)

@@ -24,9 +24,9 @@ const OnConflictUpdateProfile = ` ON CONFLICT (employee_id) DO UPDATE SET email 
 	acquisition_hire = excluded.acquisition_hire, applications = excluded.applications,
 	old_user_data = excluded.old_user_data, display_name = excluded.display_name,
 	employment_status = excluded.employment_status, termination_trigger = excluded.termination_trigger,
-	fields_digest = excluded.fields_digest, updated_at = excluded.updated_at`
+	fields_digest = excluded.fields_digest, revision = excluded.revision, updated_at = excluded.updated_at`
 
-const upsertProfile = `INSERT INTO profiles (` + row.ProfileColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)` +
+const upsertProfile = `INSERT INTO profiles (` + row.ProfileColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)` +
 	OnConflictUpdateProfile
 
 const insertHistory = `INSERT INTO profile_history (employee_id, at, actor, incident, changes) VALUES (?, ?, ?, ?, ?)`
@@ -47,15 +47,48 @@ func (s *Store) SaveProfiles(ctx context.Context, ps []profile.Profile, rec stor
 	return nil
 }
 
-// save saves ps in one transaction: it takes the dialect's locks, reads the stored
-// profiles of the people, works out the rows to write and writes them, through the
-// dialect's WriteProfiles when there are many people and it has one.
+// UpdateProfile changes the stored profile of the employee id with change, in one
+// transaction that holds the person's lock, and saves it when that changed anything.
+func (s *Store) UpdateProfile(ctx context.Context, employeeID string, rec store.Record, change func(p *profile.Profile, found bool) error) (profile.Profile, error) {
+	var saved profile.Profile
+	err := s.saveOver(ctx, []string{employeeID}, rec, func(prior map[string]profile.Profile) ([]profile.Profile, error) {
+		stored, found := prior[employeeID]
+		p := stored.Clone()
+		if err := change(&p, found); err != nil {
+			return nil, err
+		}
+		if id := p.EmployeeID(); id != employeeID {
+			return nil, fmt.Errorf("the change turned employee id %s into %q", employeeID, id)
+		}
+		if found && len(store.Changes(stored, p)) == 0 {
+			saved = stored
+			return nil, nil
+		}
+		saved = p
+		saved.Revision++
+		saved.UpdatedAt = row.Now(rec.At)
+		return []profile.Profile{p}, nil
+	})
+	if err != nil {
+		return profile.Profile{}, s.errorf("update profile %s: %w", employeeID, err)
+	}
+	return saved, nil
+}
+
+// save saves ps in one transaction.
 func (s *Store) save(ctx context.Context, ps []profile.Profile, rec store.Record) error {
 	if len(ps) == 0 {
 		return nil
 	}
+	return s.saveOver(ctx, employeeIDs(ps), rec, func(map[string]profile.Profile) ([]profile.Profile, error) { return ps, nil })
+}
+
+// saveOver saves what build makes of the stored profiles of the people with the ids, in one
+// transaction: it takes the dialect's locks, reads the stored profiles, works out the rows
+// to write and writes them, through the dialect's WriteProfiles when there are many people
+// and it has one.
+func (s *Store) saveOver(ctx context.Context, ids []string, rec store.Record, build func(prior map[string]profile.Profile) ([]profile.Profile, error)) error {
 	at := row.Now(rec.At)
-	ids := employeeIDs(ps)
 	return s.inTx(ctx, func(conn *sql.Conn, tx *sql.Tx) error {
 		forUpdate, err := s.lock(ctx, tx, ids)
 		if err != nil {
@@ -63,6 +96,10 @@ func (s *Store) save(ctx context.Context, ps []profile.Profile, rec store.Record
 		}
 		prior, err := s.readPrior(ctx, tx, ids, forUpdate)
 		if err != nil {
+			return err
+		}
+		ps, err := build(prior)
+		if err != nil || len(ps) == 0 {
 			return err
 		}
 		saves, err := row.Plan(prior, ps, at)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/ilm-dev/ilm/store"
 	"github.com/ilm-dev/ilm/store/internal/row"
@@ -114,4 +115,44 @@ func (s *Store) replace(ctx context.Context, del, key, insert string, n int, val
 		}
 		return nil
 	})
+}
+
+// LeasePoll takes the instance's poll lease for holder when it is free, expired or holder's.
+// The conditional UPDATE is the one step that decides, so two polls cannot both win.
+func (s *Store) LeasePoll(ctx context.Context, instance, holder string, now, until time.Time) (bool, string, error) {
+	fail := func(err error) (bool, string, error) {
+		return false, "", s.errorf("poll lease of %s: %w", instance, err)
+	}
+	if _, err := s.write.ExecContext(ctx, s.bind(`INSERT INTO poll_state (instance, initial_sync_done, cursor, updated_at)
+		VALUES (?, ?, '', ?) ON CONFLICT (instance) DO NOTHING`), instance, false, s.timeArg(row.Now(now))); err != nil {
+		return fail(err)
+	}
+	res, err := s.write.ExecContext(ctx, s.bind(`UPDATE poll_state SET lease_holder = ?, lease_until = ?
+		WHERE instance = ? AND (lease_holder = '' OR lease_holder = ? OR lease_until IS NULL OR lease_until < ?)`),
+		holder, s.timeArg(row.Time(until)), instance, holder, s.timeArg(row.Time(now)))
+	if err != nil {
+		return fail(err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fail(err)
+	}
+	if n == 1 {
+		return true, "", nil
+	}
+	var heldBy string
+	if err := s.read.QueryRowContext(ctx, s.bind(`SELECT lease_holder FROM poll_state WHERE instance = ?`), instance).Scan(&heldBy); err != nil {
+		return fail(err)
+	}
+	return false, heldBy, nil
+}
+
+// ReleasePoll clears holder's poll lease of the instance.
+func (s *Store) ReleasePoll(ctx context.Context, instance, holder string) error {
+	_, err := s.write.ExecContext(ctx, s.bind(`UPDATE poll_state SET lease_holder = '', lease_until = NULL
+		WHERE instance = ? AND lease_holder = ?`), instance, holder)
+	if err != nil {
+		return s.errorf("release the poll lease of %s: %w", instance, err)
+	}
+	return nil
 }
