@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/ilm-dev/ilm/config"
@@ -355,4 +356,33 @@ func TestCheckPlannedRevision(t *testing.T) {
 	stale, err = w.acts.CheckPlannedRevision(ctx, RevisionCheck{EmployeeID: "2002", PlannedRevision: 0})
 	require.NoError(t, err)
 	assert.Empty(t, stale, "a New Hire of someone still unknown")
+}
+
+// A poll that finds another poll of its instance running starts nothing and says which; the
+// lease is the poll's own again on a retried attempt, and free once it ends.
+func TestOnePollOfAnInstanceAtATime(t *testing.T) {
+	w := newAppSync(t)
+	ctx := context.Background()
+	_, err := w.org.Assign(w.github.ID, w.ada.ID)
+	require.NoError(t, err)
+	now := time.Now()
+	ok, _, err := w.acts.Store.LeasePoll(ctx, "okta", "poll-okta-manual/run-1", now, now.Add(time.Hour))
+	require.NoError(t, err)
+	require.True(t, ok)
+
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestActivityEnvironment()
+	env.RegisterActivity(w.acts)
+	_, err = env.ExecuteActivity(w.acts.PollOktaLog, OktaPollRequest{Instance: "okta"})
+	var appErr *temporal.ApplicationError
+	require.ErrorAs(t, err, &appErr)
+	assert.Equal(t, ErrTypePollRunning, appErr.Type())
+	assert.True(t, appErr.NonRetryable())
+	assert.Contains(t, appErr.Message(), "poll-okta-manual/run-1")
+	assert.Empty(t, w.starter.seen, "nothing started")
+
+	require.NoError(t, w.acts.Store.ReleasePoll(ctx, "okta", "poll-okta-manual/run-1"))
+	rep := w.poll(nil)
+	assert.Equal(t, 1, rep.Started)
+	w.poll(nil) // the first poll released its lease
 }

@@ -30,6 +30,11 @@ func (a *Activities) PollOktaLog(ctx context.Context, req OktaPollRequest) (Okta
 	if err != nil {
 		return report, configError(err)
 	}
+	release, err := a.leasePoll(ctx, req.Instance)
+	if err != nil {
+		return report, err
+	}
+	defer release()
 	org, ok := a.Okta[req.Instance]
 	if !ok {
 		return report, configError(fmt.Errorf("okta instance %q is not wired in this worker", req.Instance))

@@ -25,6 +25,11 @@ func (a *Activities) PollWorkday(ctx context.Context, req PollRequest) (PollRepo
 	}
 	opts := hrsync.Options{Report: req.Report, Now: now}
 	report := PollReport{Instance: req.Instance}
+	release, err := a.leasePoll(ctx, req.Instance)
+	if err != nil {
+		return report, err
+	}
+	defer release()
 
 	first, err := a.Planner.NeedsInitialSync(ctx, req.Instance)
 	if err != nil {

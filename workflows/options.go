@@ -41,10 +41,10 @@ var (
 		},
 	}
 	// reportRead reads and diffs a whole HR report; it heartbeats while starting incidents.
-	reportRead = longRead(activities.ErrTypeGuard, activities.ErrTypeConfig)
+	reportRead = longRead(activities.ErrTypeGuard, activities.ErrTypeConfig, activities.ErrTypePollRunning)
 	// logRead reads a System Log backlog; it heartbeats each page, so a lost worker's attempt
 	// is retried from the last page it finished.
-	logRead = longRead(activities.ErrTypeConfig)
+	logRead = longRead(activities.ErrTypeConfig, activities.ErrTypePollRunning)
 )
 
 // longRead is the preset of a poll's one long activity: up to half an hour, heartbeating,
