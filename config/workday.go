@@ -28,12 +28,6 @@ type Workday struct {
 	Timeout                  Duration `yaml:"timeout"`
 }
 
-// Guard bounds how many people one poll may terminate or orphan (SPEC §1, mass-change guard).
-type Guard struct {
-	MaxTerminations       int     `yaml:"max_terminations"`
-	MaxTerminationPercent float64 `yaml:"max_termination_percent"`
-}
-
 // Deactivation date fields a workday instance may use.
 const (
 	TerminationDateField = "termination_date"
@@ -82,12 +76,7 @@ func (w *Workday) validate(key string) []error {
 	if w.SourcePriority < 1 {
 		errs = append(errs, fmt.Errorf("%s.source_priority: must be >= 1 (lower wins)", key))
 	}
-	if w.Guard.MaxTerminations < 0 {
-		errs = append(errs, fmt.Errorf("%s.guard.max_terminations: must be >= 0", key))
-	}
-	if w.Guard.MaxTerminationPercent < 0 || w.Guard.MaxTerminationPercent > 100 {
-		errs = append(errs, fmt.Errorf("%s.guard.max_termination_percent: must be between 0 and 100", key))
-	}
+	errs = append(errs, w.Guard.validate(key+".guard")...)
 	if w.PollInterval.Duration < time.Second {
 		errs = append(errs, fmt.Errorf("%s.poll_interval: must be at least 1s", key))
 	}

@@ -104,7 +104,11 @@ func Settings(instance string, w *config.Workday) lifecycle.Settings {
 		DeactivationDateField:    field,
 		DaysBeforeHireToSync:     w.DaysBeforeHireToSync,
 		DaysBeforeHireToEnableAD: w.DaysBeforeHireToEnableAD,
-		Guard:                    lifecycle.Guard{MaxTerminations: w.Guard.MaxTerminations, MaxTerminationPercent: w.Guard.MaxTerminationPercent},
+		Guard: lifecycle.Guard{
+			Disabled:         w.Guard.Disabled,
+			AccessRemovals:   lifecycle.Limit(w.Guard.AccessRemovals()),
+			CredentialGrants: lifecycle.Limit(w.Guard.CredentialGrants()),
+		},
 	}
 }
 

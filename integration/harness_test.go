@@ -88,7 +88,8 @@ instances:
     username_env: ILM_IT_WORKDAY_USER
     password_env: ILM_IT_WORKDAY_PASSWORD
     days_before_hire_to_enable_ad: 3
-    guard: {max_terminations: 2}
+    # A test moves a handful of people, each a large share of them: the guard counts people.
+    guard: {max_access_removals: 2, max_access_removal_percent: 100, max_credential_grant_percent: 1000}
 `, queue, wd.URL(srv.URL))))
 	require.NoError(t, err)
 	// "testapp" is not a config instance type: tests wire their target by hand.

@@ -167,13 +167,13 @@ func TestMassChangeGuardStartsNothing(t *testing.T) {
 		h.waitDone(n)
 	}
 
-	h.setReport(rows[0]) // three people missing: orphans beyond max_terminations 2
+	h.setReport(rows[0]) // three people missing: orphans beyond max_access_removals 2
 	rep, err := h.poll(day1)
 	require.Error(t, err)
 	var appErr *temporal.ApplicationError
 	require.ErrorAs(t, err, &appErr)
 	assert.Equal(t, activities.ErrTypeGuard, appErr.Type())
-	assert.Contains(t, appErr.Error(), "max_terminations 2")
+	assert.Contains(t, appErr.Error(), "max_access_removals 2")
 	assert.Zero(t, rep.Started)
 	for n := 2; n <= 4; n++ {
 		assert.Equal(t, 1, h.count(fmt.Sprintf(`EmployeeID = %q`, h.id(n)), 1), "nothing new started for %d", n)
