@@ -221,6 +221,7 @@ func (d *Detector) Finish() (Result, error) {
 		return cmp.Or(cmp.Compare(a.Row, b.Row), strings.Compare(a.Reason, b.Reason))
 	})
 	res.Guard = judge(d.s.Guard, counts, d.active)
+	res.Digest = PlanDigest(d.s.Instance, res.Events)
 	return res, nil
 }
 

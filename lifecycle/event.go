@@ -140,6 +140,9 @@ type Result struct {
 	// Errors are ordered by row.
 	Errors []RowError
 	Guard  GuardVerdict
+	// Digest identifies the events exactly (see PlanDigest): an operator accepts a plan that
+	// trips the guard by its digest.
+	Digest string
 	// Seen is the number of report rows read, errors included.
 	Seen int
 }
