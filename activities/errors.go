@@ -18,6 +18,8 @@ const (
 	ErrTypeRateLimited   = "RateLimited"
 	ErrTypeConfig        = "ConfigError"
 	ErrTypeGuard         = "MassChangeGuard"
+	// ErrTypePlanChanged refuses a poll whose plan is not the one the operator accepted.
+	ErrTypePlanChanged = "PlanChanged"
 )
 
 // classify turns a connector error into a Temporal application error: final classes become

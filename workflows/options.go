@@ -41,7 +41,8 @@ var (
 		},
 	}
 	// reportRead reads and diffs a whole HR report; it heartbeats while starting incidents.
-	reportRead = longRead(activities.ErrTypeGuard, activities.ErrTypeConfig)
+	// The guard's refusals stand until a person acts, so they are not retried.
+	reportRead = longRead(activities.ErrTypeGuard, activities.ErrTypePlanChanged, activities.ErrTypeConfig)
 	// logRead reads a System Log backlog; it heartbeats each page, so a lost worker's attempt
 	// is retried from the last page it finished.
 	logRead = longRead(activities.ErrTypeConfig)
