@@ -27,6 +27,7 @@ instances:
     sync_on_first_run: true
     mapper: mappers/workday-incoming.yaml
     guard: {max_access_removals: 25, max_access_removal_percent: 5, max_credential_grants: 50, max_credential_grant_percent: 150}
+    initial_sync_max_row_error_percent: 2.5
     poll_interval: 15m
 provisioning:
   targets: {create: [], update: [], disable: []}
@@ -46,6 +47,7 @@ func TestParseValid(t *testing.T) {
 	assert.Equal(t, GuardLimit{Max: 25, MaxPercent: 5}, w.Guard.AccessRemovals())
 	assert.Equal(t, GuardLimit{Max: 50, MaxPercent: 150}, w.Guard.CredentialGrants())
 	assert.False(t, w.Guard.Disabled)
+	assert.Equal(t, 2.5, w.MaxRowErrorPercent())
 	assert.True(t, w.SyncOnFirstRun)
 	assert.Equal(t, "ilm", cfg.Temporal.TaskQueue)
 	assert.Equal(t, []string{"workday"}, cfg.WorkdayInstances())
@@ -67,12 +69,15 @@ func TestGuardIsOnByDefault(t *testing.T) {
 		keys             string
 		removals, grants GuardLimit
 		disabled         bool
+		rowErrorPercent  float64
 	}{
-		{keys: ``, removals: defaults, grants: defaults},
-		{keys: `guard: {}`, removals: defaults, grants: defaults},
+		{keys: ``, removals: defaults, grants: defaults, rowErrorPercent: DefaultInitialSyncMaxRowErrorPercent},
+		{keys: `guard: {}`, removals: defaults, grants: defaults, rowErrorPercent: DefaultInitialSyncMaxRowErrorPercent},
 		{keys: `guard: {max_access_removals: 0, max_credential_grant_percent: 0}`,
-			removals: GuardLimit{Max: 0, MaxPercent: DefaultGuardMaxPercent}, grants: GuardLimit{Max: DefaultGuardMax, MaxPercent: 0}},
-		{keys: `guard: {disabled: true}`, removals: defaults, grants: defaults, disabled: true},
+			removals: GuardLimit{Max: 0, MaxPercent: DefaultGuardMaxPercent}, grants: GuardLimit{Max: DefaultGuardMax, MaxPercent: 0},
+			rowErrorPercent: DefaultInitialSyncMaxRowErrorPercent},
+		{keys: `guard: {disabled: true}`, removals: defaults, grants: defaults, disabled: true, rowErrorPercent: DefaultInitialSyncMaxRowErrorPercent},
+		{keys: `initial_sync_max_row_error_percent: 0`, removals: defaults, grants: defaults, rowErrorPercent: 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.keys, func(t *testing.T) {
@@ -83,6 +88,7 @@ func TestGuardIsOnByDefault(t *testing.T) {
 			assert.Equal(t, tc.removals, w.Guard.AccessRemovals())
 			assert.Equal(t, tc.grants, w.Guard.CredentialGrants())
 			assert.Equal(t, tc.disabled, w.Guard.Disabled)
+			assert.Equal(t, tc.rowErrorPercent, w.MaxRowErrorPercent())
 		})
 	}
 }
@@ -102,6 +108,7 @@ func TestErrorsNameTheKey(t *testing.T) {
 		"bad percent":          {`instances: [{name: w, type: workday, report_url: "file:a", guard: {max_access_removal_percent: 150}}]`, `instances[0].guard.max_access_removal_percent: must be between 0 and 100`},
 		"negative grants":      {`instances: [{name: w, type: workday, report_url: "file:a", guard: {max_credential_grants: -1}}]`, `instances[0].guard.max_credential_grants: must be >= 0`},
 		"renamed guard key":    {`instances: [{name: w, type: workday, report_url: "file:a", guard: {max_terminations: 25}}]`, `instances[0].guard.max_terminations: now max_access_removals`},
+		"bad row error share":  {`instances: [{name: w, type: workday, report_url: "file:a", initial_sync_max_row_error_percent: 101}]`, `instances[0].initial_sync_max_row_error_percent`},
 		"http needs creds":     {`instances: [{name: w, type: workday, report_url: "https://wd5.example/ccx"}]`, `needs username_env`},
 		"unknown target":       {`provisioning: {targets: {create: [ad]}}`, `provisioning.targets.create[0]: no instance named "ad"`},
 		"workday as target":    {`instances: [{name: w, type: workday, report_url: "file:a"}]` + "\nprovisioning: {targets: {disable: [w]}}", `provisioning.targets.disable[0]: "w" is a workday source`},

@@ -98,6 +98,9 @@ type Settings struct {
 	// DaysBeforeHireToEnableAD: nil = immediately.
 	DaysBeforeHireToEnableAD *int
 	Guard                    Guard
+	// InitialSyncMaxRowErrorPercent is the share of invalid rows beyond which an initial
+	// sync is refused; 0 allows none.
+	InitialSyncMaxRowErrorPercent float64
 }
 
 // Guard bounds what one poll may do to people (SPEC §1, mass-change guard): a truncated or
