@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"go.temporal.io/sdk/activity"
@@ -13,9 +14,10 @@ import (
 
 // PollWorkday reads the instance's report, detects events against the stored profiles and
 // starts one incident workflow per event. On the first poll of an instance with
-// sync_on_first_run it only creates profiles. A tripped mass-change guard starts nothing and
-// fails the activity with a non-retryable MassChangeGuard error carrying the report, unless
-// the request accepts the plan's digest (see admit).
+// sync_on_first_run it only creates profiles, and refuses (non-retryable, nothing saved) an
+// empty or mostly invalid report. A tripped mass-change guard starts nothing and fails the
+// activity with a non-retryable MassChangeGuard error carrying the report, unless the request
+// accepts the plan's digest (see admit).
 //
 // Retrying is safe: a started incident is either still running (its start is refused) or has
 // changed the profile (so it is not detected again).
@@ -33,6 +35,11 @@ func (a *Activities) PollWorkday(ctx context.Context, req PollRequest) (PollRepo
 	}
 	if first {
 		sum, err := a.Planner.InitialSync(ctx, req.Instance, opts)
+		if errors.Is(err, hrsync.ErrInitialSyncRefused) {
+			// Retrying reads the same report: only a fixed report, or ilm sync --initial
+			// --force, gets past it.
+			return report, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInitialSyncRefused, nil)
+		}
 		if err != nil {
 			return report, err
 		}

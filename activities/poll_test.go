@@ -175,3 +175,23 @@ func TestPollRefusesAChangedPlan(t *testing.T) {
 		})
 	}
 }
+
+// The first poll refuses an empty report, without retrying, and leaves the instance to sync.
+func TestFirstPollRefusesAnEmptyReport(t *testing.T) {
+	h := newHRPoll(t)
+	empty := filepath.Join(h.dir, "empty.json")
+	require.NoError(t, os.WriteFile(empty, []byte(`{"Report_Entry":[]}`), 0o600))
+
+	_, err := h.poll(PollRequest{Report: empty})
+	require.Error(t, err)
+	assert.Equal(t, ErrTypeInitialSyncRefused, errorType(err))
+	var appErr *temporal.ApplicationError
+	require.ErrorAs(t, err, &appErr)
+	assert.True(t, appErr.NonRetryable())
+	assert.Contains(t, err.Error(), `instance "workday": initial sync refused: the report has no rows`)
+
+	pending, err := h.acts.Planner.NeedsInitialSync(context.Background(), "workday")
+	require.NoError(t, err)
+	assert.True(t, pending, "the next poll is still the initial sync")
+	h.synced()
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -110,6 +111,53 @@ func TestPlanGuardDisabled(t *testing.T) {
 	cfg = writeConfig(t, dir, day2, "guard: {max_access_removals: 0}")
 	code, _, _ = ilm("plan", "--config", cfg, "--store", st, "--instance", "workday", "--now", cliNow)
 	assert.Equal(t, exitGuard, code, "a zero bound is no off switch")
+}
+
+// An empty report is refused as the initial sync: nothing saved, so a later sync of a good
+// report still runs; --force overrides the refusal and says so.
+func TestSyncRefusesAnEmptyReport(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.json")
+	require.NoError(t, os.WriteFile(empty, []byte(`{"Report_Entry":[]}`), 0o644))
+	base := workday(t, dir, "base.json", employee("1001", "Ann", "Sales"))
+	cfg := writeConfig(t, dir, base, "")
+	st := "sqlite:" + filepath.Join(dir, "ilm.db")
+	sync := func(report string, flags ...string) (int, string, string) {
+		return ilm(append([]string{"sync", "--initial", "--config", cfg, "--store", st, "--instance", "workday", "--now", cliNow, "--report", report}, flags...)...)
+	}
+
+	code, _, errOut := sync(empty)
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, errOut, `ilm sync: instance "workday": initial sync refused: the report has no rows; nothing saved, the instance stays unsynced`)
+
+	code, out, errOut := sync(empty, "--force")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Equal(t, "--force: synced although the report has no rows\n", errOut)
+	assert.Equal(t, "initial sync of workday: 0 rows, 0 profiles created, 0 rows skipped, no incidents started\n", out)
+
+	code, _, errOut = sync(base)
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, errOut, "initial sync already done", "the forced sync counts")
+}
+
+// A refused initial sync leaves the instance unsynced: the next sync of a good report runs.
+func TestRefusedSyncLeavesTheInstanceUnsynced(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.json")
+	require.NoError(t, os.WriteFile(empty, []byte(`{"Report_Entry":[]}`), 0o644))
+	cfg := writeConfig(t, dir, empty, "")
+	st := "sqlite:" + filepath.Join(dir, "ilm.db")
+
+	code, _, _ := ilm("sync", "--initial", "--config", cfg, "--store", st, "--instance", "workday", "--now", cliNow)
+	require.Equal(t, exitError, code)
+	code, out, _ := ilm("profiles", "list", "--config", cfg, "--store", st)
+	require.Equal(t, exitOK, code)
+	assert.JSONEq(t, "[]", out)
+
+	base := workday(t, dir, "base.json", employee("1001", "Ann", "Sales"))
+	code, out, errOut := ilm("sync", "--initial", "--config", cfg, "--store", st, "--instance", "workday", "--now", cliNow, "--report", base)
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "1 profiles created")
 }
 
 // ilm poll exits 3 when the guard stops the poll or the accepted plan changed, and prints

@@ -72,7 +72,7 @@ func runSync(args []string, stdout, stderr io.Writer) error {
 	instance := fs.String("instance", "", "workday instance name")
 	report := fs.String("report", "", "report file or URL, instead of the instance's report_url")
 	nowFlag := fs.String("now", "", "evaluate dates as of this RFC 3339 time (default: now)")
-	force := fs.Bool("force", false, "run again over an instance already synced")
+	force := fs.Bool("force", false, "run even when refused: over an instance already synced, or on an empty or mostly invalid report")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -98,6 +98,9 @@ func runSync(args []string, stdout, stderr io.Writer) error {
 	}
 	for _, skipped := range sum.Skipped {
 		fmt.Fprintln(stderr, skipped.Error())
+	}
+	for _, refusal := range sum.Overrode {
+		fmt.Fprintln(stderr, "--force: synced although", refusal)
 	}
 	fmt.Fprintf(stdout, "initial sync of %s: %d rows, %d profiles created, %d rows skipped, no incidents started\n",
 		sum.Instance, sum.Rows, sum.Created, len(sum.Skipped))

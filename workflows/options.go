@@ -41,8 +41,10 @@ var (
 		},
 	}
 	// reportRead reads and diffs a whole HR report; it heartbeats while starting incidents.
-	// The guard's refusals stand until a person acts, so they are not retried.
-	reportRead = longRead(activities.ErrTypeGuard, activities.ErrTypePlanChanged, activities.ErrTypeConfig)
+	// Its refusals (the guard, a changed accepted plan, an unsafe initial sync) stand until a
+	// person acts, so they are not retried.
+	reportRead = longRead(activities.ErrTypeGuard, activities.ErrTypePlanChanged,
+		activities.ErrTypeInitialSyncRefused, activities.ErrTypeConfig)
 	// logRead reads a System Log backlog; it heartbeats each page, so a lost worker's attempt
 	// is retried from the last page it finished.
 	logRead = longRead(activities.ErrTypeConfig)

@@ -44,7 +44,7 @@ func TestWorkdayPollFailsWhenTheGuardTrips(t *testing.T) {
 // The poll's refusals stand until a person acts: each fails the run at the first attempt,
 // even when the activity left it retryable.
 func TestWorkdayPollDoesNotRetryRefusals(t *testing.T) {
-	for _, typ := range []string{activities.ErrTypeGuard, activities.ErrTypePlanChanged, activities.ErrTypeConfig} {
+	for _, typ := range []string{activities.ErrTypeGuard, activities.ErrTypePlanChanged, activities.ErrTypeInitialSyncRefused, activities.ErrTypeConfig} {
 		t.Run(typ, func(t *testing.T) {
 			var ts testsuite.WorkflowTestSuite
 			env := ts.NewTestWorkflowEnvironment()
