@@ -143,10 +143,15 @@ func (h *harness) setReport(rows ...map[string]any) {
 
 // poll runs one WorkdayPoll as of now and returns its report (or its error).
 func (h *harness) poll(now time.Time) (activities.PollReport, error) {
+	return h.pollRequest(activities.PollRequest{Instance: "workday", Now: now})
+}
+
+// pollRequest runs one WorkdayPoll of the request and returns its report.
+func (h *harness) pollRequest(req activities.PollRequest) (activities.PollReport, error) {
 	run, err := h.client.ExecuteWorkflow(h.ctx, client.StartWorkflowOptions{
 		ID:        fmt.Sprintf("poll-%s%d", h.prefix, time.Now().UnixNano()),
 		TaskQueue: h.cfg.Temporal.TaskQueue,
-	}, workflows.WorkdayPoll, activities.PollRequest{Instance: "workday", Now: now})
+	}, workflows.WorkdayPoll, req)
 	require.NoError(h.t, err)
 	var rep activities.PollReport
 	err = run.Get(h.ctx, &rep)
