@@ -56,10 +56,11 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 	for _, rowErr := range plan.Result.Errors {
 		fmt.Fprintln(stderr, rowErr.Error())
 	}
-	if g := plan.Result.Guard; g.Disabled {
+	g := plan.Result.Guard
+	if g.Disabled {
 		fmt.Fprintf(stderr, "warning: the mass-change guard of %s is disabled (guard.disabled): a poll would start all of this unchecked\n", *instance)
 	}
-	if g := plan.Result.Guard; g.Tripped {
+	if g.Tripped {
 		printGuard(stderr, *instance, g.Counts, plan.Result.Digest, acceptHint(*instance, *report, *nowFlag, plan.Result.Digest))
 		return &exitCodeError{code: exitGuard, err: fmt.Errorf("%s: a poll would start nothing", g.Reason)}
 	}
