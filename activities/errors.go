@@ -19,6 +19,10 @@ const (
 	ErrTypeRateLimited   = "RateLimited"
 	ErrTypeConfig        = "ConfigError"
 	ErrTypeGuard         = "MassChangeGuard"
+	// ErrTypePlanChanged refuses a poll whose plan is not the one the operator accepted.
+	ErrTypePlanChanged = "PlanChanged"
+	// ErrTypeInitialSyncRefused refuses an initial sync of an empty or mostly invalid report.
+	ErrTypeInitialSyncRefused = "InitialSyncRefused"
 )
 
 // classify turns a connector error into a Temporal application error: final classes become

@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"go.temporal.io/sdk/activity"
@@ -13,8 +14,10 @@ import (
 
 // PollWorkday reads the instance's report, detects events against the stored profiles and
 // starts one incident workflow per event. On the first poll of an instance with
-// sync_on_first_run it only creates profiles. A tripped mass-change guard starts nothing and
-// fails the activity with a non-retryable MassChangeGuard error carrying the report.
+// sync_on_first_run it only creates profiles, and refuses (non-retryable, nothing saved) an
+// empty or mostly invalid report. A tripped mass-change guard starts nothing and fails the
+// activity with a non-retryable MassChangeGuard error carrying the report, unless the request
+// accepts the plan's digest (see admit).
 //
 // Retrying is safe: a started incident is either still running (its start is refused) or has
 // changed the profile (so it is not detected again).
@@ -37,6 +40,11 @@ func (a *Activities) PollWorkday(ctx context.Context, req PollRequest) (PollRepo
 	}
 	if first {
 		sum, err := a.Planner.InitialSync(ctx, req.Instance, opts)
+		if errors.Is(err, hrsync.ErrInitialSyncRefused) {
+			// Retrying reads the same report: only a fixed report, or ilm sync --initial
+			// --force, gets past it.
+			return report, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInitialSyncRefused, nil)
+		}
 		if err != nil {
 			return report, err
 		}
@@ -54,11 +62,8 @@ func (a *Activities) PollWorkday(ctx context.Context, req PollRequest) (PollRepo
 	}
 	report.Rows, report.Events = plan.Rows, len(plan.Result.Events)
 	report.RowErrors = rowErrorStrings(plan.Result.Errors)
-	if g := plan.Result.Guard; g.Tripped {
-		report.GuardTripped, report.GuardReason = true, g.Reason
-		activity.GetLogger(ctx).Error("mass-change guard tripped: no incident started",
-			"instance", req.Instance, "reason", g.Reason)
-		return report, temporal.NewNonRetryableApplicationError(g.Reason, ErrTypeGuard, nil, report)
+	if err := admit(ctx, req, plan.Result, &report); err != nil {
+		return report, err
 	}
 	for i, ev := range plan.Result.Events {
 		id, started, err := a.Starter.Start(ctx, NewIncident(a.Config, req.Instance, ev))
@@ -78,6 +83,32 @@ func (a *Activities) PollWorkday(ctx context.Context, req PollRequest) (PollRepo
 		activity.RecordHeartbeat(ctx, i)
 	}
 	return report, nil
+}
+
+// admit decides whether a plan may start, and fills in the report's guard fields. An
+// accepted digest runs exactly the plan it names, past the guard, and refuses any other: the
+// operator accepted those events, not whatever the report says now. Both refusals are
+// non-retryable and carry the report, whose counts and digest the operator needs.
+func admit(ctx context.Context, req PollRequest, res lifecycle.Result, report *PollReport) error {
+	log := activity.GetLogger(ctx)
+	g := res.Guard
+	report.GuardCounts, report.PlanDigest = g.Counts, res.Digest
+	report.GuardTripped, report.GuardReason = g.Tripped, g.Reason
+	switch {
+	case req.AcceptPlan != "" && req.AcceptPlan != res.Digest:
+		msg := fmt.Sprintf("the plan changed since it was accepted: digest now %s (accepted %s)", res.Digest, req.AcceptPlan)
+		log.Error(msg+": no incident started", "instance", req.Instance)
+		return temporal.NewNonRetryableApplicationError(msg, ErrTypePlanChanged, nil, *report)
+	case req.AcceptPlan != "":
+		report.PlanAccepted = true
+		log.Warn("running an accepted plan", "instance", req.Instance, "digest", res.Digest, "guard", g.Reason)
+	case g.Tripped:
+		log.Error("mass-change guard tripped: no incident started", "instance", req.Instance, "reason", g.Reason)
+		return temporal.NewNonRetryableApplicationError(g.Reason, ErrTypeGuard, nil, *report)
+	case g.Disabled:
+		log.Warn("mass-change guard disabled: the plan runs unchecked", "instance", req.Instance, "counts", g.Counts.String())
+	}
+	return nil
 }
 
 func rowErrorStrings(errs []lifecycle.RowError) []string {

@@ -74,22 +74,31 @@ type PollRequest struct {
 	Report string `json:"report,omitempty"`
 	// Now, when set, is the poll's "today" (ilm poll --now).
 	Now time.Time `json:"now,omitempty"`
+	// AcceptPlan, when set, is the digest of a plan an operator accepted past the mass-change
+	// guard (ilm poll --accept-plan): the poll runs that plan, or nothing if the plan changed.
+	AcceptPlan string `json:"accept_plan,omitempty"`
 }
 
 // PollReport says what one poll saw and did. It holds counts and a bounded list of started
 // incidents, never report rows.
 type PollReport struct {
-	Instance       string            `json:"instance"`
-	InitialSync    bool              `json:"initial_sync,omitempty"`
-	Rows           int               `json:"rows"`
-	Events         int               `json:"events"`
-	Started        int               `json:"started"`
-	AlreadyRunning int               `json:"already_running"`
-	RowErrors      []string          `json:"row_errors,omitempty"`
-	ProfilesSynced int               `json:"profiles_synced,omitempty"`
-	GuardTripped   bool              `json:"guard_tripped,omitempty"`
-	GuardReason    string            `json:"guard_reason,omitempty"`
-	Incidents      []StartedIncident `json:"incidents,omitempty"`
+	Instance       string   `json:"instance"`
+	InitialSync    bool     `json:"initial_sync,omitempty"`
+	Rows           int      `json:"rows"`
+	Events         int      `json:"events"`
+	Started        int      `json:"started"`
+	AlreadyRunning int      `json:"already_running"`
+	RowErrors      []string `json:"row_errors,omitempty"`
+	ProfilesSynced int      `json:"profiles_synced,omitempty"`
+	GuardTripped   bool     `json:"guard_tripped,omitempty"`
+	GuardReason    string   `json:"guard_reason,omitempty"`
+	// GuardCounts are the plan's events per type that the guard bounds.
+	GuardCounts lifecycle.GuardCounts `json:"guard_counts"`
+	// PlanDigest identifies the plan; ilm poll --accept-plan takes it.
+	PlanDigest string `json:"plan_digest,omitempty"`
+	// PlanAccepted says the poll ran an accepted plan, past the guard.
+	PlanAccepted bool              `json:"plan_accepted,omitempty"`
+	Incidents    []StartedIncident `json:"incidents,omitempty"`
 	// More counts the started incidents left out of Incidents to keep the payload small.
 	More int `json:"more,omitempty"`
 }

@@ -26,7 +26,8 @@ instances:
     source_priority: 1
     sync_on_first_run: true
     mapper: mappers/workday-incoming.yaml
-    guard: {max_terminations: 25, max_termination_percent: 5}
+    guard: {max_access_removals: 25, max_access_removal_percent: 5, max_credential_grants: 50, max_credential_grant_percent: 150}
+    initial_sync_max_row_error_percent: 2.5
     poll_interval: 15m
 provisioning:
   targets: {create: [], update: [], disable: []}
@@ -43,8 +44,10 @@ func TestParseValid(t *testing.T) {
 	require.NotNil(t, w.DaysBeforeHireToEnableAD)
 	assert.Equal(t, 3, *w.DaysBeforeHireToEnableAD)
 	assert.Equal(t, 15*time.Minute, w.PollInterval.Duration)
-	assert.Equal(t, 25, w.Guard.MaxTerminations)
-	assert.Equal(t, 5.0, w.Guard.MaxTerminationPercent)
+	assert.Equal(t, GuardLimit{Max: 25, MaxPercent: 5}, w.Guard.AccessRemovals())
+	assert.Equal(t, GuardLimit{Max: 50, MaxPercent: 150}, w.Guard.CredentialGrants())
+	assert.False(t, w.Guard.Disabled)
+	assert.Equal(t, 2.5, w.MaxRowErrorPercent())
 	assert.True(t, w.SyncOnFirstRun)
 	assert.Equal(t, "ilm", cfg.Temporal.TaskQueue)
 	assert.Equal(t, []string{"workday"}, cfg.WorkdayInstances())
@@ -56,6 +59,38 @@ func TestZeroDaysIsNotEmpty(t *testing.T) {
 	w, _ := cfg.WorkdayInstance("w")
 	require.NotNil(t, w.DaysBeforeHireToSync)
 	assert.Equal(t, 0, *w.DaysBeforeHireToSync)
+}
+
+// An instance without guard keys is guarded by the defaults; zero is a bound, not "off", and
+// only disabled turns the guard off.
+func TestGuardIsOnByDefault(t *testing.T) {
+	defaults := GuardLimit{Max: DefaultGuardMax, MaxPercent: DefaultGuardMaxPercent}
+	tests := []struct {
+		keys             string
+		removals, grants GuardLimit
+		disabled         bool
+		rowErrorPercent  float64
+	}{
+		{keys: ``, removals: defaults, grants: defaults, rowErrorPercent: DefaultInitialSyncMaxRowErrorPercent},
+		{keys: `guard: {}`, removals: defaults, grants: defaults, rowErrorPercent: DefaultInitialSyncMaxRowErrorPercent},
+		{keys: `guard: {max_access_removals: 0, max_credential_grant_percent: 0}`,
+			removals: GuardLimit{Max: 0, MaxPercent: DefaultGuardMaxPercent}, grants: GuardLimit{Max: DefaultGuardMax, MaxPercent: 0},
+			rowErrorPercent: DefaultInitialSyncMaxRowErrorPercent},
+		{keys: `guard: {disabled: true}`, removals: defaults, grants: defaults, disabled: true, rowErrorPercent: DefaultInitialSyncMaxRowErrorPercent},
+		{keys: `initial_sync_max_row_error_percent: 0`, removals: defaults, grants: defaults, rowErrorPercent: 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.keys, func(t *testing.T) {
+			cfg, err := Parse([]byte("instances:\n  - name: w\n    type: workday\n    report_url: file:r.json\n    " + tc.keys + "\n"))
+			require.NoError(t, err)
+			w, err := cfg.WorkdayInstance("w")
+			require.NoError(t, err)
+			assert.Equal(t, tc.removals, w.Guard.AccessRemovals())
+			assert.Equal(t, tc.grants, w.Guard.CredentialGrants())
+			assert.Equal(t, tc.disabled, w.Guard.Disabled)
+			assert.Equal(t, tc.rowErrorPercent, w.MaxRowErrorPercent())
+		})
+	}
 }
 
 func TestErrorsNameTheKey(t *testing.T) {
@@ -70,7 +105,10 @@ func TestErrorsNameTheKey(t *testing.T) {
 		"negative days":        {`instances: [{name: w, type: workday, report_url: "file:a", days_before_hire_to_sync: -1}]`, `instances[0].days_before_hire_to_sync`},
 		"bad deactivation":     {`instances: [{name: w, type: workday, report_url: "file:a", deactivation_date_field: hire_date}]`, `instances[0].deactivation_date_field`},
 		"bad duration":         {`instances: [{name: w, type: workday, report_url: "file:a", poll_interval: soon}]`, `"soon" is not a duration`},
-		"bad percent":          {`instances: [{name: w, type: workday, report_url: "file:a", guard: {max_termination_percent: 150}}]`, `guard.max_termination_percent`},
+		"bad percent":          {`instances: [{name: w, type: workday, report_url: "file:a", guard: {max_access_removal_percent: 150}}]`, `instances[0].guard.max_access_removal_percent: must be between 0 and 100`},
+		"negative grants":      {`instances: [{name: w, type: workday, report_url: "file:a", guard: {max_credential_grants: -1}}]`, `instances[0].guard.max_credential_grants: must be >= 0`},
+		"renamed guard key":    {`instances: [{name: w, type: workday, report_url: "file:a", guard: {max_terminations: 25}}]`, `instances[0].guard.max_terminations: now max_access_removals`},
+		"bad row error share":  {`instances: [{name: w, type: workday, report_url: "file:a", initial_sync_max_row_error_percent: 101}]`, `instances[0].initial_sync_max_row_error_percent`},
 		"http needs creds":     {`instances: [{name: w, type: workday, report_url: "https://wd5.example/ccx"}]`, `needs username_env`},
 		"unknown target":       {`provisioning: {targets: {create: [ad]}}`, `provisioning.targets.create[0]: no instance named "ad"`},
 		"workday as target":    {`instances: [{name: w, type: workday, report_url: "file:a"}]` + "\nprovisioning: {targets: {disable: [w]}}", `provisioning.targets.disable[0]: "w" is a workday source`},

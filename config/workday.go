@@ -19,19 +19,29 @@ type Workday struct {
 	// DaysBeforeHireToSync: nil = no limit, 0 = on the hire date.
 	DaysBeforeHireToSync *int `yaml:"days_before_hire_to_sync"`
 	// DaysBeforeHireToEnableAD: nil = immediately.
-	DaysBeforeHireToEnableAD *int     `yaml:"days_before_hire_to_enable_ad"`
-	SourcePriority           int      `yaml:"source_priority"`
-	SyncOnFirstRun           bool     `yaml:"sync_on_first_run"`
-	Mapper                   string   `yaml:"mapper"`
-	Guard                    Guard    `yaml:"guard"`
-	PollInterval             Duration `yaml:"poll_interval"`
-	Timeout                  Duration `yaml:"timeout"`
+	DaysBeforeHireToEnableAD *int   `yaml:"days_before_hire_to_enable_ad"`
+	SourcePriority           int    `yaml:"source_priority"`
+	SyncOnFirstRun           bool   `yaml:"sync_on_first_run"`
+	Mapper                   string `yaml:"mapper"`
+	Guard                    Guard  `yaml:"guard"`
+	// InitialSyncMaxRowErrorPercent bounds the share of invalid rows an initial sync accepts
+	// (nil: DefaultInitialSyncMaxRowErrorPercent).
+	InitialSyncMaxRowErrorPercent *float64 `yaml:"initial_sync_max_row_error_percent"`
+	PollInterval                  Duration `yaml:"poll_interval"`
+	Timeout                       Duration `yaml:"timeout"`
 }
 
-// Guard bounds how many people one poll may terminate or orphan (SPEC §1, mass-change guard).
-type Guard struct {
-	MaxTerminations       int     `yaml:"max_terminations"`
-	MaxTerminationPercent float64 `yaml:"max_termination_percent"`
+// DefaultInitialSyncMaxRowErrorPercent is the share of invalid rows beyond which an initial
+// sync is refused: a report mostly unreadable would baseline a few people and turn everyone
+// else into a new hire on the next poll.
+const DefaultInitialSyncMaxRowErrorPercent = 10
+
+// MaxRowErrorPercent is the instance's initial_sync_max_row_error_percent, or its default.
+func (w *Workday) MaxRowErrorPercent() float64 {
+	if w.InitialSyncMaxRowErrorPercent == nil {
+		return DefaultInitialSyncMaxRowErrorPercent
+	}
+	return *w.InitialSyncMaxRowErrorPercent
 }
 
 // Deactivation date fields a workday instance may use.
@@ -82,11 +92,9 @@ func (w *Workday) validate(key string) []error {
 	if w.SourcePriority < 1 {
 		errs = append(errs, fmt.Errorf("%s.source_priority: must be >= 1 (lower wins)", key))
 	}
-	if w.Guard.MaxTerminations < 0 {
-		errs = append(errs, fmt.Errorf("%s.guard.max_terminations: must be >= 0", key))
-	}
-	if w.Guard.MaxTerminationPercent < 0 || w.Guard.MaxTerminationPercent > 100 {
-		errs = append(errs, fmt.Errorf("%s.guard.max_termination_percent: must be between 0 and 100", key))
+	errs = append(errs, w.Guard.validate(key+".guard")...)
+	if p := w.InitialSyncMaxRowErrorPercent; p != nil && (*p < 0 || *p > 100) {
+		errs = append(errs, fmt.Errorf("%s.initial_sync_max_row_error_percent: must be between 0 and 100", key))
 	}
 	if w.PollInterval.Duration < time.Second {
 		errs = append(errs, fmt.Errorf("%s.poll_interval: must be at least 1s", key))

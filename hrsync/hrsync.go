@@ -4,9 +4,11 @@
 package hrsync
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,7 +34,8 @@ type Options struct {
 	Now time.Time
 	// InFlight holds the employee ids with an incident running.
 	InFlight map[string]bool
-	// Force lets an initial sync run again over an instance already synced.
+	// Force lets an initial sync run when it would be refused: over an instance already
+	// synced, or on a report that is empty or has too many invalid rows.
 	Force bool
 }
 
@@ -48,7 +51,12 @@ type SyncSummary struct {
 	Instance string
 	Rows     int
 	Created  int
-	Skipped  []lifecycle.RowError
+	// Skipped are the rows left out, invalid or not, in row order.
+	Skipped []lifecycle.RowError
+	// Invalid is how many of Skipped are invalid rows.
+	Invalid int
+	// Overrode names the refusals that Force overrode.
+	Overrode []string
 }
 
 // source is one workday instance, ready to read.
@@ -99,12 +107,17 @@ func Settings(instance string, w *config.Workday) lifecycle.Settings {
 		field = profile.LastDayOfWork
 	}
 	return lifecycle.Settings{
-		Instance:                 instance,
-		SourcePriority:           w.SourcePriority,
-		DeactivationDateField:    field,
-		DaysBeforeHireToSync:     w.DaysBeforeHireToSync,
-		DaysBeforeHireToEnableAD: w.DaysBeforeHireToEnableAD,
-		Guard:                    lifecycle.Guard{MaxTerminations: w.Guard.MaxTerminations, MaxTerminationPercent: w.Guard.MaxTerminationPercent},
+		Instance:                      instance,
+		SourcePriority:                w.SourcePriority,
+		DeactivationDateField:         field,
+		DaysBeforeHireToSync:          w.DaysBeforeHireToSync,
+		DaysBeforeHireToEnableAD:      w.DaysBeforeHireToEnableAD,
+		InitialSyncMaxRowErrorPercent: w.MaxRowErrorPercent(),
+		Guard: lifecycle.Guard{
+			Disabled:         w.Guard.Disabled,
+			AccessRemovals:   lifecycle.Limit(w.Guard.AccessRemovals()),
+			CredentialGrants: lifecycle.Limit(w.Guard.CredentialGrants()),
+		},
 	}
 }
 
@@ -171,8 +184,14 @@ func (p *Planner) NeedsInitialSync(ctx context.Context, instance string) (bool, 
 // silently swallows every pending change (XSOAR's "reset the last run" trap).
 var ErrAlreadySynced = errors.New("initial sync already done for this instance")
 
+// ErrInitialSyncRefused refuses an initial sync of a report that is empty or mostly invalid:
+// it would baseline nobody, or a few, and the next poll would raise a new hire for everyone
+// else.
+var ErrInitialSyncRefused = errors.New("initial sync refused")
+
 // InitialSync creates the profiles of everyone already employed, without incidents, and marks
-// the instance's first run done.
+// the instance's first run done. A refused sync saves nothing and leaves the instance
+// unsynced.
 func (p *Planner) InitialSync(ctx context.Context, instance string, opts Options) (SyncSummary, error) {
 	src, err := p.source(instance, opts.Report)
 	if err != nil {
@@ -182,8 +201,12 @@ func (p *Planner) InitialSync(ctx context.Context, instance string, opts Options
 	if err != nil {
 		return SyncSummary{}, fmt.Errorf("poll state of %q: %w", instance, err)
 	}
-	if st.InitialSyncDone && !opts.Force {
-		return SyncSummary{}, fmt.Errorf("instance %q: %w (use --force to run it again)", instance, ErrAlreadySynced)
+	var overrode []string
+	if st.InitialSyncDone {
+		if !opts.Force {
+			return SyncSummary{}, fmt.Errorf("instance %q: %w (use --force to run it again)", instance, ErrAlreadySynced)
+		}
+		overrode = append(overrode, "the instance was already synced")
 	}
 	var rows []lifecycle.Row
 	n, err := src.each(ctx, func(r lifecycle.Row) error {
@@ -193,14 +216,26 @@ func (p *Planner) InitialSync(ctx context.Context, instance string, opts Options
 	if err != nil {
 		return SyncSummary{}, err
 	}
-	profiles, skipped := lifecycle.InitialSync(rows, src.settings, opts.Now)
+	b := lifecycle.InitialSync(rows, src.settings, opts.Now)
+	if b.Refusal != "" {
+		if !opts.Force {
+			return SyncSummary{}, fmt.Errorf("instance %q: %w: %s; nothing saved, the instance stays unsynced (fix the report, or override with ilm sync --initial --force)",
+				instance, ErrInitialSyncRefused, b.Refusal)
+		}
+		overrode = append(overrode, b.Refusal)
+	}
 	rec := store.Record{Actor: "ilm:initial-sync", Incident: "initial-sync/" + instance, At: opts.Now}
-	if err := p.Store.SaveProfiles(ctx, profiles, rec); err != nil {
+	if err := p.Store.SaveProfiles(ctx, b.Profiles, rec); err != nil {
 		return SyncSummary{}, fmt.Errorf("save profiles: %w", err)
 	}
 	st.InitialSyncDone, st.UpdatedAt = true, opts.Now
 	if err := p.Store.SetPollState(ctx, st); err != nil {
 		return SyncSummary{}, fmt.Errorf("poll state of %q: %w", instance, err)
 	}
-	return SyncSummary{Instance: instance, Rows: n, Created: len(profiles), Skipped: skipped}, nil
+	skipped := slices.Concat(b.Invalid, b.Skipped)
+	slices.SortFunc(skipped, func(a, b lifecycle.RowError) int { return cmp.Compare(a.Row, b.Row) })
+	return SyncSummary{
+		Instance: instance, Rows: n, Created: len(b.Profiles),
+		Skipped: skipped, Invalid: len(b.Invalid), Overrode: overrode,
+	}, nil
 }

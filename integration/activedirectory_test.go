@@ -17,6 +17,7 @@ import (
 	"github.com/ilm-dev/ilm/connectors/activedirectory"
 	"github.com/ilm-dev/ilm/connectors/mail"
 	"github.com/ilm-dev/ilm/connectors/password"
+	"github.com/ilm-dev/ilm/hrsync"
 	"github.com/ilm-dev/ilm/internal/mailpittest"
 	"github.com/ilm-dev/ilm/internal/sambatest"
 	"github.com/ilm-dev/ilm/lifecycle"
@@ -169,4 +170,49 @@ func TestActiveDirectoryHireDatePostponed(t *testing.T) {
 	assert.Equal(t, lifecycle.ADDeactivation, res.Type)
 	assert.Equal(t, "514", d.Entry(t, dn).GetAttributeValue("userAccountControl"))
 	assert.Equal(t, profile.ADPending, h.profile(1).ADStatus)
+}
+
+// An activation started twice from the same plan (a manual poll overlapping the scheduled
+// one, a retried start after the first finished) sets and mails one password: the second
+// run finds the profile moved on from the revision it was planned from, and ends as stale.
+func TestStaleActivationSetsNoSecondPassword(t *testing.T) {
+	d := sambatest.New(t, "Sales")
+	mp := mailpittest.New(t)
+	serviceDesk := "service-desk." + d.Run + "@example.test"
+	h := newHarness(t, withActiveDirectory(t, d, mp, serviceDesk))
+
+	today := time.Now().UTC()
+	hire := today.AddDate(0, 0, 10)
+	h.setReport(h.person(1, hire.Format("2006-01-02")))
+	h.incident(today, 1)
+
+	activationDay := hire.AddDate(0, 0, -2)
+	planner := hrsync.Planner{Config: h.cfg, Store: h.store}
+	plan, err := planner.Plan(h.ctx, "workday", hrsync.Options{Now: activationDay})
+	require.NoError(t, err)
+	require.Len(t, plan.Result.Events, 1)
+	planned := activities.NewIncident(h.cfg, "workday", plan.Result.Events[0])
+	require.Equal(t, lifecycle.ADActivation, planned.Type)
+
+	res := h.incident(activationDay, 1)
+	require.Equal(t, lifecycle.ADActivation, res.Type)
+	dn := res.Results[0].ID
+	mails := mp.To(t, serviceDesk, 1)
+	pw := temporaryPassword.FindStringSubmatch(mails[0].Text)[1]
+
+	starter := workflows.IncidentStarter{Client: h.client, Namespace: "default", TaskQueue: h.cfg.Temporal.TaskQueue}
+	_, started, err := starter.Start(h.ctx, planned)
+	require.NoError(t, err)
+	require.True(t, started, "the first activation is closed: the same id may run again")
+	again := h.waitDone(1)
+	assert.Contains(t, again.Skipped, "stale: the profile of employee "+h.id(1)+" changed since this incident was planned")
+	assert.Empty(t, again.Results)
+
+	assert.Len(t, mp.To(t, serviceDesk, 1), 1, "no second password mailed")
+	conn, err := ldap.DialURL(d.URL, ldap.DialWithTLSConfig(d.TLS))
+	require.NoError(t, err)
+	defer conn.Close()
+	err = conn.Bind(dn, pw)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "data 773", "the first password is still the account's")
 }

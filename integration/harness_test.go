@@ -88,7 +88,8 @@ instances:
     username_env: ILM_IT_WORKDAY_USER
     password_env: ILM_IT_WORKDAY_PASSWORD
     days_before_hire_to_enable_ad: 3
-    guard: {max_terminations: 2}
+    # A test moves a handful of people, each a large share of them: the guard counts people.
+    guard: {max_access_removals: 2, max_access_removal_percent: 100, max_credential_grant_percent: 1000}
 `, queue, wd.URL(srv.URL))))
 	require.NoError(t, err)
 	// "testapp" is not a config instance type: tests wire their target by hand.
@@ -142,10 +143,15 @@ func (h *harness) setReport(rows ...map[string]any) {
 
 // poll runs one WorkdayPoll as of now and returns its report (or its error).
 func (h *harness) poll(now time.Time) (activities.PollReport, error) {
+	return h.pollRequest(activities.PollRequest{Instance: "workday", Now: now})
+}
+
+// pollRequest runs one WorkdayPoll of the request and returns its report.
+func (h *harness) pollRequest(req activities.PollRequest) (activities.PollReport, error) {
 	run, err := h.client.ExecuteWorkflow(h.ctx, client.StartWorkflowOptions{
 		ID:        fmt.Sprintf("poll-%s%d", h.prefix, time.Now().UnixNano()),
 		TaskQueue: h.cfg.Temporal.TaskQueue,
-	}, workflows.WorkdayPoll, activities.PollRequest{Instance: "workday", Now: now})
+	}, workflows.WorkdayPoll, req)
 	require.NoError(h.t, err)
 	var rep activities.PollReport
 	err = run.Get(h.ctx, &rep)

@@ -167,16 +167,64 @@ func TestMassChangeGuardStartsNothing(t *testing.T) {
 		h.waitDone(n)
 	}
 
-	h.setReport(rows[0]) // three people missing: orphans beyond max_terminations 2
+	h.setReport(rows[0]) // three people missing: orphans beyond max_access_removals 2
 	rep, err := h.poll(day1)
 	require.Error(t, err)
 	var appErr *temporal.ApplicationError
 	require.ErrorAs(t, err, &appErr)
 	assert.Equal(t, activities.ErrTypeGuard, appErr.Type())
-	assert.Contains(t, appErr.Error(), "max_terminations 2")
+	assert.Contains(t, appErr.Error(), "max_access_removals 2")
 	assert.Zero(t, rep.Started)
 	for n := 2; n <= 4; n++ {
 		assert.Equal(t, 1, h.count(fmt.Sprintf(`EmployeeID = %q`, h.id(n)), 1), "nothing new started for %d", n)
+	}
+}
+
+// A poll the guard stopped carries its counts and digest through Temporal; accepting that
+// digest runs exactly that plan, and a plan that changed since starts nothing.
+func TestAcceptedPlanRunsPastTheGuard(t *testing.T) {
+	h := newHarness(t)
+	var rows []map[string]any
+	for n := 1; n <= 5; n++ {
+		rows = append(rows, h.person(n, "2026-10-01"))
+	}
+	h.setReport(rows...)
+	_, err := h.poll(day1)
+	require.NoError(t, err)
+	for n := 1; n <= 5; n++ {
+		h.waitDone(n)
+	}
+	failure := func(err error) (activities.PollReport, string) {
+		t.Helper()
+		var appErr *temporal.ApplicationError
+		require.ErrorAs(t, err, &appErr)
+		var rep activities.PollReport
+		require.NoError(t, appErr.Details(&rep))
+		return rep, appErr.Type()
+	}
+
+	h.setReport(rows[:2]...) // three orphans: beyond max_access_removals 2
+	_, err = h.poll(day1)
+	tripped, typ := failure(err)
+	require.Equal(t, activities.ErrTypeGuard, typ)
+	assert.Equal(t, 3, tripped.GuardCounts.Orphans)
+
+	h.setReport(rows[0]) // four orphans now
+	_, err = h.pollRequest(activities.PollRequest{Instance: "workday", Now: day1, AcceptPlan: tripped.PlanDigest})
+	changed, typ := failure(err)
+	assert.Equal(t, activities.ErrTypePlanChanged, typ)
+	assert.Contains(t, err.Error(), "the plan changed since it was accepted: digest now "+changed.PlanDigest)
+	assert.Equal(t, 4, changed.GuardCounts.Orphans)
+	assert.Zero(t, changed.Started)
+
+	h.setReport(rows[:2]...)
+	rep, err := h.pollRequest(activities.PollRequest{Instance: "workday", Now: day1, AcceptPlan: tripped.PlanDigest})
+	require.NoError(t, err)
+	assert.True(t, rep.PlanAccepted)
+	assert.Equal(t, tripped.PlanDigest, rep.PlanDigest)
+	assert.Equal(t, tripped.Events, rep.Started, "every event of the accepted plan starts")
+	for n := 3; n <= 5; n++ {
+		assert.Equal(t, 1, h.count(fmt.Sprintf(`EmployeeID = %q AND IncidentType = %q`, h.id(n), lifecycle.SyncUser), 1), "review of %d", n)
 	}
 }
 

@@ -185,7 +185,7 @@ func (d *Detector) Finish() (Result, error) {
 	dups := d.duplicateErrors()
 	holders := d.nameHolders()
 	res := Result{Seen: d.rows}
-	terminations := 0
+	var counts GuardCounts
 	for _, o := range d.outcomes {
 		if o.err != nil {
 			delete(dups, o.seq) // a row keeps its own error
@@ -201,9 +201,7 @@ func (d *Detector) Finish() (Result, error) {
 		if o.name != "" && holders.heldByOther(o.name, o.self) {
 			ev = collision(ev, o.stored)
 		}
-		if ev.Type == TerminateUser {
-			terminations++
-		}
+		counts.add(ev.Type)
 		res.Events = append(res.Events, ev)
 	}
 	for _, e := range dups {
@@ -214,7 +212,7 @@ func (d *Detector) Finish() (Result, error) {
 	if res.Events, err = d.appendOrphans(res.Events); err != nil {
 		return Result{}, err
 	}
-	orphans = len(res.Events) - orphans
+	counts.Orphans = len(res.Events) - orphans
 
 	slices.SortFunc(res.Events, func(a, b Event) int {
 		return cmp.Or(strings.Compare(a.EmployeeID, b.EmployeeID), strings.Compare(string(a.Type), string(b.Type)), cmp.Compare(a.Row, b.Row))
@@ -222,7 +220,8 @@ func (d *Detector) Finish() (Result, error) {
 	slices.SortFunc(res.Errors, func(a, b RowError) int {
 		return cmp.Or(cmp.Compare(a.Row, b.Row), strings.Compare(a.Reason, b.Reason))
 	})
-	res.Guard = judge(d.s.Guard, terminations, orphans, d.active)
+	res.Guard = judge(d.s.Guard, counts, d.active)
+	res.Digest = PlanDigest(d.s.Instance, res.Events)
 	return res, nil
 }
 

@@ -98,20 +98,40 @@ type Settings struct {
 	// DaysBeforeHireToEnableAD: nil = immediately.
 	DaysBeforeHireToEnableAD *int
 	Guard                    Guard
+	// InitialSyncMaxRowErrorPercent is the share of invalid rows beyond which an initial
+	// sync is refused; 0 allows none.
+	InitialSyncMaxRowErrorPercent float64
 }
 
-// Guard bounds how many people one poll may terminate or orphan. A zero bound is not set.
+// Guard bounds what one poll may do to people (SPEC §1, mass-change guard): a truncated or
+// re-keyed report must never disable the company, nor hand everyone new credentials. There is
+// no unset bound: a zero Limit allows no event of its kind, and only Disabled turns the guard
+// off, so that forgetting a key never means "no guard". The config supplies the defaults.
 type Guard struct {
-	MaxTerminations       int
-	MaxTerminationPercent float64
+	Disabled bool
+	// AccessRemovals bounds the events that take access away: terminations, AD deactivations
+	// and orphan reviews.
+	AccessRemovals Limit
+	// CredentialGrants bounds the events that create accounts or set passwords: new hires,
+	// AD activations and rehires.
+	CredentialGrants Limit
 }
 
-// GuardVerdict says whether a poll trips the mass-change guard, and on what counts.
+// Limit is one bound of the guard: more than Max people, or more than MaxPercent of the
+// active people, trips it, whichever comes first. With no active people there is no share to
+// take, and Max alone bounds.
+type Limit struct {
+	Max        int
+	MaxPercent float64
+}
+
+// GuardVerdict says whether a poll trips the mass-change guard, and on what counts. The
+// counts are made whether or not the guard is disabled.
 type GuardVerdict struct {
-	Tripped      bool
-	Reason       string
-	Terminations int
-	Orphans      int
+	Tripped  bool
+	Reason   string
+	Disabled bool
+	Counts   GuardCounts
 	// Active is the number of stored profiles that count as active.
 	Active int
 }
@@ -123,6 +143,9 @@ type Result struct {
 	// Errors are ordered by row.
 	Errors []RowError
 	Guard  GuardVerdict
+	// Digest identifies the events exactly (see PlanDigest): an operator accepts a plan that
+	// trips the guard by its digest.
+	Digest string
 	// Seen is the number of report rows read, errors included.
 	Seen int
 }

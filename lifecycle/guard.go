@@ -5,24 +5,88 @@ import (
 	"strings"
 )
 
-// judge applies the mass-change guard: a poll that would terminate or orphan more people than
-// the bounds allow must start nothing, because a truncated report must never disable the
-// company.
-func judge(g Guard, terminations, orphans, active int) GuardVerdict {
-	v := GuardVerdict{Terminations: terminations, Orphans: orphans, Active: active}
-	n := terminations + orphans
-	var exceeded []string
-	if g.MaxTerminations > 0 && n > g.MaxTerminations {
-		exceeded = append(exceeded, fmt.Sprintf("max_terminations %d", g.MaxTerminations))
+// GuardCounts counts, per incident type, the events the mass-change guard bounds. Orphans are
+// the Sync User reviews of people missing from the report; the reviews raised by a display
+// name collision take nothing away and are not counted.
+type GuardCounts struct {
+	Terminations    int `json:"terminations"`
+	ADDeactivations int `json:"ad_deactivations"`
+	Orphans         int `json:"orphans"`
+	NewHires        int `json:"new_hires"`
+	ADActivations   int `json:"ad_activations"`
+	Rehires         int `json:"rehires"`
+}
+
+// add counts an event raised from a report row.
+func (c *GuardCounts) add(t EventType) {
+	switch t {
+	case TerminateUser:
+		c.Terminations++
+	case ADDeactivation:
+		c.ADDeactivations++
+	case NewHire:
+		c.NewHires++
+	case ADActivation:
+		c.ADActivations++
+	case RehireUser:
+		c.Rehires++
 	}
-	if g.MaxTerminationPercent > 0 && active > 0 {
-		if pct := float64(n) * 100 / float64(active); pct > g.MaxTerminationPercent {
-			exceeded = append(exceeded, fmt.Sprintf("max_termination_percent %g (%.1f%% of %d active)", g.MaxTerminationPercent, pct, active))
+}
+
+// AccessRemovals is the number of events that take access away.
+func (c GuardCounts) AccessRemovals() int { return c.Terminations + c.ADDeactivations + c.Orphans }
+
+// CredentialGrants is the number of events that create accounts or set passwords.
+func (c GuardCounts) CredentialGrants() int { return c.NewHires + c.ADActivations + c.Rehires }
+
+// Removals lists the access removals per type.
+func (c GuardCounts) Removals() string {
+	return fmt.Sprintf("%d terminations, %d AD deactivations, %d orphans", c.Terminations, c.ADDeactivations, c.Orphans)
+}
+
+// Grants lists the credential grants per type.
+func (c GuardCounts) Grants() string {
+	return fmt.Sprintf("%d new hires, %d AD activations, %d rehires", c.NewHires, c.ADActivations, c.Rehires)
+}
+
+// String gives both totals with their types, as operators read them when the guard trips.
+func (c GuardCounts) String() string {
+	return fmt.Sprintf("%d access removals (%s); %d credential grants (%s)",
+		c.AccessRemovals(), c.Removals(), c.CredentialGrants(), c.Grants())
+}
+
+// exceeded names the bounds that n events among active people go past ("" for none), by the
+// config keys of the count (key) and the share (percentKey).
+func (l Limit) exceeded(key, percentKey string, n, active int) string {
+	var out []string
+	if n > l.Max {
+		out = append(out, fmt.Sprintf("%s %d", key, l.Max))
+	}
+	if active > 0 {
+		if pct := float64(n) * 100 / float64(active); pct > l.MaxPercent {
+			out = append(out, fmt.Sprintf("%s %g (%.1f%% of %d active)", percentKey, l.MaxPercent, pct, active))
 		}
 	}
-	if len(exceeded) > 0 {
+	return strings.Join(out, " and ")
+}
+
+// judge applies the mass-change guard: a poll that would take access from, or give
+// credentials to, more people than the bounds allow must start nothing.
+func judge(g Guard, c GuardCounts, active int) GuardVerdict {
+	v := GuardVerdict{Disabled: g.Disabled, Counts: c, Active: active}
+	if g.Disabled {
+		return v
+	}
+	var over []string
+	if s := g.AccessRemovals.exceeded("max_access_removals", "max_access_removal_percent", c.AccessRemovals(), active); s != "" {
+		over = append(over, fmt.Sprintf("%d access removals (%s) exceed %s", c.AccessRemovals(), c.Removals(), s))
+	}
+	if s := g.CredentialGrants.exceeded("max_credential_grants", "max_credential_grant_percent", c.CredentialGrants(), active); s != "" {
+		over = append(over, fmt.Sprintf("%d credential grants (%s) exceed %s", c.CredentialGrants(), c.Grants(), s))
+	}
+	if len(over) > 0 {
 		v.Tripped = true
-		v.Reason = fmt.Sprintf("mass-change guard: %d terminations and %d orphans exceed %s", terminations, orphans, strings.Join(exceeded, " and "))
+		v.Reason = "mass-change guard: " + strings.Join(over, "; ")
 	}
 	return v
 }

@@ -80,7 +80,7 @@ func population(n int, messy bool) ([]Row, []profile.Profile) {
 func TestDetectorStreamsLikeDetect(t *testing.T) {
 	rs, profiles := population(5000, true)
 	s := settings()
-	s.Guard.MaxTerminations = 10
+	s.Guard = Guard{AccessRemovals: Limit{Max: 10, MaxPercent: 100}, CredentialGrants: Limit{Max: 10, MaxPercent: 100}}
 	inFlight := map[string]bool{"0000101": true}
 	want := Detect(rs, profiles, inFlight, s, now)
 

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -43,8 +42,8 @@ func employee(id, first, dept string, kv ...any) map[string]any {
 }
 
 // writeConfig writes a config whose store the tests never use (every command gets --store), with
-// the stock mapper and the guard's max_terminations.
-func writeConfig(t *testing.T, dir, report string, maxTerminations int) string {
+// the stock mapper and the given keys of the workday instance (YAML, one line).
+func writeConfig(t *testing.T, dir, report, keys string) string {
 	t.Helper()
 	mapper, err := filepath.Abs("../mappers/workday-incoming.yaml")
 	require.NoError(t, err)
@@ -55,7 +54,7 @@ instances:
     report_url: file:` + report + `
     mapper: ` + mapper + `
     sync_on_first_run: true
-    guard: {max_terminations: ` + strconv.Itoa(maxTerminations) + `}
+    ` + keys + `
 `
 	path := filepath.Join(dir, "ilm.yaml")
 	require.NoError(t, os.WriteFile(path, []byte(yaml), 0o644))
@@ -75,7 +74,8 @@ func TestPlanContract(t *testing.T) {
 	base := workday(t, dir, "base.json",
 		employee("1001", "Ann", "Sales"), employee("1002", "Bob", "Sales"),
 		employee("1003", "Cat", "Finance"), employee("1004", "Dan", "Legal"))
-	cfg := writeConfig(t, dir, base, 5)
+	// Four people: any change is a large share of them, so the guard here counts people only.
+	cfg := writeConfig(t, dir, base, "guard: {max_access_removals: 5, max_access_removal_percent: 100, max_credential_grant_percent: 100}")
 	st := "sqlite:" + filepath.Join(dir, "ilm.db")
 
 	code, out, errOut := ilm("sync", "--initial", "--config", cfg, "--store", st, "--instance", "workday", "--now", cliNow)
@@ -149,7 +149,7 @@ func TestPlanContract(t *testing.T) {
 
 	// One termination and one orphan trip a guard of one: the events are still printed,
 	// stderr says why, and the exit code is 3.
-	cfg = writeConfig(t, dir, base, 1)
+	cfg = writeConfig(t, dir, base, "guard: {max_access_removals: 1, max_access_removal_percent: 100, max_credential_grant_percent: 100}")
 	code, guarded, errOut := ilm("plan", "--config", cfg, "--store", st, "--instance", "workday", "--report", day2, "--now", cliNow)
 	assert.Equal(t, exitGuard, code)
 	assert.Equal(t, planned, guarded)

@@ -64,7 +64,7 @@ func TestIAMUsage(t *testing.T) {
 	assert.Contains(t, errOut, "--instance is required")
 
 	dir := t.TempDir()
-	cfg := writeConfig(t, dir, filepath.Join(dir, "report.json"), 5)
+	cfg := writeConfig(t, dir, filepath.Join(dir, "report.json"), "")
 	code, _, errOut = ilm("iam", "get-user", "--config", cfg, "--store", "sqlite:"+filepath.Join(dir, "ilm.db"),
 		"--instance", "workday", "--user-profile", `{"employeeid": "1001"}`)
 	assert.Equal(t, exitError, code)

@@ -3,7 +3,7 @@
 //	ilm plan      --config F --instance NAME [--report PATH] [--now RFC3339]
 //	ilm sync      --initial --config F --instance NAME [--report PATH] [--now RFC3339] [--force]
 //	ilm profiles  get EMPLOYEE_ID | list | history EMPLOYEE_ID
-//	ilm poll      --config F --instance NAME [--report PATH] [--now RFC3339]   (workday or okta)
+//	ilm poll      --config F --instance NAME [--report PATH] [--now RFC3339] [--accept-plan DIGEST]   (workday or okta)
 //	ilm schedules apply --config F
 //	ilm review    --config F --employee-id ID --action retry|skip|abort [--reviewer NAME] [--comment TEXT]
 //	ilm okta      get-configuration --config F --instance NAME
@@ -34,7 +34,8 @@ const (
 	exitOK    = 0
 	exitError = 1
 	exitUsage = 2
-	// exitGuard: the mass-change guard tripped.
+	// exitGuard: the mass-change guard tripped, or the plan changed since it was accepted;
+	// nothing was started.
 	exitGuard = 3
 )
 

@@ -116,5 +116,5 @@ func TestOktaUsageErrors(t *testing.T) {
 
 	code, _, errOut = ilm("poll", "--config", cfg, "--instance", "okta", "--now", "2026-11-28T00:00:00Z")
 	assert.Equal(t, exitUsage, code)
-	assert.Contains(t, errOut, "--report and --now are for workday instances")
+	assert.Contains(t, errOut, "--report, --now and --accept-plan are for workday instances")
 }

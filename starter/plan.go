@@ -56,7 +56,12 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 	for _, rowErr := range plan.Result.Errors {
 		fmt.Fprintln(stderr, rowErr.Error())
 	}
-	if g := plan.Result.Guard; g.Tripped {
+	g := plan.Result.Guard
+	if g.Disabled {
+		fmt.Fprintf(stderr, "warning: the mass-change guard of %s is disabled (guard.disabled): a poll would start all of this unchecked\n", *instance)
+	}
+	if g.Tripped {
+		printGuard(stderr, *instance, g.Counts, plan.Result.Digest, acceptHint(*instance, *report, *nowFlag, plan.Result.Digest))
 		return &exitCodeError{code: exitGuard, err: fmt.Errorf("%s: a poll would start nothing", g.Reason)}
 	}
 	return nil
@@ -68,7 +73,7 @@ func runSync(args []string, stdout, stderr io.Writer) error {
 	instance := fs.String("instance", "", "workday instance name")
 	report := fs.String("report", "", "report file or URL, instead of the instance's report_url")
 	nowFlag := fs.String("now", "", "evaluate dates as of this RFC 3339 time (default: now)")
-	force := fs.Bool("force", false, "run again over an instance already synced")
+	force := fs.Bool("force", false, "run even when refused: over an instance already synced, or on an empty or mostly invalid report")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -94,6 +99,9 @@ func runSync(args []string, stdout, stderr io.Writer) error {
 	}
 	for _, skipped := range sum.Skipped {
 		fmt.Fprintln(stderr, skipped.Error())
+	}
+	for _, refusal := range sum.Overrode {
+		fmt.Fprintln(stderr, "--force: synced although", refusal)
 	}
 	fmt.Fprintf(stdout, "initial sync of %s: %d rows, %d profiles created, %d rows skipped, no incidents started\n",
 		sum.Instance, sum.Rows, sum.Created, len(sum.Skipped))

@@ -23,11 +23,15 @@ func runPoll(args []string, stdout, stderr io.Writer) error {
 	instance := fs.String("instance", "", "workday or okta instance name")
 	report := fs.String("report", "", "workday: report file or URL, instead of the instance's report_url (read by the worker)")
 	nowFlag := fs.String("now", "", "workday: evaluate dates as of this RFC 3339 time (default: the worker's now)")
+	accept := fs.String("accept-plan", "", "workday: run exactly the plan of this digest (ilm plan prints it) past the mass-change guard; any other plan starts nothing")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
 	if err := required("instance", *instance); err != nil {
 		return err
+	}
+	if *accept != "" && !planDigest.MatchString(*accept) {
+		return &exitCodeError{code: exitUsage, err: fmt.Errorf("--accept-plan: %q is not a plan digest (64 hex digits, as ilm plan prints it)", *accept)}
 	}
 	ctx := context.Background()
 	env, err := c.open(ctx)
@@ -40,15 +44,15 @@ func runPoll(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if req, ok := job.input.(activities.PollRequest); ok {
-		req.Report = *report
+		req.Report, req.AcceptPlan = *report, *accept
 		if *nowFlag != "" {
 			if req.Now, err = parseNow(*nowFlag); err != nil {
 				return err
 			}
 		}
 		job.input = req
-	} else if *report != "" || *nowFlag != "" {
-		return &exitCodeError{code: exitUsage, err: fmt.Errorf("--report and --now are for workday instances; %q is not one", *instance)}
+	} else if *report != "" || *nowFlag != "" || *accept != "" {
+		return &exitCodeError{code: exitUsage, err: fmt.Errorf("--report, --now and --accept-plan are for workday instances; %q is not one", *instance)}
 	}
 	tc, err := env.Dial(slog.LevelWarn)
 	if err != nil {
@@ -76,10 +80,24 @@ func runPoll(args []string, stdout, stderr io.Writer) error {
 	}
 	var rep activities.PollReport
 	err = run.Get(ctx, &rep)
+	return finishWorkdayPoll(stdout, stderr, rep, err, func(digest string) string {
+		return acceptHint(*instance, *report, *nowFlag, digest)
+	})
+}
+
+// finishWorkdayPoll prints what a workday poll did. A poll the guard stopped, or whose
+// accepted plan changed, exits 3 with the report its failure carries, the counts per type and
+// the digest; hint says how to accept the plan of a digest.
+func finishWorkdayPoll(stdout, stderr io.Writer, rep activities.PollReport, err error, hint func(digest string) string) error {
 	var appErr *temporal.ApplicationError
-	if errors.As(err, &appErr) && appErr.Type() == activities.ErrTypeGuard {
+	if errors.As(err, &appErr) && (appErr.Type() == activities.ErrTypeGuard || appErr.Type() == activities.ErrTypePlanChanged) {
 		if derr := appErr.Details(&rep); derr == nil {
 			printPollReport(stdout, stderr, rep)
+			next := "the plan changed: review it with ilm plan before accepting it"
+			if appErr.Type() == activities.ErrTypeGuard {
+				next = hint(rep.PlanDigest)
+			}
+			printGuard(stderr, rep.Instance, rep.GuardCounts, rep.PlanDigest, next)
 		}
 		return &exitCodeError{code: exitGuard, err: fmt.Errorf("%s: no incident started", appErr.Message())}
 	}
@@ -137,6 +155,9 @@ func printPollReport(stdout, stderr io.Writer, rep activities.PollReport) {
 	}
 	if rep.More > 0 {
 		fmt.Fprintf(stdout, "… and %d more\n", rep.More)
+	}
+	if rep.PlanAccepted {
+		fmt.Fprintf(stdout, "ran the accepted plan %s (%s)\n", rep.PlanDigest, rep.GuardCounts)
 	}
 	fmt.Fprintf(stdout, "poll of %s: %d rows, %d events, %d incidents started, %d already running, %d row errors\n",
 		rep.Instance, rep.Rows, rep.Events, rep.Started, rep.AlreadyRunning, len(rep.RowErrors))

@@ -41,7 +41,10 @@ var (
 		},
 	}
 	// reportRead reads and diffs a whole HR report; it heartbeats while starting incidents.
-	reportRead = longRead(activities.ErrTypeGuard, activities.ErrTypeConfig, activities.ErrTypePollRunning)
+	// Its refusals (the guard, a changed accepted plan, an unsafe initial sync, another poll
+	// of the instance running) stand until a person acts, so they are not retried.
+	reportRead = longRead(activities.ErrTypeGuard, activities.ErrTypePlanChanged,
+		activities.ErrTypeInitialSyncRefused, activities.ErrTypeConfig, activities.ErrTypePollRunning)
 	// logRead reads a System Log backlog; it heartbeats each page, so a lost worker's attempt
 	// is retried from the last page it finished.
 	logRead = longRead(activities.ErrTypeConfig, activities.ErrTypePollRunning)

@@ -40,3 +40,23 @@ func TestWorkdayPollFailsWhenTheGuardTrips(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "mass-change guard")
 }
+
+// The poll's refusals stand until a person acts: each fails the run at the first attempt,
+// even when the activity left it retryable.
+func TestWorkdayPollDoesNotRetryRefusals(t *testing.T) {
+	for _, typ := range []string{activities.ErrTypeGuard, activities.ErrTypePlanChanged, activities.ErrTypeInitialSyncRefused, activities.ErrTypeConfig} {
+		t.Run(typ, func(t *testing.T) {
+			var ts testsuite.WorkflowTestSuite
+			env := ts.NewTestWorkflowEnvironment()
+			env.RegisterActivity(&activities.Activities{})
+			env.OnActivity(a.PollWorkday, mock.Anything, mock.Anything).Return(activities.PollReport{}, temporal.NewApplicationError("refused", typ)).Once()
+
+			env.ExecuteWorkflow(WorkdayPoll, activities.PollRequest{Instance: "workday"})
+
+			var appErr *temporal.ApplicationError
+			require.ErrorAs(t, env.GetWorkflowError(), &appErr)
+			assert.Equal(t, typ, appErr.Type())
+			env.AssertExpectations(t)
+		})
+	}
+}

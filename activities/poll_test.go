@@ -1,0 +1,197 @@
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/ilm-dev/ilm/config"
+	"github.com/ilm-dev/ilm/hrsync"
+	"github.com/ilm-dev/ilm/lifecycle"
+	"github.com/ilm-dev/ilm/store"
+	_ "github.com/ilm-dev/ilm/store/sqlite"
+)
+
+var pollNow = time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+
+// hrStarter records the incidents a poll starts.
+type hrStarter struct {
+	IncidentStarter
+	mu      sync.Mutex
+	started []Incident
+}
+
+func (s *hrStarter) Start(_ context.Context, in Incident) (string, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.started = append(s.started, in)
+	return "person/" + in.EmployeeID, true, nil
+}
+
+func (s *hrStarter) Running(context.Context) (map[string]bool, error) { return nil, nil }
+
+// hrPoll is a workday instance over a real store and planner, with ten people synced.
+type hrPoll struct {
+	t       *testing.T
+	dir     string
+	acts    *Activities
+	starter *hrStarter
+}
+
+func newHRPoll(t *testing.T) *hrPoll {
+	t.Helper()
+	cfg, err := config.Parse([]byte(`instances: [{name: workday, type: workday, report_url: "file:unused.json", sync_on_first_run: true}]`))
+	require.NoError(t, err)
+	st, err := store.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "ilm.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = st.Close() })
+	h := &hrPoll{t: t, dir: t.TempDir(), starter: &hrStarter{}}
+	h.acts = &Activities{Config: cfg, Store: st, Starter: h.starter, Planner: &hrsync.Planner{Config: cfg, Store: st}}
+	return h
+}
+
+// report writes a report of ten people, the first terminated ones terminated.
+func (h *hrPoll) report(terminated int) string {
+	h.t.Helper()
+	var entries []map[string]any
+	for i := range 10 {
+		row := map[string]any{
+			"Emp_ID": fmt.Sprintf("10%02d", i), "Email_Address": fmt.Sprintf("p%02d@example.com", i),
+			"Preferred_Name": fmt.Sprintf("Person %02d", i), "Employment_Status": "Active", "Last_Hire_Date": "2020-03-02",
+		}
+		if i < terminated {
+			row["Employment_Status"], row["Termination_Date"] = "Terminated", "2026-11-20"
+		}
+		entries = append(entries, row)
+	}
+	b, err := json.Marshal(map[string]any{"Report_Entry": entries})
+	require.NoError(h.t, err)
+	path := filepath.Join(h.dir, fmt.Sprintf("terminated-%d.json", terminated))
+	require.NoError(h.t, os.WriteFile(path, b, 0o600))
+	return path
+}
+
+// poll runs PollWorkday; a failure's report comes from the error's details.
+func (h *hrPoll) poll(req PollRequest) (PollReport, error) {
+	h.t.Helper()
+	req.Instance, req.Now = "workday", pollNow
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestActivityEnvironment()
+	env.RegisterActivity(h.acts)
+	var rep PollReport
+	v, err := env.ExecuteActivity(h.acts.PollWorkday, req)
+	if err != nil {
+		var appErr *temporal.ApplicationError
+		if errors.As(err, &appErr) && appErr.HasDetails() {
+			require.NoError(h.t, appErr.Details(&rep))
+		}
+		return rep, err
+	}
+	require.NoError(h.t, v.Get(&rep))
+	return rep, nil
+}
+
+// synced runs the initial sync of ten active people.
+func (h *hrPoll) synced() *hrPoll {
+	rep, err := h.poll(PollRequest{Report: h.report(0)})
+	require.NoError(h.t, err)
+	require.True(h.t, rep.InitialSync)
+	require.Equal(h.t, 10, rep.ProfilesSynced)
+	return h
+}
+
+// errorType is the application error type of err ("" for none).
+func errorType(err error) string {
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		return appErr.Type()
+	}
+	return ""
+}
+
+// Five terminations of ten people trip the default guard: nothing starts, and the failure
+// carries the counts and the digest the operator accepts.
+func TestPollGuardTripsAndSaysWhatToAccept(t *testing.T) {
+	h := newHRPoll(t).synced()
+	rep, err := h.poll(PollRequest{Report: h.report(5)})
+	require.Error(t, err)
+	assert.Equal(t, ErrTypeGuard, errorType(err))
+	assert.Contains(t, err.Error(), "max_access_removal_percent 20 (50.0% of 10 active)")
+	assert.True(t, rep.GuardTripped)
+	assert.Equal(t, lifecycle.GuardCounts{Terminations: 5}, rep.GuardCounts)
+	assert.Regexp(t, "^[0-9a-f]{64}$", rep.PlanDigest)
+	assert.Zero(t, rep.Started)
+	assert.Empty(t, h.starter.started)
+}
+
+// The accepted digest runs exactly that plan, past the guard.
+func TestPollRunsTheAcceptedPlan(t *testing.T) {
+	h := newHRPoll(t).synced()
+	tripped, err := h.poll(PollRequest{Report: h.report(5)})
+	require.Equal(t, ErrTypeGuard, errorType(err))
+
+	rep, err := h.poll(PollRequest{Report: h.report(5), AcceptPlan: tripped.PlanDigest})
+	require.NoError(t, err)
+	assert.True(t, rep.PlanAccepted)
+	assert.Equal(t, tripped.PlanDigest, rep.PlanDigest)
+	assert.Equal(t, 5, rep.Started)
+	require.Len(t, h.starter.started, 5)
+	for i, in := range h.starter.started {
+		assert.Equal(t, lifecycle.TerminateUser, in.Type)
+		assert.Equal(t, fmt.Sprintf("10%02d", i), in.EmployeeID)
+	}
+}
+
+// A report that changed since the plan was accepted starts nothing, even when its own plan
+// would pass the guard: the operator accepted other events.
+func TestPollRefusesAChangedPlan(t *testing.T) {
+	for _, terminated := range []int{6, 1} {
+		t.Run(fmt.Sprintf("%d terminated now", terminated), func(t *testing.T) {
+			h := newHRPoll(t).synced()
+			tripped, err := h.poll(PollRequest{Report: h.report(5)})
+			require.Equal(t, ErrTypeGuard, errorType(err))
+
+			rep, err := h.poll(PollRequest{Report: h.report(terminated), AcceptPlan: tripped.PlanDigest})
+			require.Error(t, err)
+			assert.Equal(t, ErrTypePlanChanged, errorType(err))
+			var appErr *temporal.ApplicationError
+			require.ErrorAs(t, err, &appErr)
+			assert.True(t, appErr.NonRetryable())
+			assert.Contains(t, err.Error(), "the plan changed since it was accepted: digest now "+rep.PlanDigest)
+			assert.NotEqual(t, tripped.PlanDigest, rep.PlanDigest)
+			assert.Equal(t, lifecycle.GuardCounts{Terminations: terminated}, rep.GuardCounts)
+			assert.Empty(t, h.starter.started)
+		})
+	}
+}
+
+// The first poll refuses an empty report, without retrying, and leaves the instance to sync.
+func TestFirstPollRefusesAnEmptyReport(t *testing.T) {
+	h := newHRPoll(t)
+	empty := filepath.Join(h.dir, "empty.json")
+	require.NoError(t, os.WriteFile(empty, []byte(`{"Report_Entry":[]}`), 0o600))
+
+	_, err := h.poll(PollRequest{Report: empty})
+	require.Error(t, err)
+	assert.Equal(t, ErrTypeInitialSyncRefused, errorType(err))
+	var appErr *temporal.ApplicationError
+	require.ErrorAs(t, err, &appErr)
+	assert.True(t, appErr.NonRetryable())
+	assert.Contains(t, err.Error(), `instance "workday": initial sync refused: the report has no rows`)
+
+	pending, err := h.acts.Planner.NeedsInitialSync(context.Background(), "workday")
+	require.NoError(t, err)
+	assert.True(t, pending, "the next poll is still the initial sync")
+	h.synced()
+}
