@@ -185,3 +185,20 @@ func TestValidatorRefusesASecondDecisionOfOneReview(t *testing.T) {
 	require.EqualError(t, err, "review run#1 is decided already")
 	require.Equal(t, retry, *r.decision)
 }
+
+// An incident canceled while its review waits closes the review and frees the reviewer.
+func (s *incidentSuite) TestCancelingAWaitingIncidentReleasesItsReviewer() {
+	env := s.NewTestWorkflowEnvironment()
+	env.RegisterActivity(&activities.Activities{})
+	env.OnActivity(a.ProvisionTarget, mock.Anything, callTo("okta")).Return(connectors.Result{}, finalError()).Once()
+	env.OnActivity(a.AssignReviewer, mock.Anything, mock.Anything).Return("alice", nil).Once()
+	env.OnActivity(a.ReleaseReviewer, mock.Anything, testRun+"#1").Return(nil).Once()
+	env.OnActivity(a.NotifyFailure, mock.Anything, mock.Anything).Return(nil).Once()
+	env.RegisterDelayedCallback(env.CancelWorkflow, time.Hour)
+
+	env.ExecuteWorkflow(NewHire, hire())
+
+	s.Require().Error(env.GetWorkflowError())
+	env.AssertExpectations(s.T())
+	s.Equal(ReviewCanceled, queryReview(s.T(), env).State)
+}
