@@ -2,73 +2,78 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
-	"sort"
+	"slices"
 
 	"github.com/ilm-dev/ilm/store"
 )
 
-// AssignReviewer picks the reviewer of a failed incident from the roster of the policy's role,
-// by the policy's method (random, round-robin, least-loaded), among on-call reviewers only when
-// the policy says so. It returns "" when the role is unset or nobody qualifies: the incident
-// then waits unassigned, still visible in the Web UI by its ReviewState.
+// Reviewer assignment methods (config provisioning.review.method).
+const (
+	MethodRandom      = "random"
+	MethodRoundRobin  = "round-robin"
+	MethodLeastLoaded = "least-loaded"
+)
+
+// AssignReviewer picks the reviewer of a failed incident's review from the roster of the
+// policy's role, by the policy's method, among on-call reviewers only when the policy says
+// so. The store records the pick under the review id with the counts, in one transaction, so
+// a retried attempt gets the same reviewer back and counts nothing twice. It returns "" when
+// the role is unset or nobody qualifies: the incident then waits unassigned, still visible in
+// the Web UI by its ReviewState.
 func (a *Activities) AssignReviewer(ctx context.Context, req ReviewerRequest) (string, error) {
 	if req.Policy.Role == "" {
 		return "", nil
 	}
-	roster, err := a.Store.ListReviewers(ctx, req.Policy.Role)
+	if req.ReviewID == "" {
+		return "", invalid(errors.New("assign a reviewer: the request names no review"))
+	}
+	chosen, err := a.Store.AssignReviewer(ctx,
+		store.Assignment{ReviewID: req.ReviewID, Role: req.Policy.Role, WorkflowID: req.WorkflowID, At: a.now()},
+		func(roster []store.Reviewer) int { return pickReviewer(roster, req.Policy) })
 	if err != nil {
-		return "", fmt.Errorf("reviewers of %s: %w", req.Policy.Role, err)
+		return "", fmt.Errorf("assign a reviewer: %w", err)
 	}
-	var candidates []int
-	for i, r := range roster {
-		if !req.Policy.OnCallOnly || r.OnCall {
-			candidates = append(candidates, i)
-		}
-	}
-	if len(candidates) == 0 {
-		return "", nil
-	}
-	chosen := pickReviewer(roster, candidates, req.Policy.Method)
-	roster[chosen].OpenAssignments++
-	roster[chosen].LastAssignedAt = a.now()
-	if err := a.Store.SetReviewers(ctx, req.Policy.Role, roster); err != nil {
-		return "", fmt.Errorf("record assignment: %w", err)
-	}
-	return roster[chosen].Username, nil
+	return chosen.Username, nil
 }
 
-// ReleaseReviewer lowers the reviewer's open assignments once the review is decided.
-func (a *Activities) ReleaseReviewer(ctx context.Context, role, username string) error {
-	if role == "" || username == "" {
-		return nil
-	}
-	roster, err := a.Store.ListReviewers(ctx, role)
-	if err != nil {
-		return fmt.Errorf("reviewers of %s: %w", role, err)
-	}
-	for i := range roster {
-		if roster[i].Username == username && roster[i].OpenAssignments > 0 {
-			roster[i].OpenAssignments--
-			return a.Store.SetReviewers(ctx, role, roster)
-		}
+// ReleaseReviewer closes the review's assignment once it is decided or expired, counting its
+// reviewer's open assignments down once however often it runs.
+func (a *Activities) ReleaseReviewer(ctx context.Context, reviewID string) error {
+	if err := a.Store.ReleaseReviewer(ctx, reviewID); err != nil {
+		return fmt.Errorf("release the reviewer: %w", err)
 	}
 	return nil
 }
 
-func pickReviewer(roster []store.Reviewer, candidates []int, method string) int {
-	switch method {
-	case "round-robin":
-		sort.SliceStable(candidates, func(i, j int) bool {
-			return roster[candidates[i]].LastAssignedAt.Before(roster[candidates[j]].LastAssignedAt)
+// pickReviewer returns the index in roster (ordered by username) of the reviewer the policy
+// chooses, or -1 when nobody qualifies. Round-robin takes whoever was assigned longest ago
+// (never counts as longest), least-loaded whoever has the fewest open reviews, then whoever
+// was assigned longest ago; remaining ties go by username, so the order holds even when two
+// assignments share a clock reading.
+func pickReviewer(roster []store.Reviewer, p ReviewPolicy) int {
+	var candidates []int
+	for i, r := range roster {
+		if !p.OnCallOnly || r.OnCall {
+			candidates = append(candidates, i)
+		}
+	}
+	if len(candidates) == 0 {
+		return -1
+	}
+	longestAgo := func(i, j int) int { return roster[i].LastAssignedAt.Compare(roster[j].LastAssignedAt) }
+	switch p.Method {
+	case MethodRoundRobin:
+		return slices.MinFunc(candidates, longestAgo)
+	case MethodLeastLoaded:
+		return slices.MinFunc(candidates, func(i, j int) int {
+			if c := roster[i].OpenAssignments - roster[j].OpenAssignments; c != 0 {
+				return c
+			}
+			return longestAgo(i, j)
 		})
-		return candidates[0]
-	case "least-loaded":
-		sort.SliceStable(candidates, func(i, j int) bool {
-			return roster[candidates[i]].OpenAssignments < roster[candidates[j]].OpenAssignments
-		})
-		return candidates[0]
 	default:
 		return candidates[rand.IntN(len(candidates))]
 	}

@@ -65,6 +65,9 @@ type RevisionCheck struct {
 type ReviewerRequest struct {
 	Policy     ReviewPolicy `json:"policy"`
 	WorkflowID string       `json:"workflow_id"`
+	// ReviewID names the review, unique among all reviews: a retried assignment of the same
+	// review returns the reviewer it got the first time.
+	ReviewID string `json:"review_id"`
 }
 
 // PollRequest is the input of PollWorkday.

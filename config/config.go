@@ -57,14 +57,6 @@ type Targets struct {
 	Disable []string `yaml:"disable"`
 }
 
-// Review says who is asked to decide when an incident fails.
-type Review struct {
-	Role       string   `yaml:"role"`
-	Method     string   `yaml:"method"` // random, round-robin, least-loaded
-	OnCallOnly bool     `yaml:"on_call_only"`
-	Timeout    Duration `yaml:"timeout"`
-}
-
 // Instance is one named connector instance. Exactly one of the typed pointers is set,
 // according to Type.
 type Instance struct {
@@ -251,11 +243,7 @@ func (c *Config) validate() error {
 			}
 		}
 	}
-	switch c.Provisioning.Review.Method {
-	case "random", "round-robin", "least-loaded":
-	default:
-		errs = append(errs, fmt.Errorf("provisioning.review.method: %q is not one of random, round-robin, least-loaded", c.Provisioning.Review.Method))
-	}
+	errs = append(errs, c.Provisioning.Review.validate()...)
 	errs = append(errs, c.SMTP.validate()...)
 	errs = append(errs, c.Provisioning.Password.validate()...)
 	return errors.Join(errs...)

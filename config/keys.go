@@ -18,7 +18,7 @@ func decodeStrict(node *yaml.Node, where string, out any) error {
 }
 
 // checkKeys reports the first key of a mapping node that is not a yaml tag of v's struct
-// type, naming it and its line. Nested structs are checked too.
+// type, naming it and its line. Nested structs, and structs in lists, are checked too.
 func checkKeys(node *yaml.Node, where string, v any, extra ...string) error {
 	if node.Kind != yaml.MappingNode {
 		return nil
@@ -45,14 +45,32 @@ func checkKeys(node *yaml.Node, where string, v any, extra ...string) error {
 		if !ok {
 			return fmt.Errorf("%s: unknown key %q (line %d)", joinKey(where, ""), k.Value, k.Line)
 		}
-		if ft != nil && ft.Kind() == reflect.Struct && ft != reflect.TypeOf(Duration{}) {
-			if err := checkKeys(val, joinKey(where, k.Value), reflect.New(ft).Interface()); err != nil {
+		if err := checkNested(val, joinKey(where, k.Value), ft); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkNested checks the keys of a value of type t: a struct, or each struct of a list, as
+// key[0], key[1], …. Types that decode themselves (Duration, Instance) check their own.
+func checkNested(val *yaml.Node, key string, t reflect.Type) error {
+	switch {
+	case t == nil || reflect.PointerTo(t).Implements(unmarshaler):
+		return nil
+	case t.Kind() == reflect.Struct:
+		return checkKeys(val, key, reflect.New(t).Interface())
+	case t.Kind() == reflect.Slice && val.Kind == yaml.SequenceNode:
+		for i, item := range val.Content {
+			if err := checkNested(item, fmt.Sprintf("%s[%d]", key, i), t.Elem()); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
 }
+
+var unmarshaler = reflect.TypeFor[yaml.Unmarshaler]()
 
 func joinKey(where, key string) string {
 	switch {

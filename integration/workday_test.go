@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/ilm-dev/ilm/activities"
@@ -147,7 +148,22 @@ func TestFailedIncidentWaitsForReview(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, rep.Started, "a waiting incident is not re-created")
 
-	require.NoError(t, h.client.SignalWorkflow(h.ctx, id, "", workflows.ReviewSignal, workflows.Decision{Action: workflows.ActionRetry, Reviewer: "alice"}))
+	v, err := h.client.QueryWorkflow(h.ctx, id, "", workflows.ReviewQuery)
+	require.NoError(t, err)
+	var review workflows.ReviewStatus
+	require.NoError(t, v.Get(&review))
+	require.Equal(t, workflows.ReviewPending, review.State)
+	decide := func(reviewID string) error {
+		u, err := h.client.UpdateWorkflow(h.ctx, client.UpdateWorkflowOptions{WorkflowID: id, UpdateName: workflows.ReviewUpdate,
+			Args:         []any{workflows.Decision{ReviewID: reviewID, Action: workflows.ActionRetry, Reviewer: "alice"}},
+			WaitForStage: client.WorkflowUpdateStageCompleted})
+		if err == nil {
+			err = u.Get(h.ctx, nil)
+		}
+		return err
+	}
+	require.ErrorContains(t, decide("another-run#1"), "is not pending", "a decision for another review is refused")
+	require.NoError(t, decide(review.ReviewID))
 	res := h.waitDone(1)
 	assert.True(t, res.ProfileSaved)
 	assert.Equal(t, []connectors.Operation{connectors.OpCreate, connectors.OpCreate}, h.target.Calls())

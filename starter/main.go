@@ -5,7 +5,11 @@
 //	ilm profiles  get EMPLOYEE_ID | list | history EMPLOYEE_ID
 //	ilm poll      --config F --instance NAME [--report PATH] [--now RFC3339] [--accept-plan DIGEST]   (workday or okta)
 //	ilm schedules apply --config F
-//	ilm review    --config F --employee-id ID --action retry|skip|abort [--reviewer NAME] [--comment TEXT]
+//	ilm review    status (--employee-id ID | --workflow-id ID) --config F
+//	ilm review    decide (--employee-id ID | --workflow-id ID) [--review-id ID] --action retry|skip|abort
+//	              [--reviewer NAME] [--comment TEXT] --config F
+//	ilm reviewers set [--file roster.yaml|json] --config F   (no file: the config's provisioning.review.roster)
+//	ilm reviewers list [--role ROLE] --config F
 //	ilm okta      get-configuration --config F --instance NAME
 //	ilm okta      set-configuration --config F --instance NAME --file map.json
 //	ilm mapper    test --mapper F --input ROW.json|- [--date-format LAYOUT]
@@ -63,7 +67,8 @@ var commands = []command{
 	{"profiles", "get EMPLOYEE_ID | list | history EMPLOYEE_ID: print profiles as JSON", runProfiles},
 	{"poll", "run one poll of an instance on the worker now and wait for it", runPoll},
 	{"schedules", "apply: create or update the poll schedules (idempotent)", runSchedules},
-	{"review", "send a reviewer's decision (retry, skip, abort) to a waiting incident", runReview},
+	{"review", "status | decide: show an incident's pending review, or decide it (retry, skip, abort)", runReview},
+	{"reviewers", "set [--file F] | list [--role R]: replace or print the reviewer rosters", runReviewers},
 	{"okta", "get-configuration | set-configuration --file F: print or replace the app map of an Okta instance", runOkta},
 	{"mapper", "test --mapper F --input row.json: print what a mapper makes of a row", runMapper},
 	{"iam", "get-user | create-user | update-user | disable-user: one connector operation, result as JSON", runIAM},

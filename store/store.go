@@ -62,6 +62,17 @@ type Reviewer struct {
 	LastAssignedAt  time.Time // zero when never assigned
 }
 
+// Assignment asks for the reviewer of one review.
+type Assignment struct {
+	// ReviewID is unique among every review ever assigned: assigning it again returns the
+	// reviewer it was given.
+	ReviewID string
+	Role     string
+	// WorkflowID is the incident under review, for operators reading the assignments.
+	WorkflowID string
+	At         time.Time // now when zero
+}
+
 // Store is ILM's persistent state. Implementations are safe for concurrent use.
 type Store interface {
 	// GetProfile returns the profile with the employee id, or an error matching ErrNotFound.
@@ -119,6 +130,19 @@ type Store interface {
 	// SetReviewers replaces the roster of the role in one transaction; the Role of each
 	// reviewer is taken from role.
 	SetReviewers(ctx context.Context, role string, rs []Reviewer) error
+	// SetRoster replaces the members of the role's roster, as operators do, in one
+	// transaction: a member who stays keeps their open assignments and last assignment
+	// time, a new one starts at none; the counts in rs are ignored.
+	SetRoster(ctx context.Context, role string, rs []Reviewer) error
+	// AssignReviewer returns the reviewer of the review a.ReviewID, in one transaction: the
+	// one it was given already, if any, else the member of a.Role's roster that pick
+	// chooses, whose open assignments it counts up and whose last assignment time it sets to
+	// a.At. pick gets the roster ordered by username and returns an index into it, or -1 for
+	// nobody: then nothing is recorded and the zero Reviewer is returned.
+	AssignReviewer(ctx context.Context, a Assignment, pick func([]Reviewer) int) (Reviewer, error)
+	// ReleaseReviewer closes the assignment of the review, counting its reviewer's open
+	// assignments down once however often it is called. A review never assigned is no error.
+	ReleaseReviewer(ctx context.Context, reviewID string) error
 	// Close releases the store's connections.
 	Close() error
 }

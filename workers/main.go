@@ -1,5 +1,5 @@
 // Command ilm-worker runs ILM's Temporal worker: every workflow and activity on the config's
-// task queue.
+// task queue. At start it applies the config's reviewer roster (provisioning.review.roster).
 //
 //	ilm-worker --config ilm.yaml [--store DSN]
 package main
@@ -33,6 +33,9 @@ func run(configPath, storeDSN string) error {
 		return err
 	}
 	defer env.Close()
+	if _, err := env.ApplyRoster(context.Background()); err != nil {
+		return fmt.Errorf("provisioning.review.roster: %w", err)
+	}
 	c, err := env.Dial(slog.LevelInfo)
 	if err != nil {
 		return err

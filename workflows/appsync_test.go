@@ -109,9 +109,7 @@ func (s *appSuite) TestFailedCallGoesToReviewAndAbortKeepsTheAppList() {
 	s.env.OnActivity(a.ProvisionTarget, mock.Anything, mock.Anything).
 		Return(connectors.Result{}, temporal.NewNonRetryableApplicationError("github update: 422", activities.ErrTypeInvalid, nil)).Once()
 	s.env.OnActivity(a.NotifyFailure, mock.Anything, mock.Anything).Return(nil).Once()
-	s.env.RegisterDelayedCallback(func() {
-		s.env.SignalWorkflow(ReviewSignal, Decision{Action: ActionAbort, Reviewer: "alice"})
-	}, time.Minute)
+	s.env.RegisterDelayedCallback(func() { decidePending(s.T(), s.env, ActionAbort, "alice") }, time.Minute)
 
 	s.env.ExecuteWorkflow(AppUpdate, addEvent())
 

@@ -8,7 +8,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/mock"
-	"github.com/stretchr/testify/require"
 	"github.com/stretchr/testify/suite"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
@@ -38,7 +37,7 @@ func reviewedEnv(ts *testsuite.WorkflowTestSuite) *testsuite.TestWorkflowEnviron
 	env := ts.NewTestWorkflowEnvironment()
 	env.RegisterActivity(&activities.Activities{Config: &config.Config{}})
 	env.OnActivity(a.AssignReviewer, mock.Anything, mock.Anything).Return("alice", nil).Maybe()
-	env.OnActivity(a.ReleaseReviewer, mock.Anything, mock.Anything, mock.Anything).Return(nil).Maybe()
+	env.OnActivity(a.ReleaseReviewer, mock.Anything, mock.Anything).Return(nil).Maybe()
 	env.OnActivity(a.CheckPlannedRevision, mock.Anything, mock.Anything).Return("", nil).Maybe()
 	return env
 }
@@ -102,11 +101,12 @@ func (s *incidentSuite) TestFailureWaitsForReviewThenRetry() {
 	s.env.OnActivity(a.ProvisionTarget, mock.Anything, callTo("ad")).Return(created("ad"), nil).Once()
 	s.env.OnActivity(a.CommitProfile, mock.Anything, mock.Anything).Return(nil).Once()
 	s.env.RegisterDelayedCallback(func() {
-		status := s.queryReview()
+		status := queryReview(s.T(), s.env)
 		s.Equal(ReviewPending, status.State)
+		s.Equal(testRun+"#1", status.ReviewID)
 		s.Equal("alice", status.Assignee)
 		s.Contains(status.Reason, "constraint violation")
-		s.env.SignalWorkflow(ReviewSignal, Decision{Action: ActionRetry, Reviewer: "alice"})
+		decidePending(s.T(), s.env, ActionRetry, "alice")
 	}, time.Hour)
 
 	s.env.ExecuteWorkflow(NewHire, hire())
@@ -116,7 +116,7 @@ func (s *incidentSuite) TestFailureWaitsForReviewThenRetry() {
 	s.Require().NoError(s.env.GetWorkflowResult(&res))
 	s.True(res.ProfileSaved)
 	s.Equal([]connectors.Result{created("okta"), created("ad")}, res.Results)
-	s.Equal([]Decision{{Action: ActionRetry, Reviewer: "alice"}}, res.Reviews)
+	s.Equal([]Decision{{ReviewID: testRun + "#1", Action: ActionRetry, Reviewer: "alice"}}, res.Reviews)
 	s.Equal([]activities.FailureNotice{{Type: lifecycle.NewHire, EmployeeID: "1001", Instance: "ad", Action: connectors.OpCreate,
 		Error: "ad create: constraint violation", WorkflowID: "default-test-workflow-id"}}, notices, "IT is told once, before the review")
 }
@@ -125,10 +125,7 @@ func (s *incidentSuite) TestSkipRecordsTheSkipAndCommits() {
 	s.env.OnActivity(a.ProvisionTarget, mock.Anything, callTo("okta")).Return(connectors.Result{}, finalError()).Once()
 	s.env.OnActivity(a.ProvisionTarget, mock.Anything, callTo("ad")).Return(created("ad"), nil).Once()
 	s.env.OnActivity(a.CommitProfile, mock.Anything, mock.Anything).Return(nil).Once()
-	s.env.RegisterDelayedCallback(func() {
-		s.env.SignalWorkflow(ReviewSignal, Decision{Action: "maybe"}) // ignored: not an action
-		s.env.SignalWorkflow(ReviewSignal, Decision{Action: ActionSkip, Reviewer: "bob"})
-	}, time.Minute)
+	s.env.RegisterDelayedCallback(func() { decidePending(s.T(), s.env, ActionSkip, "bob") }, time.Minute)
 
 	s.env.ExecuteWorkflow(NewHire, hire())
 
@@ -143,9 +140,7 @@ func (s *incidentSuite) TestSkipRecordsTheSkipAndCommits() {
 
 func (s *incidentSuite) TestAbortLeavesTheProfileAlone() {
 	s.env.OnActivity(a.ProvisionTarget, mock.Anything, callTo("okta")).Return(connectors.Result{}, finalError()).Once()
-	s.env.RegisterDelayedCallback(func() {
-		s.env.SignalWorkflow(ReviewSignal, Decision{Action: ActionAbort, Reviewer: "carol"})
-	}, time.Minute)
+	s.env.RegisterDelayedCallback(func() { decidePending(s.T(), s.env, ActionAbort, "carol") }, time.Minute)
 
 	s.env.ExecuteWorkflow(NewHire, hire())
 
@@ -190,24 +185,13 @@ func (s *incidentSuite) TestMismatchedInputFailsFast() {
 func (s *incidentSuite) TestSyncUserReviewChangesNothing() {
 	in := hire()
 	in.Type, in.Steps, in.Details = lifecycle.SyncUser, nil, "An orphan user was detected"
-	s.env.RegisterDelayedCallback(func() {
-		s.Equal(ReviewPending, s.queryReview().State)
-		s.env.SignalWorkflow(ReviewSignal, Decision{Action: ActionSkip, Reviewer: "dan"})
-	}, time.Hour)
+	s.env.RegisterDelayedCallback(func() { decidePending(s.T(), s.env, ActionSkip, "dan") }, time.Hour)
 
 	s.env.ExecuteWorkflow(SyncUserReview, in)
 
 	s.Require().NoError(s.env.GetWorkflowError())
 	s.env.AssertActivityNotCalled(s.T(), "CommitProfile", mock.Anything, mock.Anything)
 	s.env.AssertActivityNotCalled(s.T(), "ProvisionTarget", mock.Anything, mock.Anything)
-}
-
-func (s *incidentSuite) queryReview() ReviewStatus {
-	v, err := s.env.QueryWorkflow(ReviewQuery)
-	require.NoError(s.T(), err)
-	var st ReviewStatus
-	require.NoError(s.T(), v.Get(&st))
-	return st
 }
 
 func TestEveryIncidentTypeHasAWorkflow(t *testing.T) {

@@ -26,13 +26,17 @@ const (
 	ReviewPending = "Pending"
 	ReviewDecided = "Decided"
 	ReviewExpired = "Expired"
+	// ReviewCanceled: the incident was canceled while its review waited.
+	ReviewCanceled = "Canceled"
 )
 
 // Message names.
 const (
-	// ReviewSignal carries a reviewer's Decision to a waiting incident.
-	ReviewSignal = "review"
-	// ReviewQuery returns the incident's ReviewStatus.
+	// ReviewUpdate carries a reviewer's Decision to a waiting incident. It is an Update, not
+	// a Signal: the incident refuses, to the sender, a decision that is not for its pending
+	// review, where a signal would wait in the channel and decide the next failure.
+	ReviewUpdate = "review"
+	// ReviewQuery returns the incident's ReviewStatus, with the pending review's id.
 	ReviewQuery = "review"
 )
 

@@ -25,7 +25,8 @@ func init() {
 var migrations embed.FS
 
 // dialect is PostgreSQL's: numbered parameters, timestamps, advisory locks that make
-// concurrent migrations and saves of one person queue, and bulk saves by COPY.
+// concurrent migrations, saves of one person and writes of one role's roster queue, and
+// bulk saves by COPY.
 var dialect = sqlstore.Dialect{
 	Name:           "store/postgres",
 	NumberedParams: true,
@@ -35,6 +36,7 @@ var dialect = sqlstore.Dialect{
 		applied_at timestamptz NOT NULL DEFAULT now())`,
 	LockMigrations: `SELECT pg_advisory_xact_lock(hashtext('ilm/store/migrate'), hashtext(coalesce(current_schema(), '')))`,
 	LockProfile:    `SELECT pg_advisory_xact_lock(hashtext('ilm/store/profile'), hashtext($1))`,
+	LockReviewers:  `SELECT pg_advisory_xact_lock(hashtext('ilm/store/reviewers'), hashtext($1))`,
 	// Other writers of profiles wait, readers do not.
 	LockProfiles:  `LOCK TABLE profiles IN EXCLUSIVE MODE`,
 	WriteProfiles: copyProfiles,

@@ -44,6 +44,10 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PollState", testPollState},
 		{"AppMap", testAppMap},
 		{"Reviewers", testReviewers},
+		{"SetRoster", testSetRoster},
+		{"AssignReviewer", testAssignReviewer},
+		{"ReleaseReviewer", testReleaseReviewer},
+		{"ConcurrentAssignments", testConcurrentAssignments},
 		{"Reopen", testReopen},
 	}
 	for _, tc := range tests {

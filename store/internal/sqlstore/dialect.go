@@ -12,8 +12,8 @@ import (
 	"github.com/ilm-dev/ilm/store/internal/row"
 )
 
-// Dialect is what one database does differently. A database without LockProfile and
-// LockProfiles must serialise write transactions itself.
+// Dialect is what one database does differently. A database without LockProfile,
+// LockProfiles and LockReviewers must serialise write transactions itself.
 type Dialect struct {
 	// Name is the backend's package, which its errors start with: "store/sqlite".
 	Name string
@@ -36,6 +36,10 @@ type Dialect struct {
 	// LockProfiles, when set, runs first in the transaction of a save of many people,
 	// making other saves wait for it.
 	LockProfiles string
+	// LockReviewers, when set, runs with the role first in every transaction that writes
+	// the role's roster, so that two assignments never pick from the same counts and a
+	// roster replacement never loses a count an assignment made.
+	LockReviewers string
 	// WriteProfiles, when set, writes a save of many people in place of a statement per
 	// row: the rows of row.Last(saves), and the history rows, recorded as rec, of the saves
 	// that change something. conn holds the save's transaction, for the driver's own bulk

@@ -66,54 +66,12 @@ func (s *Store) SetAppMap(ctx context.Context, oktaInstance string, m []store.Ap
 	return nil
 }
 
-// ListReviewers returns the role's roster, ordered by username.
-func (s *Store) ListReviewers(ctx context.Context, role string) ([]store.Reviewer, error) {
-	rs, err := appendRows(ctx, s.read, nil, func(sc rowScanner) (store.Reviewer, error) {
-		r := store.Reviewer{Role: role}
-		err := sc.Scan(&r.Username, &r.Email, &r.OnCall, &r.OpenAssignments, timeDest{&r.LastAssignedAt})
-		return r, err
-	}, s.bind(`SELECT username, email, on_call, open_assignments, last_assigned_at
-		FROM reviewers WHERE role = ? ORDER BY username`), role)
-	if err != nil {
-		return nil, s.errorf("reviewers of %s: %w", role, err)
-	}
-	return rs, nil
-}
-
-// SetReviewers replaces the role's roster.
-func (s *Store) SetReviewers(ctx context.Context, role string, rs []store.Reviewer) error {
-	err := s.replace(ctx, `DELETE FROM reviewers WHERE role = ?`, role,
-		`INSERT INTO reviewers (role, username, email, on_call, open_assignments, last_assigned_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		len(rs), func(i int) (string, []any) {
-			r := rs[i]
-			return "reviewer " + r.Username, []any{role, r.Username, r.Email, r.OnCall, r.OpenAssignments, s.timeArg(r.LastAssignedAt)}
-		})
-	if err != nil {
-		return s.errorf("set reviewers of %s: %w", role, err)
-	}
-	return nil
-}
-
 // replace deletes the rows of a key and inserts n rows in their place, in one transaction:
 // del runs with the key, and insert once for each row with the arguments values returns,
 // along with the row's name for errors.
 func (s *Store) replace(ctx context.Context, del, key, insert string, n int, values func(i int) (name string, args []any)) error {
 	return s.inTx(ctx, func(_ *sql.Conn, tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.bind(del), key); err != nil {
-			return err
-		}
-		ins, err := s.prepare(ctx, tx, insert, n)
-		if err != nil {
-			return err
-		}
-		defer ins.Close()
-		for i := range n {
-			name, args := values(i)
-			if err := ins.exec(ctx, args...); err != nil {
-				return fmt.Errorf("%s: %w", name, err)
-			}
-		}
-		return nil
+		return s.replaceIn(ctx, tx, del, key, insert, n, values)
 	})
 }
 
@@ -153,6 +111,25 @@ func (s *Store) ReleasePoll(ctx context.Context, instance, holder string) error 
 		WHERE instance = ? AND lease_holder = ?`), instance, holder)
 	if err != nil {
 		return s.errorf("release the poll lease of %s: %w", instance, err)
+	}
+	return nil
+}
+
+// replaceIn is replace in the transaction tx.
+func (s *Store) replaceIn(ctx context.Context, tx *sql.Tx, del, key, insert string, n int, values func(i int) (name string, args []any)) error {
+	if _, err := tx.ExecContext(ctx, s.bind(del), key); err != nil {
+		return err
+	}
+	ins, err := s.prepare(ctx, tx, insert, n)
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	for i := range n {
+		name, args := values(i)
+		if err := ins.exec(ctx, args...); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
 	}
 	return nil
 }
