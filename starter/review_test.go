@@ -19,6 +19,7 @@ import (
 	"github.com/ilm-dev/ilm/activities"
 	"github.com/ilm-dev/ilm/lifecycle"
 	"github.com/ilm-dev/ilm/profile"
+	"github.com/ilm-dev/ilm/store"
 	"github.com/ilm-dev/ilm/workflows"
 )
 
@@ -115,13 +116,16 @@ func TestReviewDecideOnTheDevServer(t *testing.T) {
 	defer c.Close()
 	employee := fmt.Sprintf("cli%d", time.Now().UnixNano())
 	queue := "ilm-cli-" + employee
+	dir := t.TempDir()
+	workerStore, err := store.Open(ctx, "sqlite:"+filepath.Join(dir, "worker.db"))
+	require.NoError(t, err)
+	defer workerStore.Close()
 	w := worker.New(c, queue, worker.Options{})
 	workflows.Register(w)
-	w.RegisterActivity(&activities.Activities{})
+	w.RegisterActivity(&activities.Activities{Store: workerStore})
 	require.NoError(t, w.Start())
 	defer w.Stop()
 
-	dir := t.TempDir()
 	cfg := filepath.Join(dir, "ilm.yaml")
 	require.NoError(t, os.WriteFile(cfg, []byte(fmt.Sprintf("temporal: {address: %q, task_queue: %q}\n", addr, queue)), 0o644))
 	common := []string{"--config", cfg, "--store", "sqlite:" + filepath.Join(dir, "ilm.db"), "--employee-id", employee}
