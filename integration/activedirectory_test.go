@@ -51,6 +51,15 @@ func withActiveDirectory(t *testing.T, d *sambatest.Domain, mp *mailpittest.Serv
 	}
 }
 
+// adHarness is a harness whose only target is the test DC (with the departments' OUs),
+// mailing temporary passwords to the service desk address it returns, through mailpit.
+func adHarness(t *testing.T, departments ...string) (*harness, *sambatest.Domain, *mailpittest.Server, string) {
+	d := sambatest.New(t, departments...)
+	mp := mailpittest.New(t)
+	serviceDesk := "service-desk." + d.Run + "@example.test"
+	return newHarness(t, withActiveDirectory(t, d, mp, serviceDesk)), d, mp, serviceDesk
+}
+
 var temporaryPassword = regexp.MustCompile(`Temporary password: (\S+)`)
 
 // New hire → a disabled account in the department's OU; on the activation date → enabled,
@@ -58,10 +67,7 @@ var temporaryPassword = regexp.MustCompile(`Temporary password: (\S+)`)
 // in no workflow history. Then a department and name change → moved and renamed; then the
 // termination → disabled.
 func TestActiveDirectoryLifecycle(t *testing.T) {
-	d := sambatest.New(t, "Sales", "Engineering")
-	mp := mailpittest.New(t)
-	serviceDesk := "service-desk." + d.Run + "@example.test"
-	h := newHarness(t, withActiveDirectory(t, d, mp, serviceDesk))
+	h, d, mp, serviceDesk := adHarness(t, "Sales", "Engineering")
 
 	today := time.Now().UTC()
 	hire := today.AddDate(0, 0, 10)
@@ -176,10 +182,7 @@ func TestActiveDirectoryHireDatePostponed(t *testing.T) {
 // one, a retried start after the first finished) sets and mails one password: the second
 // run finds the profile moved on from the revision it was planned from, and ends as stale.
 func TestStaleActivationSetsNoSecondPassword(t *testing.T) {
-	d := sambatest.New(t, "Sales")
-	mp := mailpittest.New(t)
-	serviceDesk := "service-desk." + d.Run + "@example.test"
-	h := newHarness(t, withActiveDirectory(t, d, mp, serviceDesk))
+	h, d, mp, serviceDesk := adHarness(t, "Sales")
 
 	today := time.Now().UTC()
 	hire := today.AddDate(0, 0, 10)
