@@ -20,3 +20,5 @@ func openSchema(b *testing.B) store.Store {
 func BenchmarkSaveProfiles(b *testing.B) { storetest.BenchSaveProfiles(b, openSchema) }
 
 func BenchmarkScanProfiles(b *testing.B) { storetest.BenchScanProfiles(b, openSchema) }
+
+func BenchmarkProfileWrites(b *testing.B) { storetest.BenchProfileWrites(b, openSchema) }

@@ -20,4 +20,5 @@ func openTemp(b *testing.B) store.Store {
 
 func BenchmarkScanProfiles(b *testing.B) { storetest.BenchScanProfiles(b, openTemp) }
 
-func BenchmarkSaveProfiles(b *testing.B) { storetest.BenchSaveProfiles(b, openTemp) }
+func BenchmarkSaveProfiles(b *testing.B)  { storetest.BenchSaveProfiles(b, openTemp) }
+func BenchmarkProfileWrites(b *testing.B) { storetest.BenchProfileWrites(b, openTemp) }

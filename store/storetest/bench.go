@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -56,4 +57,38 @@ func people(n int) []profile.Profile {
 		ps[i] = Person(i)
 	}
 	return ps
+}
+
+// BenchProfileWrites measures one incident's profile write, each way on its own store of
+// 1,000 people: SaveProfile writes the whole profile (the baseline), UpdateProfile changes one
+// field of the profile as stored under the person's lock, as HR commits and App Sync do. open
+// returns a store on a new empty database each time it is called, which the benchmark closes.
+func BenchProfileWrites(b *testing.B, open func(*testing.B) store.Store) {
+	const n = 1000
+	write := map[string]func(s store.Store, i int) error{
+		"SaveProfile": func(s store.Store, i int) error {
+			p := Person(i % n)
+			p.Fields[profile.Title] = fmt.Sprintf("Title %d", i)
+			return s.SaveProfile(b.Context(), p, store.Record{Actor: "bench"})
+		},
+		"UpdateProfile": func(s store.Store, i int) error {
+			_, err := s.UpdateProfile(b.Context(), Person(i%n).EmployeeID(), store.Record{Actor: "bench"}, func(p *profile.Profile, _ bool) error {
+				p.Fields[profile.Title] = fmt.Sprintf("Title %d", i)
+				return nil
+			})
+			return err
+		},
+	}
+	for _, name := range []string{"SaveProfile", "UpdateProfile"} {
+		b.Run(name, func(b *testing.B) {
+			s := open(b)
+			defer s.Close()
+			require.NoError(b, s.SaveProfiles(b.Context(), people(n), store.Record{Actor: "bench"}))
+			i := 0
+			for b.Loop() {
+				require.NoError(b, write[name](s, i))
+				i++
+			}
+		})
+	}
 }
