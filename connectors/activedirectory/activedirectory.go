@@ -173,4 +173,4 @@ func (t *Target) Ping(ctx context.Context) error {
 }
 
 // errNoAccount is the error of an operation that needs an existing account.
-var errNoAccount = &connectors.CodedError{Class: connectors.ErrNotFound, Message: "User does not exist"}
+var errNoAccount = &connectors.CodedError{Class: connectors.ErrNotFound, Message: connectors.ReasonNoAccount}
