@@ -13,6 +13,9 @@ const (
 	ReasonAlreadyDisabled = "User is already disabled"
 )
 
+// ReasonTurnedOff is why an operation the instance does not allow is skipped.
+func ReasonTurnedOff(op Operation) string { return string(op) + " is turned off for this instance" }
+
 // Accounts is what a connector knows of one system's accounts: D is what its mapper makes
 // of a profile, A an account as it reads one. Contract builds the IAM contract on it.
 type Accounts[D, A any] interface {
@@ -27,8 +30,9 @@ type Accounts[D, A any] interface {
 	// DescribeAccount is a's result as Get reports it (ID, Username, Email, Active, Details).
 	DescribeAccount(a A) Result
 	// AccountOwner is what a says about whose it is: the employee id it stores, and why it
-	// is protected, if it is.
-	AccountOwner(a A) Owner
+	// is protected, if it is. It may have to ask the system (Active Directory reads the
+	// account's nested groups), hence ctx and the error.
+	AccountOwner(ctx context.Context, a A) (Owner, error)
 }
 
 // Contract is the IAM contract of SPEC §1 over Accounts, written once for every connector
@@ -47,7 +51,7 @@ type Contract[D, A any] struct {
 }
 
 func (c Contract[D, A]) off(op Operation) (Result, error) {
-	return Skip(c.Instance, op, string(op)+" is turned off for this instance"), nil
+	return Skip(c.Instance, op, ReasonTurnedOff(op)), nil
 }
 
 func (c Contract[D, A]) fail(op Operation, err error) (Result, error) {
@@ -63,7 +67,7 @@ func (c Contract[D, A]) create(ctx context.Context, p profile.Profile, d D, op O
 	if err == nil || errors.Is(err, ErrUnavailable) {
 		return res, err
 	}
-	d, a, ok, ferr := c.findOwned(ctx, op, p)
+	d, a, ok, ferr := c.FindOwned(ctx, op, p)
 	if ferr != nil {
 		return c.fail(op, ferr)
 	}
@@ -75,16 +79,22 @@ func (c Contract[D, A]) create(ctx context.Context, p profile.Profile, d D, op O
 	return res, err
 }
 
-// findOwned finds p's account for a write: p must have an employee id, and an account found
-// must be bound to it (Binding.Check).
-func (c Contract[D, A]) findOwned(ctx context.Context, op Operation, p profile.Profile) (d D, a A, ok bool, err error) {
+// FindOwned finds p's account for a write: p must have an employee id, and an account found
+// must be bound to it (Binding.Check). Every write of the contract starts with it, and so do
+// a connector's own writes outside it (Active Directory's Enable and SetPassword), so that
+// the binding rule is the same for all.
+func (c Contract[D, A]) FindOwned(ctx context.Context, op Operation, p profile.Profile) (d D, a A, ok bool, err error) {
 	if err = RequireEmployeeID(op, p); err != nil {
 		return d, a, false, err
 	}
 	if d, a, ok, err = c.Accounts.FindAccount(ctx, p); err != nil || !ok {
 		return d, a, ok, err
 	}
-	return d, a, ok, c.Binding.Check(p, c.Accounts.AccountOwner(a))
+	o, err := c.Accounts.AccountOwner(ctx, a)
+	if err != nil {
+		return d, a, ok, err
+	}
+	return d, a, ok, c.Binding.Check(p, o)
 }
 
 // Get returns p's account; a missing one is skipped.
@@ -106,7 +116,7 @@ func (c Contract[D, A]) Create(ctx context.Context, p profile.Profile) (Result, 
 	if !c.Operations.Create {
 		return c.off(OpCreate)
 	}
-	d, a, ok, err := c.findOwned(ctx, OpCreate, p)
+	d, a, ok, err := c.FindOwned(ctx, OpCreate, p)
 	if err != nil {
 		return c.fail(OpCreate, err)
 	}
@@ -123,7 +133,7 @@ func (c Contract[D, A]) Update(ctx context.Context, p profile.Profile, opts Upda
 	if !c.Operations.Update {
 		return c.off(OpUpdate)
 	}
-	d, a, ok, err := c.findOwned(ctx, OpUpdate, p)
+	d, a, ok, err := c.FindOwned(ctx, OpUpdate, p)
 	if err != nil {
 		return c.fail(OpUpdate, err)
 	}
@@ -142,7 +152,7 @@ func (c Contract[D, A]) Disable(ctx context.Context, p profile.Profile) (Result,
 	if !c.Operations.Disable {
 		return c.off(OpDisable)
 	}
-	d, a, ok, err := c.findOwned(ctx, OpDisable, p)
+	d, a, ok, err := c.FindOwned(ctx, OpDisable, p)
 	if err != nil {
 		return c.fail(OpDisable, err)
 	}

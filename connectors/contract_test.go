@@ -19,6 +19,8 @@ type book struct {
 	calls []string
 	opts  UpdateOptions
 	err   error
+	// ownerErr fails AccountOwner, as a DC that cannot list an account's groups would.
+	ownerErr error
 }
 
 func (b *book) FindAccount(_ context.Context, p profile.Profile) (string, string, bool, error) {
@@ -45,11 +47,14 @@ func (b *book) DisableAccount(_ context.Context, _, id string) (Result, error) {
 
 func (b *book) DescribeAccount(id string) Result { return Result{ID: id, Active: b.active[id]} }
 
-func (b *book) AccountOwner(id string) Owner {
-	if o, ok := b.owner[id]; ok {
-		return o
+func (b *book) AccountOwner(_ context.Context, id string) (Owner, error) {
+	if b.ownerErr != nil {
+		return Owner{}, b.ownerErr
 	}
-	return Owner{Account: "account " + id, EmployeeID: id}
+	if o, ok := b.owner[id]; ok {
+		return o, nil
+	}
+	return Owner{Account: "account " + id, EmployeeID: id}, nil
 }
 
 var person = profile.Profile{Fields: profile.Fields{profile.EmployeeID: "1001"}}
@@ -218,6 +223,17 @@ func TestContractWritesOnlyAccountsBoundToThePerson(t *testing.T) {
 	}
 }
 
+// When whose the account is cannot be read, nothing is written: the failure stands, as it is.
+func TestContractWritesNothingWhenTheOwnerCannotBeRead(t *testing.T) {
+	c, b := contract(AllOperations)
+	b.active["1001"] = true
+	b.ownerErr = &CodedError{Class: ErrUnavailable, Message: "groups unreadable"}
+	res, err := c.Disable(context.Background(), person)
+	require.ErrorIs(t, err, ErrUnavailable)
+	assert.False(t, res.Success)
+	assert.Empty(t, b.calls)
+}
+
 func TestContractAdoptsUnlinkedAccountsOnlyWhenTheInstanceOptsIn(t *testing.T) {
 	c, b := contract(AllOperations)
 	c.Binding.AdoptUnlinked = true
@@ -254,7 +270,7 @@ func (r *refusingCreate) CreateAccount(_ context.Context, _ profile.Profile, _ s
 	return Result{Action: op}, &CodedError{Class: ErrAlreadyExists, Message: "name taken"}
 }
 
-func (r *refusingCreate) AccountOwner(string) Owner { return r.taken }
+func (r *refusingCreate) AccountOwner(context.Context, string) (Owner, error) { return r.taken, nil }
 
 func TestContractRefusesWritesForAProfileWithoutEmployeeID(t *testing.T) {
 	c, b := contract(AllOperations)

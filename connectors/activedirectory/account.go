@@ -1,7 +1,6 @@
 package activedirectory
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -87,6 +86,8 @@ func (t *Target) mapProfile(fields profile.Fields) (desired, error) {
 type account struct {
 	entry *ldap.Entry
 	uac   int
+	// mapped are the attributes the mapper writes, which Get reports.
+	mapped []string
 }
 
 func (a *account) dn() string          { return a.entry.DN }
@@ -143,11 +144,11 @@ func userFilter(attr string, values []string) string {
 	return b.String()
 }
 
-// find returns the account of p, or errNoAccount. Keys are tried one kind at a time,
+// find returns the account of p, or nil when there is none. Keys are tried one kind at a time,
 // employeeID first, so an account found by its employee id wins over another that holds
 // the same login or email. An account found by login or email may be someone else's: a
-// write checks whose it is first (prepareWrite).
-func (t *Target) find(s *session, p profile.Profile, d desired) (*account, error) {
+// write checks whose it is first (connectors.Contract.FindOwned).
+func (t *Target) find(s conn, p profile.Profile, d desired) (*account, error) {
 	k := t.lookupKeys(p, d)
 	attrs := append([]string{"cn", "sAMAccountName", "mail", EmployeeIDAttribute, "userAccountControl", "manager", "memberOf"}, protectionAttrs...)
 	for name := range d.attrs {
@@ -171,14 +172,14 @@ func (t *Target) find(s *session, p profile.Profile, d desired) (*account, error
 			}
 			e := res.Entries[0]
 			uac, _ := strconv.Atoi(e.GetAttributeValue("userAccountControl"))
-			return &account{entry: e, uac: uac}, nil
+			return &account{entry: e, uac: uac, mapped: sortedKeys(d.attrs)}, nil
 		}
 	}
-	return nil, errNoAccount
+	return nil, nil
 }
 
 // managerDN resolves a manager's email to the DN of their account; "" when nobody has it.
-func (t *Target) managerDN(s *session, email string) (string, error) {
+func (t *Target) managerDN(s conn, email string) (string, error) {
 	if email == "" {
 		return "", nil
 	}
@@ -194,7 +195,7 @@ func (t *Target) managerDN(s *session, email string) (string, error) {
 }
 
 // exists says whether an object with that DN exists.
-func exists(s *session, dn string) (bool, error) {
+func exists(s conn, dn string) (bool, error) {
 	_, err := s.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases,
 		1, 0, false, "(objectClass=*)", []string{"dn"}, nil))
 	switch {
@@ -222,5 +223,3 @@ func (t *Target) fail(op connectors.Operation, err error) (connectors.Result, er
 func (t *Target) skip(op connectors.Operation, reason string) (connectors.Result, error) {
 	return connectors.Skip(t.cfg.Instance, op, reason), nil
 }
-
-func opDisabled(op string) string { return fmt.Sprintf("%s is disabled for this instance", op) }

@@ -7,15 +7,17 @@
 // the OU the account lives in) and cn. manageremail is resolved to the manager's DN;
 // every other field is written as the LDAP attribute of that name.
 //
-// Every operation opens its own connection, binds, and closes it: the target is safe for
-// concurrent use and a dropped connection never outlives one call.
+// Get, Create, Update and Disable follow connectors.Contract, as every connector's do; Enable
+// and SetPassword (connectors.Activator) are Active Directory's own, with the same binding
+// rule. Every operation runs over one bound connection of its own, closed when it returns
+// (session): the target is safe for concurrent use and a dropped connection never outlives
+// one call.
 package activedirectory
 
 import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -62,12 +64,24 @@ type Config struct {
 // connectors.Activator.
 type Target struct {
 	cfg Config
+	// dial opens a bound connection: connect, or an in-memory directory in unit tests.
+	dial func(context.Context) (conn, error)
 }
 
 var (
 	_ connectors.Target    = (*Target)(nil)
 	_ connectors.Activator = (*Target)(nil)
 )
+
+// conn is what the connector asks of an LDAP connection: the methods of *ldap.Conn it calls,
+// so that its rules can be tested over an in-memory directory as well as a real DC.
+type conn interface {
+	Search(*ldap.SearchRequest) (*ldap.SearchResult, error)
+	Add(*ldap.AddRequest) error
+	Modify(*ldap.ModifyRequest) error
+	ModifyDN(*ldap.ModifyDNRequest) error
+	Close() error
+}
 
 // New returns a target for cfg.
 func New(cfg Config) (*Target, error) {
@@ -97,25 +111,27 @@ func New(cfg Config) (*Target, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
-	return &Target{cfg: cfg}, nil
+	t := &Target{cfg: cfg}
+	t.dial = t.connect
+	return t, nil
 }
 
 func (t *Target) ldaps() bool { return strings.HasPrefix(strings.ToLower(t.cfg.URL), "ldaps://") }
 
-// session is one bound connection.
-type session struct {
+// boundConn is a connection from connect: closing it also stops watching the context.
+type boundConn struct {
 	*ldap.Conn
 	stop func() bool
 }
 
-func (s *session) close() {
-	s.stop()
-	_ = s.Conn.Close()
+func (c *boundConn) Close() error {
+	c.stop()
+	return c.Conn.Close()
 }
 
 // connect dials and binds. The connection is closed when ctx ends, which fails the call
 // in progress.
-func (t *Target) connect(ctx context.Context) (*session, error) {
+func (t *Target) connect(ctx context.Context) (conn, error) {
 	timeout := t.cfg.Timeout
 	if d, ok := ctx.Deadline(); ok && time.Until(d) < timeout {
 		timeout = time.Until(d)
@@ -127,7 +143,7 @@ func (t *Target) connect(ctx context.Context) (*session, error) {
 	if u, err := url.Parse(t.cfg.URL); err == nil {
 		host = u.Hostname()
 	}
-	conn, err := ldap.DialURL(t.cfg.URL,
+	lc, err := ldap.DialURL(t.cfg.URL,
 		ldap.DialWithDialer(&net.Dialer{Timeout: timeout}),
 		ldap.DialWithTLSConfig(&tls.Config{
 			ServerName:         host,
@@ -138,26 +154,23 @@ func (t *Target) connect(ctx context.Context) (*session, error) {
 	if err != nil {
 		return nil, classify("connect to "+t.cfg.URL, err)
 	}
-	conn.SetTimeout(timeout)
-	s := &session{Conn: conn, stop: context.AfterFunc(ctx, func() { _ = conn.Close() })}
-	if err := conn.Bind(t.cfg.BindDN, t.cfg.BindPassword); err != nil {
-		s.close()
+	lc.SetTimeout(timeout)
+	c := &boundConn{Conn: lc, stop: context.AfterFunc(ctx, func() { _ = lc.Close() })}
+	if err := lc.Bind(t.cfg.BindDN, t.cfg.BindPassword); err != nil {
+		_ = c.Close()
 		return nil, classify("bind as "+t.cfg.BindDN, err, t.cfg.BindPassword)
 	}
-	return s, nil
+	return c, nil
 }
 
 // Ping binds and unbinds: a configuration and connectivity check.
 func (t *Target) Ping(ctx context.Context) error {
-	s, err := t.connect(ctx)
+	c, err := t.dial(ctx)
 	if err != nil {
 		return err
 	}
-	s.close()
-	return nil
+	return c.Close()
 }
 
 // errNoAccount is the error of an operation that needs an existing account.
-var errNoAccount = &connectors.CodedError{Class: connectors.ErrNotFound, Message: "User does not exist"}
-
-func isNoAccount(err error) bool { return errors.Is(err, errNoAccount) }
+var errNoAccount = &connectors.CodedError{Class: connectors.ErrNotFound, Message: connectors.ReasonNoAccount}

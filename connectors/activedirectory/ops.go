@@ -12,61 +12,35 @@ import (
 	"github.com/ilm-dev/ilm/profile"
 )
 
-// prepare maps p, connects and finds p's account (nil when there is none).
-func (t *Target) prepare(ctx context.Context, p profile.Profile) (*session, desired, *account, error) {
-	d, err := t.mapProfile(p.Fields)
+// FindAccount maps p and finds its account (connectors.Accounts).
+func (s *session) FindAccount(ctx context.Context, p profile.Profile) (desired, *account, bool, error) {
+	d, err := s.t.mapProfile(p.Fields)
 	if err != nil {
-		return nil, d, nil, err
+		return d, nil, false, err
 	}
-	s, err := t.connect(ctx)
+	c, err := s.conn(ctx)
 	if err != nil {
-		return nil, d, nil, err
+		return d, nil, false, err
 	}
-	a, err := t.find(s, p, d)
-	if isNoAccount(err) {
-		return s, d, nil, nil
-	}
-	if err != nil {
-		s.close()
-		return nil, d, nil, err
-	}
-	return s, d, a, nil
+	a, err := s.t.find(c, p, d)
+	return d, a, a != nil, err
 }
 
-// prepareWrite is prepare for an operation that writes the account: p must have an employee
-// id, and an account found must be bound to p and not protected (connectors.Binding.Check).
-func (t *Target) prepareWrite(ctx context.Context, op connectors.Operation, p profile.Profile) (*session, desired, *account, error) {
-	if err := connectors.RequireEmployeeID(op, p); err != nil {
-		return nil, desired{}, nil, err
-	}
-	s, d, a, err := t.prepare(ctx, p)
-	if err != nil || a == nil {
-		return s, d, a, err
-	}
-	o, err := t.owner(s, a)
-	if err == nil {
-		err = t.cfg.Binding.Check(p, o)
-	}
+// AccountOwner reads the employee id a stores and whether it is protected, its nested
+// groups included (connectors.Accounts).
+func (s *session) AccountOwner(ctx context.Context, a *account) (connectors.Owner, error) {
+	c, err := s.conn(ctx)
 	if err != nil {
-		s.close()
-		return nil, d, nil, err
+		return connectors.Owner{}, err
 	}
-	return s, d, a, nil
+	return s.t.owner(c, a)
 }
 
-// Get returns p's account; a missing account is skipped with reason "User does not exist".
-func (t *Target) Get(ctx context.Context, p profile.Profile) (connectors.Result, error) {
-	s, d, a, err := t.prepare(ctx, p)
-	if err != nil {
-		return t.fail(connectors.OpGet, err)
-	}
-	defer s.close()
-	if a == nil {
-		return t.skip(connectors.OpGet, errNoAccount.Message)
-	}
-	res := t.result(connectors.OpGet, a)
+// DescribeAccount reports a with its mapped attributes, CN, manager and groups.
+func (s *session) DescribeAccount(a *account) connectors.Result {
+	res := s.t.result(connectors.OpGet, a)
 	details := map[string]any{}
-	for name := range d.attrs {
+	for _, name := range a.mapped {
 		if v := a.get(name); v != "" {
 			details[name] = v
 		}
@@ -75,29 +49,43 @@ func (t *Target) Get(ctx context.Context, p profile.Profile) (connectors.Result,
 	details["manager"] = a.get("manager")
 	details["memberOf"] = a.entry.GetEqualFoldAttributeValues("memberOf")
 	res.Details = details
-	return res, nil
+	return res
 }
 
-// Create creates p's account, disabled, in the OU the mapper computes; an existing account
-// is updated instead.
-func (t *Target) Create(ctx context.Context, p profile.Profile) (connectors.Result, error) {
-	if !t.cfg.Operations.Create {
-		return t.skip(connectors.OpCreate, opDisabled("create"))
-	}
-	s, d, a, err := t.prepareWrite(ctx, connectors.OpCreate, p)
+// CreateAccount creates p's account from d, disabled (connectors.Accounts).
+func (s *session) CreateAccount(ctx context.Context, _ profile.Profile, d desired, op connectors.Operation) (connectors.Result, error) {
+	c, err := s.conn(ctx)
 	if err != nil {
-		return t.fail(connectors.OpCreate, err)
+		return s.t.fail(op, err)
 	}
-	defer s.close()
-	if a != nil {
-		res, err := t.update(s, d, a, connectors.UpdateOptions{})
-		res.Action = connectors.OpCreate
-		return res, err
-	}
-	return t.create(s, d, connectors.OpCreate)
+	return s.t.create(c, d, op)
 }
 
-func (t *Target) create(s *session, d desired, op connectors.Operation) (connectors.Result, error) {
+// UpdateAccount enables a when opts.AllowEnable, then writes the attributes that differ
+// from d, then renames and moves a as d says (connectors.Accounts).
+func (s *session) UpdateAccount(ctx context.Context, d desired, a *account, opts connectors.UpdateOptions) (connectors.Result, error) {
+	c, err := s.conn(ctx)
+	if err != nil {
+		return s.t.fail(connectors.OpUpdate, err)
+	}
+	return s.t.update(c, d, a, opts)
+}
+
+// DisableAccount disables a (connectors.Accounts).
+func (s *session) DisableAccount(ctx context.Context, _ desired, a *account) (connectors.Result, error) {
+	const op = connectors.OpDisable
+	c, err := s.conn(ctx)
+	if err != nil {
+		return s.t.fail(op, err)
+	}
+	if err := s.t.setEnabled(c, a, false); err != nil {
+		return s.t.fail(op, err)
+	}
+	return s.t.result(op, a), nil
+}
+
+// create adds the account d describes, disabled, taking the first free CN of cn, cn1 … cn29.
+func (t *Target) create(s conn, d desired, op connectors.Operation) (connectors.Result, error) {
 	manager, err := t.managerDN(s, d.managerEmail)
 	if err != nil {
 		return t.fail(op, err)
@@ -140,29 +128,10 @@ func (t *Target) create(s *session, d desired, op connectors.Operation) (connect
 		Message: fmt.Sprintf("create: CN %q and %q … %q are all taken in %s", d.cn, cnCandidate(d.cn, 1), cnCandidate(d.cn, maxCNSuffix), d.ou)})
 }
 
-// Update brings p's account in line with the mapper: changed attributes, then CN and OU.
-func (t *Target) Update(ctx context.Context, p profile.Profile, opts connectors.UpdateOptions) (connectors.Result, error) {
-	if !t.cfg.Operations.Update {
-		return t.skip(connectors.OpUpdate, opDisabled("update"))
-	}
-	s, d, a, err := t.prepareWrite(ctx, connectors.OpUpdate, p)
-	if err != nil {
-		return t.fail(connectors.OpUpdate, err)
-	}
-	defer s.close()
-	if a == nil {
-		if (opts.CreateIfNotExists || t.cfg.CreateIfNotExists) && t.cfg.Operations.Create {
-			return t.create(s, d, connectors.OpUpdate)
-		}
-		return t.skip(connectors.OpUpdate, errNoAccount.Message)
-	}
-	return t.update(s, d, a, opts)
-}
-
-func (t *Target) update(s *session, d desired, a *account, opts connectors.UpdateOptions) (connectors.Result, error) {
+func (t *Target) update(s conn, d desired, a *account, opts connectors.UpdateOptions) (connectors.Result, error) {
 	op := connectors.OpUpdate
 	var changed []string
-	if opts.AllowEnable && a.disabled() && t.cfg.Operations.Enable {
+	if opts.AllowEnable && a.disabled() {
 		if err := t.setEnabled(s, a, true); err != nil {
 			return t.fail(op, err)
 		}
@@ -220,7 +189,7 @@ func (t *Target) update(s *session, d desired, a *account, opts connectors.Updat
 
 // moveRename renames the account when the mapped CN changed and moves it when the mapped
 // OU did, returning its DN afterwards.
-func (t *Target) moveRename(s *session, d desired, a *account) (string, error) {
+func (t *Target) moveRename(s conn, d desired, a *account) (string, error) {
 	parent, err := parentDN(a.dn())
 	if err != nil {
 		return "", classify("parse "+a.dn(), err)

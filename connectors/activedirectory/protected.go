@@ -36,7 +36,7 @@ const firstOrdinaryRID = 1000
 // owner says whose the account is, and why ILM must never change it when it must not: an
 // account outside base_dn, one AD protects (adminCount=1, a critical system object), a
 // built-in account, or a member — directly or through nesting — of a privileged group.
-func (t *Target) owner(s *session, a *account) (connectors.Owner, error) {
+func (t *Target) owner(s conn, a *account) (connectors.Owner, error) {
 	o := connectors.Owner{Account: fmt.Sprintf("account %s (sAMAccountName %s)", a.dn(), a.get("sAMAccountName")),
 		EmployeeID: a.get(EmployeeIDAttribute)}
 	o.Protected = t.protectedReason(a)
@@ -83,7 +83,7 @@ func inScope(dn, base string) bool {
 
 // tokenGroups reads the SIDs of every group the account belongs to, nesting resolved by the
 // DC (a constructed attribute, returned only by a base-object search).
-func tokenGroups(s *session, dn string) ([]sid, error) {
+func tokenGroups(s conn, dn string) ([]sid, error) {
 	res, err := s.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases,
 		1, 0, false, "(objectClass=*)", []string{"tokenGroups"}, nil))
 	if err != nil {

@@ -9,50 +9,38 @@ import (
 	"github.com/ilm-dev/ilm/profile"
 )
 
-// Disable disables p's account (and adds it to the disabled-users group when configured).
-// A missing or already disabled account is skipped.
-func (t *Target) Disable(ctx context.Context, p profile.Profile) (connectors.Result, error) {
-	return t.switchAccount(ctx, p, false)
-}
+// ReasonAlreadyEnabled is why Enable leaves an enabled account alone.
+const ReasonAlreadyEnabled = "User is already enabled"
 
-// Enable enables p's account (and takes it out of the disabled-users group). An enabled
-// account is skipped; a missing one is an ErrNotFound.
+// Enable enables p's account and takes it out of the disabled-users group. An enabled account
+// is skipped; a missing one is an ErrNotFound. Like a write of the contract, it acts only on
+// the account bound to p (connectors.Contract.FindOwned).
 func (t *Target) Enable(ctx context.Context, p profile.Profile) (connectors.Result, error) {
-	return t.switchAccount(ctx, p, true)
-}
-
-// switchAccount enables or disables p's account, as Enable and Disable say.
-func (t *Target) switchAccount(ctx context.Context, p profile.Profile, enable bool) (connectors.Result, error) {
-	op, allowed, already := connectors.OpDisable, t.cfg.Operations.Disable, "User is already disabled"
-	if enable {
-		op, allowed, already = connectors.OpEnable, t.cfg.Operations.Enable, "User is already enabled"
+	const op = connectors.OpEnable
+	if !t.cfg.Operations.Enable {
+		return t.skip(op, connectors.ReasonTurnedOff(op))
 	}
-	if !allowed {
-		return t.skip(op, opDisabled(string(op)))
-	}
-	s, _, a, err := t.prepareWrite(ctx, op, p)
-	if err != nil {
-		return t.fail(op, err)
-	}
-	defer s.close()
-	switch {
-	case a == nil && enable:
-		return t.fail(op, errNoAccount)
-	case a == nil:
-		return t.skip(op, errNoAccount.Message)
-	case a.disabled() != enable:
-		res := connectors.Skip(t.cfg.Instance, op, already)
-		res.Active, res.ID, res.Username, res.Email = enable, a.dn(), a.get("sAMAccountName"), a.get("mail")
-		return res, nil
-	}
-	if err := t.setEnabled(s, a, enable); err != nil {
-		return t.fail(op, err)
-	}
-	return t.result(op, a), nil
+	return t.run(func(c contract, s *session) (connectors.Result, error) {
+		_, a, ok, err := c.FindOwned(ctx, op, p)
+		switch {
+		case err != nil:
+			return t.fail(op, err)
+		case !ok:
+			return t.fail(op, errNoAccount)
+		case !a.disabled():
+			res := t.result(op, a)
+			res.Skipped, res.Reason = true, ReasonAlreadyEnabled
+			return res, nil
+		}
+		if err := t.setEnabled(s.c, a, true); err != nil {
+			return t.fail(op, err)
+		}
+		return t.result(op, a), nil
+	})
 }
 
 // setEnabled flips the disabled bit and keeps the disabled-users group in step.
-func (t *Target) setEnabled(s *session, a *account, enabled bool) error {
+func (t *Target) setEnabled(s conn, a *account, enabled bool) error {
 	uac := a.uac | uacDisabled
 	if enabled {
 		uac = a.uac &^ uacDisabled
@@ -75,9 +63,10 @@ func (t *Target) setEnabled(s *session, a *account, enabled bool) error {
 	} else {
 		group.Add("member", []string{a.dn()})
 	}
+	// Already a member (20) or already not one (16): nothing to do. AD answers 53 to some
+	// removals of a member that is not one.
 	err := s.Modify(group)
-	if err == nil || ldap.IsErrorWithCode(err, ldap.LDAPResultAttributeOrValueExists) ||
-		ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchAttribute) ||
+	if err == nil || ldap.IsErrorAnyOf(err, ldap.LDAPResultAttributeOrValueExists, ldap.LDAPResultNoSuchAttribute) ||
 		(enabled && ldap.IsErrorWithCode(err, ldap.LDAPResultUnwillingToPerform)) {
 		return nil
 	}
@@ -85,8 +74,9 @@ func (t *Target) setEnabled(s *session, a *account, enabled bool) error {
 }
 
 // SetPassword sets p's temporary password over LDAPS, and pwdLastSet=0 so the person must
-// change it at first logon. An enabled account is skipped: its password is the person's. A password the domain policy refuses is an ErrInvalid saying so;
-// the password is never part of an error.
+// change it at first logon. An enabled account is skipped: its password is the person's. A
+// password the domain policy refuses is an ErrInvalid saying so; the password is never part
+// of an error. Like a write of the contract, it acts only on the account bound to p.
 func (t *Target) SetPassword(ctx context.Context, p profile.Profile, password string) (connectors.Result, error) {
 	const op = connectors.OpSetPassword
 	if !t.ldaps() {
@@ -95,19 +85,25 @@ func (t *Target) SetPassword(ctx context.Context, p profile.Profile, password st
 	if password == "" {
 		return t.fail(op, connectors.Invalid("set password: the password is empty"))
 	}
-	s, _, a, err := t.prepareWrite(ctx, op, p)
-	if err != nil {
-		return t.fail(op, err)
-	}
-	defer s.close()
-	if a == nil {
-		return t.fail(op, errNoAccount)
-	}
-	if !a.disabled() {
-		res := t.result(op, a)
-		res.Skipped, res.Reason = true, connectors.ReasonEnabledNoReset
-		return res, nil
-	}
+	return t.run(func(c contract, s *session) (connectors.Result, error) {
+		_, a, ok, err := c.FindOwned(ctx, op, p)
+		switch {
+		case err != nil:
+			return t.fail(op, err)
+		case !ok:
+			return t.fail(op, errNoAccount)
+		case !a.disabled():
+			res := t.result(op, a)
+			res.Skipped, res.Reason = true, connectors.ReasonEnabledNoReset
+			return res, nil
+		}
+		return t.setPassword(s.c, a, password)
+	})
+}
+
+// setPassword writes a's password, then pwdLastSet=0.
+func (t *Target) setPassword(s conn, a *account, password string) (connectors.Result, error) {
+	const op = connectors.OpSetPassword
 	mod := ldap.NewModifyRequest(a.dn(), nil)
 	mod.Replace("unicodePwd", []string{unicodePwd(password)})
 	if err := s.Modify(mod); err != nil {

@@ -115,9 +115,9 @@ func (c *Client) FindAccount(ctx context.Context, p profile.Profile) (desired, U
 const EmployeeIDAttribute = "employeeNumber"
 
 // AccountOwner reads the employee id the user stores (connectors.Accounts).
-func (c *Client) AccountOwner(u User) connectors.Owner {
+func (c *Client) AccountOwner(_ context.Context, u User) (connectors.Owner, error) {
 	id, _ := u.Profile[EmployeeIDAttribute].(string)
-	return connectors.Owner{Account: fmt.Sprintf("Okta user %s (%s)", u.Login, u.ID), EmployeeID: id}
+	return connectors.Owner{Account: fmt.Sprintf("Okta user %s (%s)", u.Login, u.ID), EmployeeID: id}, nil
 }
 
 // result is the success of op on u.

@@ -84,9 +84,9 @@ func (c *Client) FindAccount(ctx context.Context, p profile.Profile) (desired, r
 const EmployeeIDAttribute = "externalId"
 
 // AccountOwner reads the employee id the user stores (connectors.Accounts).
-func (c *Client) AccountOwner(r resource) connectors.Owner {
+func (c *Client) AccountOwner(_ context.Context, r resource) (connectors.Owner, error) {
 	return connectors.Owner{Account: fmt.Sprintf("user %s (%s) of %s", r.userName(), r.id(), c.cfg.Instance),
-		EmployeeID: r.value(EmployeeIDAttribute)}
+		EmployeeID: r.value(EmployeeIDAttribute)}, nil
 }
 
 func (c *Client) result(op connectors.Operation, r resource) connectors.Result {

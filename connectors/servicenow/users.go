@@ -69,9 +69,9 @@ func (c *Client) FindAccount(ctx context.Context, p profile.Profile) (desired, r
 const EmployeeIDField = "employee_number"
 
 // AccountOwner reads the employee id the user stores (connectors.Accounts).
-func (c *Client) AccountOwner(r record) connectors.Owner {
+func (c *Client) AccountOwner(_ context.Context, r record) (connectors.Owner, error) {
 	return connectors.Owner{Account: fmt.Sprintf("sys_user %s (%s)", r.get("user_name"), r.get("sys_id")),
-		EmployeeID: r.get(EmployeeIDField)}
+		EmployeeID: r.get(EmployeeIDField)}, nil
 }
 
 // result is the success of op on r.
