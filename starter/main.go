@@ -43,7 +43,7 @@ const (
 	exitGuard = 3
 )
 
-// exitError carries an exit code out of a command.
+// exitCodeError carries an exit code out of a command.
 type exitCodeError struct {
 	code int
 	err  error
