@@ -19,7 +19,7 @@ import (
 )
 
 func runPoll(args []string, stdout, stderr io.Writer) error {
-	fs, c := newFlags("poll", stderr)
+	fs, c := newFlags("poll", stdout, stderr)
 	instance := fs.String("instance", "", "workday or okta instance name")
 	report := fs.String("report", "", "workday: report file or URL, instead of the instance's report_url (read by the worker)")
 	nowFlag := fs.String("now", "", "workday: evaluate dates as of this RFC 3339 time (default: the worker's now)")
@@ -164,7 +164,7 @@ func printPollReport(stdout, stderr io.Writer, rep activities.PollReport) {
 }
 
 func runSchedules(args []string, stdout, stderr io.Writer) error {
-	fs, c := newFlags("schedules", stderr)
+	fs, c := newFlags("schedules", stdout, stderr)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
