@@ -3,7 +3,7 @@
 //	ilm plan      --config F --instance NAME [--report PATH] [--now RFC3339]
 //	ilm sync      --initial --config F --instance NAME [--report PATH] [--now RFC3339] [--force]
 //	ilm profiles  get EMPLOYEE_ID | list | history EMPLOYEE_ID
-//	ilm poll      --config F --instance NAME [--report PATH] [--now RFC3339] [--accept-plan DIGEST]   (workday or okta)
+//	ilm poll      --config F --instance NAME [--report PATH] [--now RFC3339] [--accept-plan DIGEST] [-v]   (workday or okta)
 //	ilm schedules apply --config F
 //	ilm review    status (--employee-id ID | --workflow-id ID) --config F
 //	ilm review    decide (--employee-id ID | --workflow-id ID) [--review-id ID] --action retry|skip|abort
@@ -16,8 +16,8 @@
 //	ilm iam       get-user|create-user|update-user|disable-user --config F --instance NAME
 //	              --user-profile JSON|@FILE [--allow-enable] [--create-if-not-exists]
 //
-// Every command takes --config (default $ILM_CONFIG or ilm.yaml) and --store (overrides the
-// config's store).
+// Every command takes --config (default $ILM_CONFIG or ilm.yaml; a missing file is an error)
+// and --store (overrides the config's store). ilm help [COMMAND] prints usage.
 package main
 
 import (

@@ -56,6 +56,10 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 	for _, rowErr := range plan.Result.Errors {
 		fmt.Fprintln(stderr, rowErr.Error())
 	}
+	if len(plan.Result.Events) == 0 {
+		// Say it: an empty stdout could as well be a plan that was never made.
+		fmt.Fprintln(stderr, "no changes")
+	}
 	g := plan.Result.Guard
 	if g.Disabled {
 		fmt.Fprintf(stderr, "warning: the mass-change guard of %s is disabled (guard.disabled): a poll would start all of this unchecked\n", *instance)
