@@ -17,6 +17,8 @@ export ILM_TEMPORAL_DIR=$DEMO/temporal ILM_TEMPORAL_PORT=7233 ILM_TEMPORAL_UI_PO
 export ILM_AD_DIR=$DEMO/samba ILM_MAILPIT_DIR=$DEMO/mailpit ILM_MAILPIT_SMTP_PORT=1025 ILM_MAILPIT_UI_PORT=8025
 # … and the stand-ins' tokens from .demo/standin/{okta,scim}.
 export ILM_STANDIN_DIR=$DEMO/standin ILM_OKTA_PORT=8017 ILM_SCIM_PORT=8018
+# Samba is installed from Debian the first time: quietly, apt's output in this log.
+export ILM_APT_LOG=$DEMO/apt.log
 OKTA_DIR=$ILM_STANDIN_DIR/okta
 
 stop() {
