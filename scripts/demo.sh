@@ -5,7 +5,8 @@
 # (http://127.0.0.1:8018), the worker on a SQLite
 # store, applies the poll schedules and the app map, and runs one poll of the bundled sample
 # report now: its new hires get disabled AD accounts and active Okta users. Everything keeps
-# running for you to look at; `scripts/demo.sh stop` stops it (by pid).
+# running for you to look at; `scripts/demo.sh stop` stops it (by pid). Each run starts afresh:
+# it stops the last demo and deletes its store, Temporal history, AD domain and mail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +24,11 @@ OKTA_DIR=$ILM_STANDIN_DIR/okta
 
 stop() {
 	if [ -f "$DEMO/worker.pid" ] && kill -0 "$(cat "$DEMO/worker.pid")" 2>/dev/null; then
-		kill "$(cat "$DEMO/worker.pid")"
+		local pid
+		pid=$(cat "$DEMO/worker.pid")
+		kill "$pid"
+		# Gone before reset deletes the store it has open.
+		for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
 	fi
 	rm -f "$DEMO/worker.pid"
 	scripts/temporal.sh stop
@@ -33,8 +38,20 @@ stop() {
 	scripts/samba-ad.sh stop || true
 }
 
+# reset stops a demo left running and deletes what it held, so that each run starts from
+# nobody everywhere at once. The Okta and SCIM stand-ins hold their users in memory only: a
+# run over the last one's store, Temporal history and AD domain would start with profiles,
+# incidents and accounts of people Okta does not have, and App Sync could not be shown. The
+# stand-ins' tokens and the apt log stay.
+reset() {
+	stop
+	rm -rf "$DEMO/ilm.db" "$DEMO/ilm.db-wal" "$DEMO/ilm.db-shm" "$DEMO/temporal" "$DEMO/samba" \
+		"$DEMO/mailpit" "$DEMO/app-map.json" "$DEMO/worker.log" "$DEMO/ous.log"
+}
+
 if [ "${1:-}" = stop ]; then stop; echo "demo stopped"; exit 0; fi
 
+reset
 mkdir -p "$DEMO"
 [ -x bin/ilm ] && [ -x bin/ilm-worker ] || make build
 scripts/temporal.sh start "$DEMO/temporal/temporal.db"
