@@ -55,8 +55,7 @@ func Invalid(format string, args ...any) error {
 
 // Retryable says whether an error may go away by trying again: unavailability, rate limits
 // and unclassified failures (timeouts, dropped connections) may; invalid requests, conflicts
-// missing objects and accounts not bound to the person will not. For tests: they assert each
-// connector's classes with it; the activities decide retries in activities/errors.go.
+// missing objects and accounts not bound to the person will not.
 func Retryable(err error) bool {
 	if errors.Is(err, ErrUnavailable) {
 		return true
