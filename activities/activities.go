@@ -14,7 +14,7 @@ import (
 )
 
 // IncidentStarter starts incident workflows. The worker wires the Temporal implementation
-// (workflows.NewIncidentStarter); activities know nothing of workflow types.
+// (workflows.IncidentStarter); activities know nothing of workflow types.
 type IncidentStarter interface {
 	// Start starts the incident; started is false when an incident for the same person is
 	// already running.

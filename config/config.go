@@ -100,6 +100,13 @@ func Load(path string) (*Config, error) {
 // resolvePaths makes the file's relative paths relative to its directory, so that the
 // config works from any working directory.
 func (c *Config) resolvePaths() {
+	// A SQLite file is a path like any other: without this, `store: sqlite:ilm.db` would
+	// open (and create, empty) ilm.db in whatever directory the command runs from.
+	if rest, ok := strings.CutPrefix(c.Store, "sqlite:"); ok {
+		if rest = strings.TrimPrefix(rest, "//"); rest != ":memory:" {
+			c.Store = "sqlite:" + c.Path(rest)
+		}
+	}
 	c.SMTP.resolvePaths(c)
 	c.Provisioning.TemplatesDir = c.Path(c.Provisioning.TemplatesDir)
 	for _, in := range c.Instances {

@@ -162,3 +162,23 @@ func TestSecretsComeFromEnvOrFileAndAreNeverPrinted(t *testing.T) {
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "s3cret-value")
 }
+
+// A relative SQLite store is relative to the config file, as every other path in it, so a
+// command run from elsewhere opens the config's store and not a new empty one.
+func TestSQLiteStoreIsRelativeToTheFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "ilm.yaml")
+	for doc, want := range map[string]string{
+		`store: sqlite:data/ilm.db`:         "sqlite:" + filepath.Join(dir, "data/ilm.db"),
+		`store: sqlite://data/ilm.db`:       "sqlite:" + filepath.Join(dir, "data/ilm.db"),
+		`store: sqlite:/var/ilm/ilm.db`:     "sqlite:/var/ilm/ilm.db",
+		`store: "sqlite::memory:"`:          "sqlite::memory:",
+		`temporal: {namespace: x}`:          "sqlite:" + filepath.Join(dir, "ilm.db"),
+		`store: postgres://ilm@db:5432/ilm`: "postgres://ilm@db:5432/ilm",
+	} {
+		require.NoError(t, os.WriteFile(path, []byte(doc), 0o600))
+		cfg, err := Load(path)
+		require.NoError(t, err, doc)
+		assert.Equal(t, want, cfg.Store, doc)
+	}
+}

@@ -50,25 +50,9 @@ type outcome struct {
 	stored *profile.Profile
 }
 
-// Detect compares a whole report with the stored profiles. inFlight holds the employee ids
-// with a running incident; now gives "today" as a calendar date in now's location.
-func Detect(rows []Row, profiles []profile.Profile, inFlight map[string]bool, s Settings, now time.Time) Result {
-	summaries := make([]profile.Summary, len(profiles))
-	for i := range profiles {
-		summaries[i] = profiles[i].Summary()
-	}
-	load := func(i int) (profile.Profile, error) { return profiles[i], nil }
-	d := NewDetector(summaries, load, inFlight, s, now)
-	for _, r := range rows {
-		// Loading from the slice cannot fail, and nothing else in Add or Finish can.
-		_ = d.Add(r)
-	}
-	res, _ := d.Finish()
-	return res
-}
-
 // NewDetector starts a streaming detection over the summaries of the stored profiles; load
-// gives the whole profile of one. See Detect for the other arguments.
+// gives the whole profile of one. inFlight holds the employee ids with a running
+// incident; now gives "today" as a calendar date in now's location.
 func NewDetector(summaries []profile.Summary, load LoadProfile, inFlight map[string]bool, s Settings, now time.Time) *Detector {
 	d := &Detector{
 		s:          s,

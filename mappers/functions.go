@@ -103,7 +103,6 @@ func coalesce(p ...any) (any, error) {
 	return nil, nil
 }
 
-// splitEmail splits at the last "@"; a value without one is all local part.
 // truncate cuts s to at most n characters (not bytes), as directories count them.
 func truncate(s string, n int) string {
 	if n < 0 {
@@ -118,6 +117,7 @@ func truncate(s string, n int) string {
 	return s
 }
 
+// splitEmail splits at the last "@"; a value without one is all local part.
 func splitEmail(v any) (local, domain string) {
 	s := text(v)
 	if i := strings.LastIndexByte(s, '@'); i >= 0 {

@@ -5,23 +5,30 @@
 # (http://127.0.0.1:8018), the worker on a SQLite
 # store, applies the poll schedules and the app map, and runs one poll of the bundled sample
 # report now: its new hires get disabled AD accounts and active Okta users. Everything keeps
-# running for you to look at; `scripts/demo.sh stop` stops it (by pid).
+# running for you to look at; `scripts/demo.sh stop` stops it (by pid). Each run starts afresh:
+# it stops the last demo and deletes its store, Temporal history, AD domain and mail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEMO=$PWD/.demo
+# Its store is .demo/ilm.db (store: in the file), so every command needs only --config.
 CONFIG=ilm.example.yaml
-STORE=sqlite:$DEMO/ilm.db
 export ILM_TEMPORAL_DIR=$DEMO/temporal ILM_TEMPORAL_PORT=7233 ILM_TEMPORAL_UI_PORT=8233
 # ilm.example.yaml reads the DC's CA and password from .demo/samba.
 export ILM_AD_DIR=$DEMO/samba ILM_MAILPIT_DIR=$DEMO/mailpit ILM_MAILPIT_SMTP_PORT=1025 ILM_MAILPIT_UI_PORT=8025
 # … and the stand-ins' tokens from .demo/standin/{okta,scim}.
 export ILM_STANDIN_DIR=$DEMO/standin ILM_OKTA_PORT=8017 ILM_SCIM_PORT=8018
+# Samba is installed from Debian the first time: quietly, apt's output in this log.
+export ILM_APT_LOG=$DEMO/apt.log
 OKTA_DIR=$ILM_STANDIN_DIR/okta
 
 stop() {
 	if [ -f "$DEMO/worker.pid" ] && kill -0 "$(cat "$DEMO/worker.pid")" 2>/dev/null; then
-		kill "$(cat "$DEMO/worker.pid")"
+		local pid
+		pid=$(cat "$DEMO/worker.pid")
+		kill "$pid"
+		# Gone before reset deletes the store it has open.
+		for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
 	fi
 	rm -f "$DEMO/worker.pid"
 	scripts/temporal.sh stop
@@ -31,8 +38,20 @@ stop() {
 	scripts/samba-ad.sh stop || true
 }
 
+# reset stops a demo left running and deletes what it held, so that each run starts from
+# nobody everywhere at once. The Okta and SCIM stand-ins hold their users in memory only: a
+# run over the last one's store, Temporal history and AD domain would start with profiles,
+# incidents and accounts of people Okta does not have, and App Sync could not be shown. The
+# stand-ins' tokens and the apt log stay.
+reset() {
+	stop
+	rm -rf "$DEMO/ilm.db" "$DEMO/ilm.db-wal" "$DEMO/ilm.db-shm" "$DEMO/temporal" "$DEMO/samba" \
+		"$DEMO/mailpit" "$DEMO/app-map.json" "$DEMO/worker.log" "$DEMO/ous.log"
+}
+
 if [ "${1:-}" = stop ]; then stop; echo "demo stopped"; exit 0; fi
 
+reset
 mkdir -p "$DEMO"
 [ -x bin/ilm ] && [ -x bin/ilm-worker ] || make build
 scripts/temporal.sh start "$DEMO/temporal/temporal.db"
@@ -46,17 +65,17 @@ LDAPTLS_CACERT=$ILM_AD_DIR/private/tls/ca.pem ldapadd -c -x -H ldaps://127.0.0.1
 	-f examples/demo-ous.ldif >/dev/null 2>"$DEMO/ous.log" || grep -v "Already exists" "$DEMO/ous.log" >&2 || true
 
 if ! { [ -f "$DEMO/worker.pid" ] && kill -0 "$(cat "$DEMO/worker.pid")" 2>/dev/null; }; then
-	bin/ilm-worker --config "$CONFIG" --store "$STORE" >"$DEMO/worker.log" 2>&1 &
+	bin/ilm-worker --config "$CONFIG" >"$DEMO/worker.log" 2>&1 &
 	echo $! >"$DEMO/worker.pid"
 fi
 
-bin/ilm schedules apply --config "$CONFIG" --store "$STORE"
+bin/ilm schedules apply --config "$CONFIG"
 # App Sync: Okta's GitHub app is provisioned by the instance "github", the SCIM stand-in in
 # GitHub's dialect: an assignment in Okta creates the person there, an unassignment deactivates.
 github=$(sed -n 's/.*"id": "\(0oa[^"]*\)".*/\1/p' "$OKTA_DIR/apps.json" | head -n 1)
 printf '[{"application_id": "%s", "name": "github", "label": "GitHub", "instance": "github"}]\n' "$github" >"$DEMO/app-map.json"
-bin/ilm okta set-configuration --config "$CONFIG" --store "$STORE" --instance okta --file "$DEMO/app-map.json"
-bin/ilm poll --config "$CONFIG" --store "$STORE" --instance workday
+bin/ilm okta set-configuration --config "$CONFIG" --instance okta --file "$DEMO/app-map.json"
+bin/ilm poll --config "$CONFIG" --instance workday
 
 cat <<MSG
 
@@ -64,16 +83,16 @@ ILM demo is running.
   Web UI:        http://localhost:8233/namespaces/default/workflows
   one person:    http://localhost:8233/namespaces/default/workflows?query=EmployeeID%3D%221001%22
   by type:       query  IncidentType="IAM - New Hire"
-  profiles:      bin/ilm profiles list --config $CONFIG --store $STORE
-  history:       bin/ilm profiles history 1001 --config $CONFIG --store $STORE
-  dry run:       bin/ilm plan --config $CONFIG --store $STORE --instance workday --report examples/workday-report-day2.json
-  next day:      bin/ilm poll --config $CONFIG --store $STORE --instance workday --report examples/workday-report-day2.json
+  profiles:      bin/ilm profiles list --config $CONFIG
+  history:       bin/ilm profiles history 1001 --config $CONFIG
+  dry run:       bin/ilm plan --config $CONFIG --instance workday --report examples/workday-report-day2.json
+  next day:      bin/ilm poll --config $CONFIG --instance workday --report examples/workday-report-day2.json
   AD accounts:   LDAPTLS_CACERT=$ILM_AD_DIR/private/tls/ca.pem ldapsearch -x -H ldaps://127.0.0.1:636 -D Administrator@EXAMPLE.TEST -y <(tr -d '\\n' <$ILM_AD_DIR/admin-password) -b OU=People,DC=example,DC=test '(objectClass=user)' cn userAccountControl
   mail:          http://localhost:8025  (temporary passwords to the service desk, failures to IT)
   Okta users:    curl -s -H "Authorization: SSWS \$(cat $OKTA_DIR/token)" http://127.0.0.1:8017/api/v1/users
   App Sync:      assign someone to GitHub in Okta, then poll the System Log (or wait a minute for poll-okta):
                  curl -s -H "Authorization: SSWS \$(cat $OKTA_DIR/token)" -H 'Content-Type: application/json' -d '{"id": "<an Okta user id>", "scope": "USER"}' http://127.0.0.1:8017/api/v1/apps/$github/users
-                 bin/ilm poll --config $CONFIG --store $STORE --instance okta
+                 bin/ilm poll --config $CONFIG --instance okta
                  The App Add creates the person in the GitHub SCIM stand-in (the app map sends GitHub there):
                  curl -s -H "Authorization: Bearer \$(cat $ILM_STANDIN_DIR/scim/token)" http://127.0.0.1:8018/scim/v2/enterprises/acme/Users
   worker log:    $DEMO/worker.log

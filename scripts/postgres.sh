@@ -29,8 +29,7 @@ install_postgres() {
 	# Debian's package would otherwise create and start a system cluster on port 5432.
 	mkdir -p /etc/postgresql-common/createcluster.d
 	echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.d/ilm-no-main-cluster.conf
-	apt-get update
-	DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
+	"$(dirname "$0")/apt-install.sh" postgresql
 }
 
 bin=$(pg_bin)

@@ -49,11 +49,12 @@ install_samba() {
 		added_policy=1
 	fi
 	local ok=1
-	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${packages[@]}" || ok=
+	# Only what is missing, upgrading nothing, apt's output in its log.
+	"$(dirname "$0")/apt-install.sh" "${packages[@]}" || ok=
 	if [ -n "$added_policy" ]; then
 		rm -f /usr/sbin/policy-rc.d
 	fi
-	[ -n "$ok" ] || die "apt-get install ${packages[*]} failed"
+	[ -n "$ok" ] || die "installing ${packages[*]} failed"
 	local extra
 	extra=$(comm -13 <(echo "$before") <(daemons) | tr '\n' ' ')
 	[ -z "${extra// /}" ] || die "the samba package started daemons (pids $extra); stop them before going on"

@@ -170,3 +170,24 @@ func TestPlanUsageErrors(t *testing.T) {
 	assert.Equal(t, exitError, code)
 	assert.Contains(t, errOut, `--now: "yesterday" is not an RFC 3339 time`)
 }
+
+// A report that raises nothing says so on stderr, and prints no event.
+func TestPlanSaysNoChanges(t *testing.T) {
+	dir := t.TempDir()
+	report := workday(t, dir, "report.json", employee("1001", "Ann", "Sales"), employee("1002", "Bob", "Sales"))
+	cfg := writeConfig(t, dir, report, "")
+	st := "sqlite:" + filepath.Join(dir, "ilm.db")
+	code, _, errOut := ilm("sync", "--initial", "--config", cfg, "--store", st, "--instance", "workday", "--now", cliNow)
+	require.Equal(t, exitOK, code, errOut)
+
+	code, out, errOut := ilm("plan", "--config", cfg, "--store", st, "--instance", "workday", "--now", cliNow)
+	assert.Equal(t, exitOK, code)
+	assert.Empty(t, out)
+	assert.Equal(t, "no changes\n", errOut)
+
+	changed := workday(t, dir, "changed.json", employee("1001", "Ann", "Legal"), employee("1002", "Bob", "Sales"))
+	code, out, errOut = ilm("plan", "--config", cfg, "--store", st, "--instance", "workday", "--report", changed, "--now", cliNow)
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, out, `"employee_id":"1001"`)
+	assert.NotContains(t, errOut, "no changes")
+}

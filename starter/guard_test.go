@@ -178,7 +178,7 @@ func TestPollOutcome(t *testing.T) {
 		{
 			name: "guard", err: temporal.NewNonRetryableApplicationError("mass-change guard: 12 access removals …", activities.ErrTypeGuard, nil, rep),
 			code:   exitGuard,
-			stdout: "poll of workday: 40 rows, 12 events, 0 incidents started, 0 already running, 0 row errors\n",
+			stdout: "poll of workday: 40 rows, 12 events; started nothing; 0 already running; 0 row errors\n",
 			stderr: []string{"  IAM - Terminate User           12\n", "plan digest: " + digest + "\n", "accept " + digest + "\n"},
 		},
 		{
@@ -199,7 +199,7 @@ func TestPollOutcome(t *testing.T) {
 			if tc.err == nil {
 				r.GuardTripped, r.PlanAccepted, r.Started = true, true, 12
 			}
-			err := finishWorkdayPoll(&stdout, &stderr, r, tc.err, hint)
+			err := finishWorkdayPoll(&stdout, &stderr, r, tc.err, false, hint)
 			var coded *exitCodeError
 			if tc.code == exitOK {
 				require.NoError(t, err)

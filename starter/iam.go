@@ -25,7 +25,7 @@ const iamUsage = "want get-user, create-user, update-user or disable-user"
 // runIAM runs one connector operation on one instance, as XSOAR's iam-*-user commands do,
 // and prints its result as JSON: exit 0 when it succeeded or was skipped, 1 when it failed.
 func runIAM(args []string, stdout, stderr io.Writer) error {
-	fs, c := newFlags("iam", stderr)
+	fs, c := newFlags("iam", stdout, stderr)
 	instance := fs.String("instance", "", "connector instance name")
 	userProfile := fs.String("user-profile", "", "the user profile: a JSON object keyed by profile field keys, or @FILE")
 	allowEnable := fs.Bool("allow-enable", false, "update-user: enable a disabled account")

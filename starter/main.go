@@ -3,7 +3,7 @@
 //	ilm plan      --config F --instance NAME [--report PATH] [--now RFC3339]
 //	ilm sync      --initial --config F --instance NAME [--report PATH] [--now RFC3339] [--force]
 //	ilm profiles  get EMPLOYEE_ID | list | history EMPLOYEE_ID
-//	ilm poll      --config F --instance NAME [--report PATH] [--now RFC3339] [--accept-plan DIGEST]   (workday or okta)
+//	ilm poll      --config F --instance NAME [--report PATH] [--now RFC3339] [--accept-plan DIGEST] [-v]   (workday or okta)
 //	ilm schedules apply --config F
 //	ilm review    status (--employee-id ID | --workflow-id ID) --config F
 //	ilm review    decide (--employee-id ID | --workflow-id ID) [--review-id ID] --action retry|skip|abort
@@ -16,8 +16,8 @@
 //	ilm iam       get-user|create-user|update-user|disable-user --config F --instance NAME
 //	              --user-profile JSON|@FILE [--allow-enable] [--create-if-not-exists]
 //
-// Every command takes --config (default $ILM_CONFIG or ilm.yaml) and --store (overrides the
-// config's store).
+// Every command takes --config (default $ILM_CONFIG or ilm.yaml; a missing file is an error)
+// and --store (overrides the config's store). ilm help [COMMAND] prints usage.
 package main
 
 import (
@@ -26,6 +26,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"time"
@@ -43,7 +44,7 @@ const (
 	exitGuard = 3
 )
 
-// exitError carries an exit code out of a command.
+// exitCodeError carries an exit code out of a command.
 type exitCodeError struct {
 	code int
 	err  error
@@ -57,31 +58,70 @@ func (e *exitCodeError) Error() string {
 }
 
 type command struct {
-	name, usage string
-	run         func(args []string, stdout, stderr io.Writer) error
+	name string
+	run  func(args []string, stdout, stderr io.Writer) error
 }
 
 var commands = []command{
-	{"plan", "dry run: print the events a report would raise, one JSON object per line", runPlan},
-	{"sync", "--initial: create the profiles of everyone in a report, without incidents", runSync},
-	{"profiles", "get EMPLOYEE_ID | list | history EMPLOYEE_ID: print profiles as JSON", runProfiles},
-	{"poll", "run one poll of an instance on the worker now and wait for it", runPoll},
-	{"schedules", "apply: create or update the poll schedules (idempotent)", runSchedules},
-	{"review", "status | decide: show an incident's pending review, or decide it (retry, skip, abort)", runReview},
-	{"reviewers", "set [--file F] | list [--role R]: replace or print the reviewer rosters", runReviewers},
-	{"okta", "get-configuration | set-configuration --file F: print or replace the app map of an Okta instance", runOkta},
-	{"mapper", "test --mapper F --input row.json: print what a mapper makes of a row", runMapper},
-	{"iam", "get-user | create-user | update-user | disable-user: one connector operation, result as JSON", runIAM},
+	{"plan", runPlan},
+	{"sync", runSync},
+	{"profiles", runProfiles},
+	{"poll", runPoll},
+	{"schedules", runSchedules},
+	{"review", runReview},
+	{"reviewers", runReviewers},
+	{"okta", runOkta},
+	{"mapper", runMapper},
+	{"iam", runIAM},
+}
+
+// help says what each command does (about) and how to call it (synopsis), for `ilm help`,
+// `ilm help CMD` and `ilm CMD --help`.
+var help = map[string]struct{ about, synopsis string }{
+	"plan": {"dry run: print the events a report would raise, one JSON object per line",
+		"ilm plan --config F --instance NAME [--report PATH] [--now RFC3339]"},
+	"sync": {"--initial: create the profiles of everyone in a report, without incidents",
+		"ilm sync --initial --config F --instance NAME [--report PATH] [--now RFC3339] [--force]"},
+	"profiles": {"get EMPLOYEE_ID | list | history EMPLOYEE_ID: print profiles as JSON",
+		"ilm profiles get EMPLOYEE_ID | list | history EMPLOYEE_ID --config F"},
+	"poll": {"run one poll of an instance on the worker now and wait for it",
+		"ilm poll --config F --instance NAME [--report PATH] [--now RFC3339] [--accept-plan DIGEST] [-v]"},
+	"schedules": {"apply: create or update the poll schedules (idempotent)",
+		"ilm schedules apply --config F"},
+	"review": {"status | decide: show an incident's pending review, or decide it (retry, skip, abort)",
+		"ilm review status (--employee-id ID | --workflow-id ID) --config F\n" +
+			"       ilm review decide (--employee-id ID | --workflow-id ID) [--review-id ID] --action retry|skip|abort [--reviewer NAME] [--comment TEXT] --config F"},
+	"reviewers": {"set [--file F] | list [--role R]: replace or print the reviewer rosters",
+		"ilm reviewers set [--file roster.yaml|json] --config F\n       ilm reviewers list [--role ROLE] --config F"},
+	"okta": {"get-configuration | set-configuration --file F: print or replace the app map of an Okta instance",
+		"ilm okta get-configuration|set-configuration --config F --instance NAME [--file map.json]"},
+	"mapper": {"test --mapper F --input row.json: print what a mapper makes of a row",
+		"ilm mapper test --mapper F --input ROW.json|- [--date-format LAYOUT]"},
+	"iam": {"get-user | create-user | update-user | disable-user: one connector operation, result as JSON",
+		"ilm iam get-user|create-user|update-user|disable-user --config F --instance NAME --user-profile JSON|@FILE [--allow-enable] [--create-if-not-exists]"},
 }
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// run runs the command of args. Help that is asked for goes to stdout and exits 0; usage
+// after a mistake goes to stderr and exits 2.
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		usage(stderr)
 		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help":
+		usage(stdout)
+		return exitOK
+	case "help":
+		if len(args) == 1 {
+			usage(stdout)
+			return exitOK
+		}
+		args = []string{args[1], "--help"}
 	}
 	for _, c := range commands {
 		if c.name != args[0] {
@@ -93,7 +133,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		case err == nil:
 			return exitOK
 		case errors.Is(err, flag.ErrHelp):
-			return exitUsage
+			return exitOK
 		case errors.As(err, &coded):
 			if coded.err != nil {
 				fmt.Fprintln(stderr, "ilm "+c.name+":", coded.err)
@@ -112,8 +152,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: ilm COMMAND [flags]")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.usage)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, help[c.name].about)
 	}
+	fmt.Fprintln(w, "\nilm help COMMAND (or ilm COMMAND --help) prints a command's flags. Every command reads\n"+
+		"--config (default $ILM_CONFIG, else ilm.yaml) and takes --store to override its store.")
 }
 
 // common holds the flags every command takes.
@@ -121,9 +163,23 @@ type common struct {
 	config, store string
 }
 
-func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *common) {
+// newFlags returns the flag set of the command name with the flags every command takes.
+// Its usage goes to stdout when asked for (-h, --help) and to stderr after a flag error,
+// which the flag package writes before it.
+func newFlags(name string, stdout, stderr io.Writer) (*flag.FlagSet, *common) {
 	fs := flag.NewFlagSet("ilm "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	errOut := &watchedWriter{w: stderr}
+	fs.SetOutput(errOut)
+	fs.Usage = func() {
+		w := stdout
+		if errOut.wrote {
+			w = stderr
+		}
+		fmt.Fprintf(w, "usage: %s\n\n%s\n\nflags:\n", help[name].synopsis, help[name].about)
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		fs.SetOutput(errOut)
+	}
 	c := &common{}
 	fs.StringVar(&c.config, "config", envOr("ILM_CONFIG", "ilm.yaml"), "config file")
 	fs.StringVar(&c.store, "store", "", "store DSN, overriding the config's (sqlite:FILE or postgres://…)")
@@ -136,7 +192,11 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, err
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			// The flag package has printed the error and the usage.
+			return nil, &exitCodeError{code: exitUsage}
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
@@ -169,9 +229,25 @@ func required(nameValue ...string) error {
 	return nil
 }
 
-// open loads the config and opens its store, as every command that needs them does.
+// open loads the config and opens its store, as every command that needs them does. A
+// missing config file is an error, never a run on defaults: those would open, and create,
+// an empty store of their own.
 func (c *common) open(ctx context.Context) (*wiring.Env, error) {
+	if _, err := os.Stat(c.config); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("config %s not found (set --config or ILM_CONFIG)", c.config)
+	}
 	return wiring.Open(ctx, c.config, c.store)
+}
+
+// watchedWriter says whether anything was written through it.
+type watchedWriter struct {
+	w     io.Writer
+	wrote bool
+}
+
+func (w *watchedWriter) Write(p []byte) (int, error) {
+	w.wrote = true
+	return w.w.Write(p)
 }
 
 func envOr(name, fallback string) string {

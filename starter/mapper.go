@@ -14,7 +14,7 @@ import (
 // runMapper is `ilm mapper test`: it runs a mapper over a row (or an array of rows) and
 // prints what the mapper makes of it, for operators who write mappers. It needs no config.
 func runMapper(args []string, stdout, stderr io.Writer) error {
-	fs, _ := newFlags("mapper", stderr)
+	fs, _ := newFlags("mapper", stdout, stderr)
 	mapperPath := fs.String("mapper", "", "mapper file (or a stock mapper's name, e.g. okta-outgoing)")
 	input := fs.String("input", "", "a JSON object (a report row or profile fields), an array of them, or - for stdin")
 	dateFormat := fs.String("date-format", "", "Go layout of the input's dates (incoming mappers), default ISO")

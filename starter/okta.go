@@ -20,7 +20,7 @@ const oktaUsage = "want get-configuration or set-configuration"
 // okta-iam-get-configuration and okta-iam-set-configuration do: get prints it, set replaces
 // it whole from a file.
 func runOkta(args []string, stdout, stderr io.Writer) error {
-	fs, c := newFlags("okta", stderr)
+	fs, c := newFlags("okta", stdout, stderr)
 	instance := fs.String("instance", "", "okta instance name")
 	file := fs.String("file", "", "set-configuration: the app map, a JSON array of {application_id, name, label, instance}")
 	pos, err := parse(fs, args)

@@ -21,7 +21,7 @@ type planLine struct {
 }
 
 func runPlan(args []string, stdout, stderr io.Writer) error {
-	fs, c := newFlags("plan", stderr)
+	fs, c := newFlags("plan", stdout, stderr)
 	instance := fs.String("instance", "", "workday instance name")
 	report := fs.String("report", "", "report file or URL, instead of the instance's report_url")
 	nowFlag := fs.String("now", "", "evaluate dates as of this RFC 3339 time (default: now)")
@@ -56,6 +56,10 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 	for _, rowErr := range plan.Result.Errors {
 		fmt.Fprintln(stderr, rowErr.Error())
 	}
+	if len(plan.Result.Events) == 0 {
+		// Say it: an empty stdout could as well be a plan that was never made.
+		fmt.Fprintln(stderr, "no changes")
+	}
 	g := plan.Result.Guard
 	if g.Disabled {
 		fmt.Fprintf(stderr, "warning: the mass-change guard of %s is disabled (guard.disabled): a poll would start all of this unchecked\n", *instance)
@@ -68,7 +72,7 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 }
 
 func runSync(args []string, stdout, stderr io.Writer) error {
-	fs, c := newFlags("sync", stderr)
+	fs, c := newFlags("sync", stdout, stderr)
 	initial := fs.Bool("initial", false, "create profiles only, without incidents (required)")
 	instance := fs.String("instance", "", "workday instance name")
 	report := fs.String("report", "", "report file or URL, instead of the instance's report_url")

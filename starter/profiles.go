@@ -14,7 +14,7 @@ import (
 )
 
 func runProfiles(args []string, stdout, stderr io.Writer) error {
-	fs, c := newFlags("profiles", stderr)
+	fs, c := newFlags("profiles", stdout, stderr)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -37,7 +37,7 @@ func runProfiles(args []string, stdout, stderr io.Writer) error {
 	case pos[0] == "get" && len(pos) == 2:
 		p, err := env.Store.GetProfile(ctx, pos[1])
 		if errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("no profile with employee id %q", pos[1])
+			return fmt.Errorf("no profile with employee id %q in store %s", pos[1], store.RedactDSN(env.Config.Store))
 		}
 		if err != nil {
 			return err

@@ -19,7 +19,7 @@ const reviewUsage = "want: ilm review status|decide (--employee-id ID | --workfl
 // incident's review Update for one review id, which the incident refuses unless that review
 // is the one pending: a decision sent twice, or late, never decides another failure.
 func runReview(args []string, stdout, stderr io.Writer) error {
-	fs, c := newFlags("review", stderr)
+	fs, c := newFlags("review", stdout, stderr)
 	employee := fs.String("employee-id", "", "employee id of the waiting HR incident (workflow person/ID)")
 	workflowID := fs.String("workflow-id", "", "workflow id of the waiting incident, e.g. app/UUID for App Sync")
 	reviewID := fs.String("review-id", "", "decide: the review decided (default: the one pending, read from the incident)")

@@ -21,7 +21,7 @@ const reviewersUsage = "want: ilm reviewers set [--file roster.yaml|json] | list
 // provisioning.review.roster, as the worker does at start); members who stay keep their
 // counts. list prints a role's roster with the counts the assignment methods go by.
 func runReviewers(args []string, stdout, stderr io.Writer) error {
-	fs, c := newFlags("reviewers", stderr)
+	fs, c := newFlags("reviewers", stdout, stderr)
 	file := fs.String("file", "", "set: a YAML or JSON list of {role, username, email, on_call} (default: the config's provisioning.review.roster)")
 	role := fs.String("role", "", "list: the role (default: the config's provisioning.review.role)")
 	pos, err := parse(fs, args)

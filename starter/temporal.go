@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"go.temporal.io/api/enums/v1"
@@ -19,11 +20,12 @@ import (
 )
 
 func runPoll(args []string, stdout, stderr io.Writer) error {
-	fs, c := newFlags("poll", stderr)
+	fs, c := newFlags("poll", stdout, stderr)
 	instance := fs.String("instance", "", "workday or okta instance name")
 	report := fs.String("report", "", "workday: report file or URL, instead of the instance's report_url (read by the worker)")
 	nowFlag := fs.String("now", "", "workday: evaluate dates as of this RFC 3339 time (default: the worker's now)")
 	accept := fs.String("accept-plan", "", "workday: run exactly the plan of this digest (ilm plan prints it) past the mass-change guard; any other plan starts nothing")
+	verbose := fs.Bool("v", false, "list every incident started (at most "+strconv.Itoa(activities.MaxListedIncidents)+"), not only the counts per type")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -75,24 +77,24 @@ func runPoll(args []string, stdout, stderr io.Writer) error {
 		if err := run.Get(ctx, &rep); err != nil {
 			return err
 		}
-		printOktaPollReport(stdout, rep)
+		printOktaPollReport(stdout, rep, *verbose)
 		return nil
 	}
 	var rep activities.PollReport
 	err = run.Get(ctx, &rep)
-	return finishWorkdayPoll(stdout, stderr, rep, err, func(digest string) string {
+	return finishWorkdayPoll(stdout, stderr, rep, err, *verbose, func(digest string) string {
 		return acceptHint(*instance, *report, *nowFlag, digest)
 	})
 }
 
 // finishWorkdayPoll prints what a workday poll did. A poll the guard stopped, or whose
 // accepted plan changed, exits 3 with the report its failure carries, the counts per type and
-// the digest; hint says how to accept the plan of a digest.
-func finishWorkdayPoll(stdout, stderr io.Writer, rep activities.PollReport, err error, hint func(digest string) string) error {
+// the digest; hint says how to accept the plan of a digest. verbose lists every incident.
+func finishWorkdayPoll(stdout, stderr io.Writer, rep activities.PollReport, err error, verbose bool, hint func(digest string) string) error {
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) && (appErr.Type() == activities.ErrTypeGuard || appErr.Type() == activities.ErrTypePlanChanged) {
 		if derr := appErr.Details(&rep); derr == nil {
-			printPollReport(stdout, stderr, rep)
+			printPollReport(stdout, stderr, rep, verbose)
 			next := "the plan changed: review it with ilm plan before accepting it"
 			if appErr.Type() == activities.ErrTypeGuard {
 				next = hint(rep.PlanDigest)
@@ -104,7 +106,7 @@ func finishWorkdayPoll(stdout, stderr io.Writer, rep activities.PollReport, err 
 	if err != nil {
 		return err
 	}
-	printPollReport(stdout, stderr, rep)
+	printPollReport(stdout, stderr, rep, verbose)
 	return nil
 }
 
@@ -131,40 +133,8 @@ func newPollJob(cfg *config.Config, instance string) (pollJob, error) {
 	return pollJob{}, err
 }
 
-func printOktaPollReport(stdout io.Writer, rep activities.OktaPollReport) {
-	for _, inc := range rep.Incidents {
-		fmt.Fprintf(stdout, "started %-20s workflow %s\n", inc.Type, inc.WorkflowID)
-	}
-	if rep.More > 0 {
-		fmt.Fprintf(stdout, "… and %d more\n", rep.More)
-	}
-	fmt.Fprintf(stdout, "poll of %s: %d pages, %d events, %d App incidents started, %d duplicates dropped, %d ignored\n",
-		rep.Instance, rep.Pages, rep.Events, rep.Started, rep.Duplicates, rep.Ignored)
-}
-
-func printPollReport(stdout, stderr io.Writer, rep activities.PollReport) {
-	for _, e := range rep.RowErrors {
-		fmt.Fprintln(stderr, e)
-	}
-	if rep.InitialSync {
-		fmt.Fprintf(stdout, "initial sync of %s: %d rows, %d profiles created, no incidents started\n", rep.Instance, rep.Rows, rep.ProfilesSynced)
-		return
-	}
-	for _, inc := range rep.Incidents {
-		fmt.Fprintf(stdout, "started %-28s employee %-10s workflow %s\n", inc.Type, inc.EmployeeID, inc.WorkflowID)
-	}
-	if rep.More > 0 {
-		fmt.Fprintf(stdout, "… and %d more\n", rep.More)
-	}
-	if rep.PlanAccepted {
-		fmt.Fprintf(stdout, "ran the accepted plan %s (%s)\n", rep.PlanDigest, rep.GuardCounts)
-	}
-	fmt.Fprintf(stdout, "poll of %s: %d rows, %d events, %d incidents started, %d already running, %d row errors\n",
-		rep.Instance, rep.Rows, rep.Events, rep.Started, rep.AlreadyRunning, len(rep.RowErrors))
-}
-
 func runSchedules(args []string, stdout, stderr io.Writer) error {
-	fs, c := newFlags("schedules", stderr)
+	fs, c := newFlags("schedules", stdout, stderr)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err

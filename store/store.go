@@ -81,8 +81,6 @@ type Store interface {
 	// case-insensitively, or an error matching ErrNotFound. When several profiles share the
 	// email, the one with the lowest employee id wins.
 	FindProfileByEmail(ctx context.Context, email string) (profile.Profile, error)
-	// ListProfiles returns every profile, ordered by employee id.
-	ListProfiles(ctx context.Context) ([]profile.Profile, error)
 	// ScanProfiles calls fn for every profile in employee id order, reading them in pages,
 	// and stops at the first error fn returns, returning it. fn may use the store.
 	ScanProfiles(ctx context.Context, fn func(profile.Profile) error) error
@@ -90,8 +88,6 @@ type Store interface {
 	// ScanProfiles does, without decoding any profile's fields. A profile saved before the
 	// store kept digests has the zero digest.
 	ScanSummaries(ctx context.Context, fn func(profile.Summary) error) error
-	// CountProfiles returns the number of profiles.
-	CountProfiles(ctx context.Context) (int, error)
 	// SaveProfile creates or replaces the profile with p's employee id and, when that
 	// changes any field, adds a history row, in one transaction. UpdatedAt is set to rec.At
 	// (now when zero) even when nothing changed.

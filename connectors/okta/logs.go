@@ -23,7 +23,6 @@ const (
 const (
 	TargetUser        = "User"
 	TargetAppInstance = "AppInstance"
-	TargetAppUser     = "AppUser"
 )
 
 // LogEvent is the part of a System Log event App Sync reads.

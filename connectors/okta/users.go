@@ -17,7 +17,6 @@ import (
 const (
 	StatusActive        = "ACTIVE"
 	StatusStaged        = "STAGED"
-	StatusProvisioned   = "PROVISIONED"
 	StatusDeprovisioned = "DEPROVISIONED"
 	StatusSuspended     = "SUSPENDED"
 )
@@ -30,7 +29,7 @@ type User struct {
 	Profile map[string]any `json:"profile"`
 }
 
-// Active says whether the user can sign in (or will, once they set a password).
+// Active says whether the user can sign in (or will, once they set a password: PROVISIONED).
 func (u User) Active() bool {
 	switch u.Status {
 	case StatusDeprovisioned, StatusSuspended, StatusStaged:

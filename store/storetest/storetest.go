@@ -155,12 +155,7 @@ func testOrdering(t *testing.T, open func(*testing.T) store.Store) {
 	ctx := t.Context()
 	s := openClosed(t, open)
 
-	n, err := s.CountProfiles(ctx)
-	require.NoError(t, err)
-	assert.Zero(t, n)
-	ps, err := s.ListProfiles(ctx)
-	require.NoError(t, err)
-	assert.Empty(t, ps)
+	assert.Empty(t, Profiles(t, s))
 
 	ids := []string{"E300", "E1000", "A9", "E200", "Z1", "E2000", "a1", "E100"}
 	for i, id := range ids {
@@ -170,20 +165,18 @@ func testOrdering(t *testing.T, open func(*testing.T) store.Store) {
 	}
 	want := []string{"A9", "E100", "E1000", "E200", "E2000", "E300", "Z1", "a1"} // bytewise
 
-	n, err = s.CountProfiles(ctx)
-	require.NoError(t, err)
-	assert.Equal(t, len(ids), n)
+	assert.Equal(t, want, employeeIDs(Profiles(t, s)))
+}
 
-	ps, err = s.ListProfiles(ctx)
-	require.NoError(t, err)
-	assert.Equal(t, want, employeeIDs(ps))
-
-	var scanned []profile.Profile
-	require.NoError(t, s.ScanProfiles(ctx, func(p profile.Profile) error {
-		scanned = append(scanned, p)
+// Profiles returns every profile of s, in employee id order, failing t on a read error.
+func Profiles(t testing.TB, s store.Store) []profile.Profile {
+	t.Helper()
+	var ps []profile.Profile
+	require.NoError(t, s.ScanProfiles(t.Context(), func(p profile.Profile) error {
+		ps = append(ps, p)
 		return nil
 	}))
-	assert.Equal(t, ps, scanned)
+	return ps
 }
 
 func employeeIDs(ps []profile.Profile) []string {
@@ -274,9 +267,7 @@ func testInvalidProfile(t *testing.T, open func(*testing.T) store.Store) {
 	// One bad profile fails the whole batch.
 	bad := []profile.Profile{Person(1), {Fields: profile.Fields{profile.Title: "No id"}}, Person(3)}
 	require.Error(t, s.SaveProfiles(ctx, bad, rec(1)))
-	n, err := s.CountProfiles(ctx)
-	require.NoError(t, err)
-	assert.Zero(t, n)
+	assert.Empty(t, Profiles(t, s))
 }
 
 // bulkSize is the size of the bulk save test: big enough to span many scan pages.
@@ -295,11 +286,7 @@ func testSaveProfiles(t *testing.T, open func(*testing.T) store.Store) {
 	require.NoError(t, s.SaveProfiles(ctx, ps, rec(1)))
 	t.Logf("SaveProfiles of %d new profiles: %v", bulkSize, time.Since(start))
 
-	n, err := s.CountProfiles(ctx)
-	require.NoError(t, err)
-	require.Equal(t, bulkSize, n)
-	all, err := s.ListProfiles(ctx)
-	require.NoError(t, err)
+	all := Profiles(t, s)
 	require.Len(t, all, bulkSize)
 	for i, p := range all {
 		require.Equal(t, stored(Person(i+1), rec(1).At), p)

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -105,16 +104,6 @@ func (h *Handler) SetReportJSON(doc []byte) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.report = append([]byte(nil), doc...)
-}
-
-// SetReportFile replaces the report with a file's content, such as examples/*.json.
-func (h *Handler) SetReportFile(path string) error {
-	doc, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("workday stand-in: %w", err)
-	}
-	h.SetReportJSON(doc)
-	return nil
 }
 
 // SetFault makes the following requests misbehave; SetFault(Fault{}) heals the server.

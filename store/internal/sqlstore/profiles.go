@@ -57,16 +57,6 @@ func (s *Store) FindProfileByEmail(ctx context.Context, email string) (profile.P
 	return p, nil
 }
 
-// ListProfiles returns every profile, ordered by employee id.
-func (s *Store) ListProfiles(ctx context.Context) ([]profile.Profile, error) {
-	var ps []profile.Profile
-	err := s.ScanProfiles(ctx, func(p profile.Profile) error {
-		ps = append(ps, p)
-		return nil
-	})
-	return ps, err
-}
-
 // ScanProfiles calls fn for every profile in employee id order.
 func (s *Store) ScanProfiles(ctx context.Context, fn func(profile.Profile) error) error {
 	return scanPages(ctx, s, "scan profiles", selectProfiles, scanProfile, profile.Profile.EmployeeID, fn)
@@ -102,15 +92,6 @@ func scanPages[T any](ctx context.Context, s *Store, what, selectFrom string, sc
 		}
 		after = key(page[len(page)-1])
 	}
-}
-
-// CountProfiles returns the number of profiles.
-func (s *Store) CountProfiles(ctx context.Context) (int, error) {
-	var n int
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM profiles`).Scan(&n); err != nil {
-		return 0, s.errorf("count profiles: %w", err)
-	}
-	return n, nil
 }
 
 // History returns the employee id's history rows, oldest first.
