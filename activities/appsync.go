@@ -57,16 +57,16 @@ func (a *Activities) ResolveAppEvent(ctx context.Context, ev AppEvent) (AppPlan,
 			plan.Skip = reason
 			return plan, nil
 		}
-		call := TargetCall{Instance: m.Instance, Operation: connectors.OpDisable}
+		op := connectors.OpDisable
 		if ev.Type == lifecycle.AppAdd {
-			call = TargetCall{Instance: m.Instance, Operation: connectors.OpUpdate,
-				Options: connectors.UpdateOptions{AllowEnable: a.appAddMayEnable(m.Instance, stored), CreateIfNotExists: a.Config.CreatesMissing(m.Instance)}}
+			op = connectors.OpUpdate
+			plan.Options = connectors.UpdateOptions{AllowEnable: a.appAddMayEnable(m.Instance, stored), CreateIfNotExists: a.Config.CreatesMissing(m.Instance)}
 			apps.Add = m.Name
 		} else {
 			apps.Remove = m.Name
 		}
-		plan.Incident.Steps = []TargetCall{call}
-		plan.Incident.Details = fmt.Sprintf("%s: %s %s in %s", ev.Type, ev.Login, call.Operation, m.Instance)
+		plan.Instances = []string{m.Instance}
+		plan.Incident.Details = fmt.Sprintf("%s: %s %s in %s", ev.Type, ev.Login, op, m.Instance)
 	case lifecycle.AppUpdate:
 		userApps, err := org.Client.UserApps(ctx, ev.UserID)
 		if err != nil {
@@ -74,14 +74,14 @@ func (a *Activities) ResolveAppEvent(ctx context.Context, ev AppEvent) (AppPlan,
 		}
 		apps.Set = []string{}
 		for _, m := range mappedApps(appMap, userApps) {
-			plan.Incident.Steps = append(plan.Incident.Steps, TargetCall{Instance: m.Instance, Operation: connectors.OpUpdate})
+			plan.Instances = append(plan.Instances, m.Instance)
 			apps.Set = withApp(apps.Set, m.Name)
 		}
-		if len(plan.Incident.Steps) == 0 {
+		if len(plan.Instances) == 0 {
 			plan.Skip = fmt.Sprintf("Okta user %s is assigned to no app in the app map of %s", ev.Login, ev.Instance)
 			return plan, nil
 		}
-		plan.Incident.Details = fmt.Sprintf("%s: %s updated in %d mapped apps", ev.Type, ev.Login, len(plan.Incident.Steps))
+		plan.Incident.Details = fmt.Sprintf("%s: %s updated in %d mapped apps", ev.Type, ev.Login, len(plan.Instances))
 	default:
 		return plan, invalid(fmt.Errorf("%q is not an App Sync incident type", ev.Type))
 	}

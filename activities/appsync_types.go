@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/ilm-dev/ilm/connectors"
 	"github.com/ilm-dev/ilm/connectors/okta"
 	"github.com/ilm-dev/ilm/lifecycle"
 	"github.com/ilm-dev/ilm/mappers"
@@ -62,14 +63,22 @@ type AppEvent struct {
 	AppLabel  string              `json:"app_label,omitempty"`
 }
 
-// AppPlan is what an App event comes to once Okta and the store were read: the incident to
-// run, or why there is nothing to do.
+// AppPlan is what an App event comes to once Okta and the store were read: the person and
+// the instances to call, or why there is nothing to do. The App workflows decide the
+// operation: App Add updates, App Remove disables, App Update updates.
 type AppPlan struct {
+	// Incident is the person, the profile the instances get, and who reviews a failure.
 	Incident Incident `json:"incident"`
 	// Skip, when set, says why the event changes nothing (a stale event, an unmapped app,
 	// a person HR marks terminated).
 	Skip string `json:"skip,omitempty"`
-	// Apps is what the incident does to the person's app list once the steps succeeded;
+	// Instances are the instances to call, in order: the app's (App Add, App Remove), or
+	// those of the mapped apps Okta assigns the user (App Update).
+	Instances []string `json:"instances,omitempty"`
+	// Options are App Add's update options: whether it may enable the account, and create
+	// it when missing.
+	Options connectors.UpdateOptions `json:"options,omitempty"`
+	// Apps is what the incident does to the person's app list once the calls succeeded;
 	// the zero change (no stored profile, or nothing to change) records nothing.
 	Apps AppListChange `json:"apps"`
 }

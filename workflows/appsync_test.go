@@ -43,11 +43,11 @@ func addPlan() activities.AppPlan {
 		Incident: activities.Incident{
 			Instance: "okta", Type: lifecycle.AppAdd, EmployeeID: "1001",
 			Profile: profile.Profile{Fields: profile.Fields{profile.EmployeeID: "1001", profile.Email: "ada@example.com"}},
-			Steps: []activities.TargetCall{{Instance: "github", Operation: connectors.OpUpdate,
-				Options: connectors.UpdateOptions{AllowEnable: true}}},
-			Review: activities.ReviewPolicy{Method: "random", Timeout: time.Hour},
+			Review:  activities.ReviewPolicy{Method: "random", Timeout: time.Hour},
 		},
-		Apps: activities.AppListChange{Add: "github"},
+		Instances: []string{"github"},
+		Options:   connectors.UpdateOptions{AllowEnable: true},
+		Apps:      activities.AppListChange{Add: "github"},
 	}
 }
 
@@ -96,9 +96,11 @@ func (s *appSuite) TestNoStoredProfileRecordsNothing() {
 	plan.Apps = activities.AppListChange{}
 	ev := addEvent()
 	ev.Type = lifecycle.AppRemove
-	plan.Incident.Steps[0] = activities.TargetCall{Instance: "github", Operation: connectors.OpDisable}
+	plan.Options = connectors.UpdateOptions{}
 	s.env.OnActivity(a.ResolveAppEvent, mock.Anything, ev).Return(plan, nil).Once()
-	s.env.OnActivity(a.ProvisionTarget, mock.Anything, mock.Anything).Return(connectors.Result{Instance: "github", Action: connectors.OpDisable, Success: true}, nil).Once()
+	s.env.OnActivity(a.ProvisionTarget, mock.Anything, mock.MatchedBy(func(r activities.TargetRequest) bool {
+		return r.Call == activities.TargetCall{Instance: "github", Operation: connectors.OpDisable}
+	})).Return(connectors.Result{Instance: "github", Action: connectors.OpDisable, Success: true}, nil).Once()
 
 	s.env.ExecuteWorkflow(AppRemove, ev)
 
