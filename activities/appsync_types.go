@@ -1,7 +1,6 @@
 package activities
 
 import (
-	"slices"
 	"time"
 
 	"github.com/ilm-dev/ilm/connectors"
@@ -83,38 +82,9 @@ type AppPlan struct {
 	Apps AppListChange `json:"apps"`
 }
 
-// AppListChange is what one App incident does to the person's app list. It is applied to
-// the list as stored when the incident records it, under the person's lock, so App
-// incidents that run at once each keep their change, and an HR incident keeps them all.
-type AppListChange struct {
-	// Add and Remove name one app (App Add, App Remove).
-	Add    string `json:"add,omitempty"`
-	Remove string `json:"remove,omitempty"`
-	// Set, when not nil, replaces the list first (App Update: the mapped apps Okta assigns).
-	Set []string `json:"set,omitempty"`
-}
-
-// IsZero says whether the change changes nothing.
-func (c AppListChange) IsZero() bool { return c.Add == "" && c.Remove == "" && c.Set == nil }
-
-// Apply returns apps with the change made, sorted.
-func (c AppListChange) Apply(apps []string) []string {
-	if c.Set != nil {
-		apps = c.Set
-	}
-	if c.Add != "" {
-		apps = withApp(apps, c.Add)
-	}
-	if c.Remove != "" {
-		apps = withoutApp(apps, c.Remove)
-	}
-	out := slices.Clone(apps)
-	if out == nil {
-		out = []string{}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
+// AppListChange is what one App incident does to the person's app list
+// (lifecycle.AppListChange).
+type AppListChange = lifecycle.AppListChange
 
 // ApplicationsRequest is the input of RecordApplications.
 type ApplicationsRequest struct {

@@ -31,7 +31,7 @@ func OktaLogPoll(ctx workflow.Context, in activities.OktaPollRequest) (activitie
 //
 //  1. Resolve the event: stop when Okta no longer assigns the app (a stale event), the app
 //     is not in the app map, or HR marks the person terminated or a termination disabled
-//     them.
+//     them (lifecycle.DecideAppEvent holds these rules).
 //  2. Update the account in the app's instance. It may enable the account, except an
 //     Active Directory account before AD Activation; it creates a missing account when the
 //     instance is configured to.
