@@ -21,8 +21,9 @@ type IncidentResult struct {
 	EmployeeID   string              `json:"employee_id"`
 	Results      []connectors.Result `json:"results"`
 	ProfileSaved bool                `json:"profile_saved"`
-	// Skipped, when set, says why the incident changed nothing (App Sync: a stale event,
-	// an unmapped app, a terminated person).
+	// Skipped, when set, says why the incident changed nothing: the stored profile moved on
+	// since the poll planned it, or (App Sync) a stale event, an unmapped app, a terminated
+	// person.
 	Skipped string     `json:"skipped,omitempty"`
 	Reviews []Decision `json:"reviews,omitempty"`
 }
