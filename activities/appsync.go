@@ -5,22 +5,20 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
-	"sort"
 	"strings"
 
 	"github.com/ilm-dev/ilm/connectors"
-	"github.com/ilm-dev/ilm/connectors/okta"
 	"github.com/ilm-dev/ilm/lifecycle"
 	"github.com/ilm-dev/ilm/mappers"
 	"github.com/ilm-dev/ilm/profile"
 	"github.com/ilm-dev/ilm/store"
 )
 
-// ResolveAppEvent reads what an App event means now (SPEC §2): the Okta user as it is, read
-// through the incoming mapper over the person's stored profile; the live assignment, so that
-// a stale or out-of-order event ends as skipped; and the app map, which names the instance to
-// provision. An App Add never enables a person whom HR marks terminated.
+// ResolveAppEvent is the adapter between an App event and App Sync's rules
+// (lifecycle.DecideAppEvent): it finds the person, builds the profile the app gets (the
+// Okta user as it is now, read through the incoming mapper over the stored profile), reads
+// the app map and Okta's live assignment, and turns the decision into the plan the App
+// workflow runs.
 func (a *Activities) ResolveAppEvent(ctx context.Context, ev AppEvent) (AppPlan, error) {
 	org, ok := a.Okta[ev.Instance]
 	if !ok {
@@ -36,85 +34,51 @@ func (a *Activities) ResolveAppEvent(ctx context.Context, ev AppEvent) (AppPlan,
 		return plan, nil
 	}
 	plan.Incident.EmployeeID, plan.Incident.Profile = p.EmployeeID(), p
-
-	appMap, err := a.Store.GetAppMap(ctx, ev.Instance)
+	facts, err := a.appFacts(ctx, org, ev, stored)
 	if err != nil {
-		return plan, fmt.Errorf("read app map of %s: %w", ev.Instance, err)
+		return plan, err
 	}
-	var apps AppListChange
-	switch ev.Type {
-	case lifecycle.AppAdd, lifecycle.AppRemove:
-		m, ok := findApp(appMap, ev.AppID)
-		if !ok {
-			plan.Skip = fmt.Sprintf("app %s (%s) is not in the app map of %s", ev.AppID, ev.AppLabel, ev.Instance)
-			return plan, nil
-		}
-		assigned, err := org.Client.Assigned(ctx, ev.AppID, ev.UserID)
-		if err != nil {
-			return plan, classify(err)
-		}
-		if reason := a.appChangeSkip(ev.Type, assigned, stored, m); reason != "" {
-			plan.Skip = reason
-			return plan, nil
-		}
-		call := TargetCall{Instance: m.Instance, Operation: connectors.OpDisable}
-		if ev.Type == lifecycle.AppAdd {
-			call = TargetCall{Instance: m.Instance, Operation: connectors.OpUpdate,
-				Options: connectors.UpdateOptions{AllowEnable: a.appAddMayEnable(m.Instance, stored), CreateIfNotExists: a.Config.CreatesMissing(m.Instance)}}
-			apps.Add = m.Name
-		} else {
-			apps.Remove = m.Name
-		}
-		plan.Incident.Steps = []TargetCall{call}
-		plan.Incident.Details = fmt.Sprintf("%s: %s %s in %s", ev.Type, ev.Login, call.Operation, m.Instance)
-	case lifecycle.AppUpdate:
-		userApps, err := org.Client.UserApps(ctx, ev.UserID)
-		if err != nil {
-			return plan, classify(err)
-		}
-		apps.Set = []string{}
-		for _, m := range mappedApps(appMap, userApps) {
-			plan.Incident.Steps = append(plan.Incident.Steps, TargetCall{Instance: m.Instance, Operation: connectors.OpUpdate})
-			apps.Set = withApp(apps.Set, m.Name)
-		}
-		if len(plan.Incident.Steps) == 0 {
-			plan.Skip = fmt.Sprintf("Okta user %s is assigned to no app in the app map of %s", ev.Login, ev.Instance)
-			return plan, nil
-		}
-		plan.Incident.Details = fmt.Sprintf("%s: %s updated in %d mapped apps", ev.Type, ev.Login, len(plan.Incident.Steps))
-	default:
-		return plan, invalid(fmt.Errorf("%q is not an App Sync incident type", ev.Type))
+	d, err := lifecycle.DecideAppEvent(facts)
+	if err != nil {
+		return plan, invalid(err)
 	}
-	if stored != nil && !slices.Equal(apps.Apply(stored.Applications), AppListChange{}.Apply(stored.Applications)) {
-		plan.Apps = apps
-	}
+	plan.Skip, plan.Instances, plan.Apps, plan.Incident.Details = d.Skip, d.Instances, d.Apps, d.Details
+	plan.Options = connectors.UpdateOptions{AllowEnable: d.AllowEnable, CreateIfNotExists: d.CreateIfMissing}
 	return plan, nil
 }
 
-// appChangeSkip says why an add or remove must change nothing: the live assignment says
-// otherwise (a stale or out-of-order event), or HR marks the person terminated.
-func (a *Activities) appChangeSkip(t lifecycle.EventType, assigned bool, stored *profile.Profile, m store.AppMapping) string {
-	switch {
-	case t == lifecycle.AppAdd && !assigned:
-		return fmt.Sprintf("stale event: the user is no longer assigned to %s", m.Label)
-	case t == lifecycle.AppRemove && assigned:
-		return fmt.Sprintf("stale event: the user is assigned to %s again", m.Label)
-	case t == lifecycle.AppAdd && stored != nil && stored.IsTerminated():
-		return fmt.Sprintf("HR marks employee %s terminated: App Add does not enable the %s account", stored.EmployeeID(), m.Instance)
-	case t == lifecycle.AppAdd && stored != nil && stored.ADStatus == profile.ADDisabled:
-		return fmt.Sprintf("employee %s was disabled by a termination: App Add does not enable the %s account", stored.EmployeeID(), m.Instance)
+// appFacts reads what DecideAppEvent decides on: the app map, with what the config says of
+// each instance, and Okta's live view: whether it assigns the event's app (App Add, App
+// Remove; not asked for an app missing from the map), or the user's apps (App Update).
+func (a *Activities) appFacts(ctx context.Context, org OktaOrg, ev AppEvent, stored *profile.Profile) (lifecycle.AppFacts, error) {
+	f := lifecycle.AppFacts{Type: ev.Type, Okta: ev.Instance, Login: ev.Login, AppID: ev.AppID, AppLabel: ev.AppLabel, Stored: stored}
+	appMap, err := a.Store.GetAppMap(ctx, ev.Instance)
+	if err != nil {
+		return f, fmt.Errorf("read app map of %s: %w", ev.Instance, err)
 	}
-	return ""
-}
-
-// appAddMayEnable says whether an App Add may enable the account in the instance. An Active
-// Directory account is enabled only by AD Activation, which sets and mails a temporary
-// password: an App Add before that updates it and leaves it disabled.
-func (a *Activities) appAddMayEnable(instance string, stored *profile.Profile) bool {
-	if _, err := a.Config.ActiveDirectoryInstance(instance); err != nil {
-		return true
+	mapped := false
+	for _, m := range appMap {
+		f.AppMap = append(f.AppMap, lifecycle.AppMapping{ApplicationID: m.ApplicationID, Name: m.Name, Label: m.Label, Instance: m.Instance,
+			ActiveDirectory: isActiveDirectory(a.Config, m.Instance), CreatesMissing: a.Config.CreatesMissing(m.Instance)})
+		mapped = mapped || m.ApplicationID == ev.AppID
 	}
-	return stored != nil && stored.ADStatus == profile.ADEnabled
+	switch ev.Type {
+	case lifecycle.AppAdd, lifecycle.AppRemove:
+		if mapped {
+			if f.Assigned, err = org.Client.Assigned(ctx, ev.AppID, ev.UserID); err != nil {
+				return f, classify(err)
+			}
+		}
+	case lifecycle.AppUpdate:
+		apps, err := org.Client.UserApps(ctx, ev.UserID)
+		if err != nil {
+			return f, classify(err)
+		}
+		for _, app := range apps {
+			f.UserApps = append(f.UserApps, app.ID)
+		}
+	}
+	return f, nil
 }
 
 // appSubject builds the profile the app gets: the stored profile (found by the Okta user's
@@ -208,54 +172,6 @@ func (a *Activities) appMapByID(ctx context.Context, instance string) (map[strin
 		byID[e.ApplicationID] = e.Instance
 	}
 	return byID, nil
-}
-
-func findApp(m []store.AppMapping, appID string) (store.AppMapping, bool) {
-	for _, e := range m {
-		if e.ApplicationID == appID {
-			return e, true
-		}
-	}
-	return store.AppMapping{}, false
-}
-
-// mappedApps returns the app map entries of the user's apps, one per instance, in app
-// map order.
-func mappedApps(m []store.AppMapping, userApps []okta.App) []store.AppMapping {
-	has := make(map[string]bool, len(userApps))
-	for _, app := range userApps {
-		has[app.ID] = true
-	}
-	var out []store.AppMapping
-	instances := map[string]bool{}
-	for _, e := range m {
-		if has[e.ApplicationID] && !instances[e.Instance] {
-			instances[e.Instance] = true
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-func withApp(apps []string, name string) []string {
-	for _, a := range apps {
-		if a == name {
-			return apps
-		}
-	}
-	out := append(append([]string{}, apps...), name)
-	sort.Strings(out)
-	return out
-}
-
-func withoutApp(apps []string, name string) []string {
-	out := []string{}
-	for _, a := range apps {
-		if a != name {
-			out = append(out, a)
-		}
-	}
-	return out
 }
 
 // loadOktaCursor returns the stored cursor of the instance, nil when it has none.

@@ -200,8 +200,8 @@ func TestResolveAddChecksTheLiveAssignment(t *testing.T) {
 	plan := w.resolve(w.event(lifecycle.AppAdd, w.github))
 	assert.Empty(t, plan.Skip)
 	assert.Equal(t, "1001", plan.Incident.EmployeeID)
-	assert.Equal(t, []TargetCall{{Instance: "github", Operation: connectors.OpUpdate,
-		Options: connectors.UpdateOptions{AllowEnable: true}}}, plan.Incident.Steps)
+	assert.Equal(t, []string{"github"}, plan.Instances)
+	assert.Equal(t, connectors.UpdateOptions{AllowEnable: true}, plan.Options)
 	assert.Equal(t, AppListChange{Add: "github"}, plan.Apps)
 
 	removed := w.resolve(w.event(lifecycle.AppRemove, w.github))
@@ -209,7 +209,8 @@ func TestResolveAddChecksTheLiveAssignment(t *testing.T) {
 	require.NoError(t, w.org.Unassign(w.github.ID, w.ada.ID))
 	removed = w.resolve(w.event(lifecycle.AppRemove, w.github))
 	assert.Empty(t, removed.Skip)
-	assert.Equal(t, connectors.OpDisable, removed.Incident.Steps[0].Operation)
+	assert.Equal(t, []string{"github"}, removed.Instances)
+	assert.Equal(t, connectors.UpdateOptions{}, removed.Options)
 	assert.True(t, removed.Apps.IsZero(), "the stored list has no github: nothing to record")
 	require.NoError(t, w.acts.RecordApplications(context.Background(), ApplicationsRequest{EmployeeID: "1001", Apps: AppListChange{Add: "github"}}))
 	removed = w.resolve(w.event(lifecycle.AppRemove, w.github))
@@ -229,14 +230,14 @@ func TestResolveAddEnablesADOnlyAfterActivation(t *testing.T) {
 	_, err := w.org.Assign(corp.ID, w.ada.ID)
 	require.NoError(t, err)
 	plan := w.resolve(w.event(lifecycle.AppAdd, corp))
-	assert.True(t, plan.Incident.Steps[0].Options.AllowEnable, "Ada's AD account was activated")
+	assert.True(t, plan.Options.AllowEnable, "Ada's AD account was activated")
 
 	pending := adaLovelace()
 	pending.ADStatus = profile.ADPending
 	require.NoError(t, w.acts.Store.SaveProfile(ctx, pending, store.Record{Actor: "test"}))
 	plan = w.resolve(w.event(lifecycle.AppAdd, corp))
-	assert.Equal(t, connectors.OpUpdate, plan.Incident.Steps[0].Operation)
-	assert.False(t, plan.Incident.Steps[0].Options.AllowEnable, "not activated yet: update only")
+	assert.Equal(t, []string{"ad"}, plan.Instances)
+	assert.False(t, plan.Options.AllowEnable, "not activated yet: update only")
 }
 
 // An App Add never enables a person HR marks terminated.
@@ -251,7 +252,7 @@ func TestResolveAddSkipsATerminatedPerson(t *testing.T) {
 
 	plan := w.resolve(w.event(lifecycle.AppAdd, w.github))
 	assert.Equal(t, "HR marks employee 1001 terminated: App Add does not enable the github account", plan.Skip)
-	assert.Empty(t, plan.Incident.Steps)
+	assert.Empty(t, plan.Instances)
 }
 
 // The app gets what Okta holds now over the stored profile; App Update reaches every mapped
@@ -266,7 +267,8 @@ func TestResolveUpdateUsesOktasProfileAndTheMappedApps(t *testing.T) {
 
 	plan := w.resolve(w.event(lifecycle.AppUpdate, standin.App{}))
 	assert.Empty(t, plan.Skip)
-	assert.Equal(t, []TargetCall{{Instance: "github", Operation: connectors.OpUpdate}}, plan.Incident.Steps)
+	assert.Equal(t, []string{"github"}, plan.Instances)
+	assert.Equal(t, connectors.UpdateOptions{}, plan.Options)
 	assert.Equal(t, "Lead Analyst", plan.Incident.Profile.Fields.Get(profile.Title))
 	assert.Equal(t, "Active", plan.Incident.Profile.Fields.Get(profile.EmploymentStatus), "stored fields Okta lacks are kept")
 	assert.Equal(t, AppListChange{Set: []string{"github"}}, plan.Apps)

@@ -1,9 +1,9 @@
 package activities
 
 import (
-	"slices"
 	"time"
 
+	"github.com/ilm-dev/ilm/connectors"
 	"github.com/ilm-dev/ilm/connectors/okta"
 	"github.com/ilm-dev/ilm/lifecycle"
 	"github.com/ilm-dev/ilm/mappers"
@@ -62,50 +62,29 @@ type AppEvent struct {
 	AppLabel  string              `json:"app_label,omitempty"`
 }
 
-// AppPlan is what an App event comes to once Okta and the store were read: the incident to
-// run, or why there is nothing to do.
+// AppPlan is what an App event comes to once Okta and the store were read: the person and
+// the instances to call, or why there is nothing to do. The App workflows decide the
+// operation: App Add updates, App Remove disables, App Update updates.
 type AppPlan struct {
+	// Incident is the person, the profile the instances get, and who reviews a failure.
 	Incident Incident `json:"incident"`
 	// Skip, when set, says why the event changes nothing (a stale event, an unmapped app,
 	// a person HR marks terminated).
 	Skip string `json:"skip,omitempty"`
-	// Apps is what the incident does to the person's app list once the steps succeeded;
+	// Instances are the instances to call, in order: the app's (App Add, App Remove), or
+	// those of the mapped apps Okta assigns the user (App Update).
+	Instances []string `json:"instances,omitempty"`
+	// Options are App Add's update options: whether it may enable the account, and create
+	// it when missing.
+	Options connectors.UpdateOptions `json:"options,omitempty"`
+	// Apps is what the incident does to the person's app list once the calls succeeded;
 	// the zero change (no stored profile, or nothing to change) records nothing.
 	Apps AppListChange `json:"apps"`
 }
 
-// AppListChange is what one App incident does to the person's app list. It is applied to
-// the list as stored when the incident records it, under the person's lock, so App
-// incidents that run at once each keep their change, and an HR incident keeps them all.
-type AppListChange struct {
-	// Add and Remove name one app (App Add, App Remove).
-	Add    string `json:"add,omitempty"`
-	Remove string `json:"remove,omitempty"`
-	// Set, when not nil, replaces the list first (App Update: the mapped apps Okta assigns).
-	Set []string `json:"set,omitempty"`
-}
-
-// IsZero says whether the change changes nothing.
-func (c AppListChange) IsZero() bool { return c.Add == "" && c.Remove == "" && c.Set == nil }
-
-// Apply returns apps with the change made, sorted.
-func (c AppListChange) Apply(apps []string) []string {
-	if c.Set != nil {
-		apps = c.Set
-	}
-	if c.Add != "" {
-		apps = withApp(apps, c.Add)
-	}
-	if c.Remove != "" {
-		apps = withoutApp(apps, c.Remove)
-	}
-	out := slices.Clone(apps)
-	if out == nil {
-		out = []string{}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
+// AppListChange is what one App incident does to the person's app list
+// (lifecycle.AppListChange).
+type AppListChange = lifecycle.AppListChange
 
 // ApplicationsRequest is the input of RecordApplications.
 type ApplicationsRequest struct {

@@ -25,10 +25,11 @@ const (
 	ErrTypeInitialSyncRefused = "InitialSyncRefused"
 )
 
-// classify turns a connector error into a Temporal application error: final classes become
-// non-retryable with a stable type, rate limits carry the target's retry delay, and anything
-// else stays retryable. The message is the connector's (connectors never put secrets in
-// errors), so it is safe for workflow history.
+// classify turns a connector error into a Temporal application error. Whether it is
+// retried is connectors.Retryable's decision, the one rule every connector's error classes
+// are written and tested against; the type names the class for the workflows and the
+// reviewer, and a rate limit carries the target's retry delay. The message is the
+// connector's (connectors never put secrets in errors), so it is safe for workflow history.
 func classify(err error) error {
 	if err == nil {
 		return nil
@@ -40,28 +41,36 @@ func classify(err error) error {
 		return temporal.NewApplicationErrorWithOptions(msg, classified.Type(),
 			temporal.ApplicationErrorOptions{NonRetryable: classified.NonRetryable(), Cause: errors.Unwrap(classified)})
 	}
-	var limited *connectors.RateLimitedError
-	var coded *connectors.CodedError
 	code := ""
+	var coded *connectors.CodedError
 	if errors.As(err, &coded) {
 		code = coded.Code
 	}
+	opts := temporal.ApplicationErrorOptions{NonRetryable: !connectors.Retryable(err), Details: []any{code}}
+	var limited *connectors.RateLimitedError
+	if errors.As(err, &limited) {
+		opts.NextRetryDelay = limited.RetryAfter
+	}
+	return temporal.NewApplicationErrorWithOptions(err.Error(), errorClass(err, limited != nil), opts)
+}
+
+// errorClass names the class of a connector error.
+func errorClass(err error, rateLimited bool) string {
 	switch {
-	case errors.As(err, &limited):
-		return temporal.NewApplicationErrorWithOptions(err.Error(), ErrTypeRateLimited,
-			temporal.ApplicationErrorOptions{NextRetryDelay: limited.RetryAfter, Details: []any{code}})
+	case rateLimited:
+		return ErrTypeRateLimited
 	case errors.Is(err, connectors.ErrUnavailable):
-		return temporal.NewApplicationError(err.Error(), ErrTypeUnavailable, code)
+		return ErrTypeUnavailable
 	case errors.Is(err, connectors.ErrInvalid):
-		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInvalid, nil, code)
+		return ErrTypeInvalid
 	case errors.Is(err, connectors.ErrAlreadyExists):
-		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeAlreadyExists, nil, code)
+		return ErrTypeAlreadyExists
 	case errors.Is(err, connectors.ErrNotOwned):
-		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeNotOwned, nil, code)
+		return ErrTypeNotOwned
 	case errors.Is(err, connectors.ErrNotFound):
-		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeNotFound, nil, code)
+		return ErrTypeNotFound
 	default:
-		return temporal.NewApplicationError(err.Error(), ErrTypeUnavailable, code)
+		return ErrTypeUnavailable
 	}
 }
 

@@ -1,6 +1,7 @@
 package activities
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"testing"
@@ -13,7 +14,8 @@ import (
 	"github.com/ilm-dev/ilm/connectors"
 )
 
-// classify is the one retry decision production makes for a connector error.
+// classify is the one retry decision production makes for a connector error; it retries
+// what connectors.Retryable retries.
 func TestClassifyDecidesRetries(t *testing.T) {
 	for _, tc := range []struct {
 		name         string
@@ -29,6 +31,7 @@ func TestClassifyDecidesRetries(t *testing.T) {
 		{"unavailable", fmt.Errorf("call: %w", connectors.ErrUnavailable), ErrTypeUnavailable, false, 0},
 		{"rate limited", &connectors.RateLimitedError{RetryAfter: 42 * time.Second, Message: "429"}, ErrTypeRateLimited, false, 42 * time.Second},
 		{"unclassified", errors.New("connection reset"), ErrTypeUnavailable, false, 0},
+		{"timed out", fmt.Errorf("bind: %w", context.DeadlineExceeded), ErrTypeUnavailable, false, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var appErr *temporal.ApplicationError

@@ -1,10 +1,10 @@
 package activities
 
 import (
+	"slices"
 	"time"
 
 	"github.com/ilm-dev/ilm/config"
-	"github.com/ilm-dev/ilm/connectors"
 	"github.com/ilm-dev/ilm/lifecycle"
 )
 
@@ -12,34 +12,10 @@ import (
 // config does not say.
 const DefaultReviewTimeout = 7 * 24 * time.Hour
 
-// NewIncident turns a detected event into an incident: which targets to call, in order, with
-// which options (SPEC §1 "Workflows"), and who reviews a failure.
+// NewIncident turns a detected event into an incident: the event, who reviews a failure,
+// and a snapshot of the provisioning targets. What the incident does with the targets is
+// its workflow's playbook.
 func NewIncident(cfg *config.Config, instance string, ev lifecycle.Event) Incident {
-	t := cfg.Provisioning.Targets
-	var steps []TargetCall
-	add := func(names []string, op connectors.Operation, opts connectors.UpdateOptions) {
-		for _, name := range names {
-			steps = append(steps, TargetCall{Instance: name, Operation: op, Options: opts})
-		}
-	}
-	switch ev.Type {
-	case lifecycle.NewHire:
-		add(t.Create, connectors.OpCreate, connectors.UpdateOptions{})
-	case lifecycle.UpdateUser:
-		add(t.Update, connectors.OpUpdate, connectors.UpdateOptions{})
-	case lifecycle.RehireUser:
-		// An AD account is enabled by AD Activation, which sets and mails a new password;
-		// enabling it here would bring back the old one.
-		for _, name := range t.Update {
-			add([]string{name}, connectors.OpUpdate, connectors.UpdateOptions{AllowEnable: !isActiveDirectory(cfg, name)})
-		}
-	case lifecycle.TerminateUser:
-		add(t.Disable, connectors.OpDisable, connectors.UpdateOptions{})
-	case lifecycle.ADActivation:
-		add(activeDirectory(cfg, t.Create), connectors.OpActivate, connectors.UpdateOptions{})
-	case lifecycle.ADDeactivation:
-		add(activeDirectory(cfg, t.Create), connectors.OpDisable, connectors.UpdateOptions{})
-	}
 	return Incident{
 		Instance:      instance,
 		Type:          ev.Type,
@@ -50,9 +26,23 @@ func NewIncident(cfg *config.Config, instance string, ev lifecycle.Event) Incide
 		Profile:       ev.Profile,
 		// The event's profile is the stored one with the report's fields over it.
 		PlannedRevision: ev.Profile.Revision,
-		Steps:           steps,
+		Targets:         targets(cfg),
 		Review:          reviewPolicy(cfg),
 	}
+}
+
+// targets copies provisioning.targets and names the Active Directory instances among them.
+func targets(cfg *config.Config) Targets {
+	t := cfg.Provisioning.Targets
+	out := Targets{Create: slices.Clone(t.Create), Update: slices.Clone(t.Update), Disable: slices.Clone(t.Disable)}
+	for _, names := range [][]string{t.Create, t.Update, t.Disable} {
+		for _, name := range names {
+			if isActiveDirectory(cfg, name) && !slices.Contains(out.ActiveDirectory, name) {
+				out.ActiveDirectory = append(out.ActiveDirectory, name)
+			}
+		}
+	}
+	return out
 }
 
 // reviewPolicy is the config's review policy, with the default timeout.
@@ -63,18 +53,6 @@ func reviewPolicy(cfg *config.Config) ReviewPolicy {
 		timeout = DefaultReviewTimeout
 	}
 	return ReviewPolicy{Role: review.Role, Method: review.Method, OnCallOnly: review.OnCallOnly, Timeout: timeout}
-}
-
-// activeDirectory returns the Active Directory instances among names: the accounts that new
-// hires get disabled and activation enables.
-func activeDirectory(cfg *config.Config, names []string) []string {
-	var ad []string
-	for _, name := range names {
-		if isActiveDirectory(cfg, name) {
-			ad = append(ad, name)
-		}
-	}
-	return ad
 }
 
 func isActiveDirectory(cfg *config.Config, name string) bool {

@@ -9,8 +9,9 @@ import (
 )
 
 // Incident is the input of every incident workflow: the detected event, the profile to store
-// once the targets succeeded, and the target calls to make, in order. It carries one person's
-// profile and never a report or a secret.
+// once the targets succeeded, and the provisioning targets as the config named them when the
+// poll planned it. Each workflow decides which of them it calls, how and in what order. It
+// carries one person's profile and never a report or a secret.
 type Incident struct {
 	Instance      string                    `json:"instance"`
 	Type          lifecycle.EventType       `json:"type"`
@@ -22,9 +23,21 @@ type Incident struct {
 	Profile  profile.Profile     `json:"profile"`
 	// PlannedRevision is the revision of the stored profile the event was detected on (0:
 	// none was stored). The incident acts only while it is still the stored one.
-	PlannedRevision int64        `json:"planned_revision"`
-	Steps           []TargetCall `json:"steps,omitempty"`
-	Review          ReviewPolicy `json:"review"`
+	PlannedRevision int64 `json:"planned_revision"`
+	// Targets is a snapshot, so a config change never alters a running incident.
+	Targets Targets      `json:"targets"`
+	Review  ReviewPolicy `json:"review"`
+}
+
+// Targets is provisioning.targets when the incident was planned: the instances each
+// operation goes to, in the configured order.
+type Targets struct {
+	Create  []string `json:"create,omitempty"`
+	Update  []string `json:"update,omitempty"`
+	Disable []string `json:"disable,omitempty"`
+	// ActiveDirectory names the Active Directory instances among them: their accounts are
+	// created disabled and enabled only by AD Activation.
+	ActiveDirectory []string `json:"active_directory,omitempty"`
 }
 
 // TargetCall is one connector operation on one instance.

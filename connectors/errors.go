@@ -55,7 +55,8 @@ func Invalid(format string, args ...any) error {
 
 // Retryable says whether an error may go away by trying again: unavailability, rate limits
 // and unclassified failures (timeouts, dropped connections) may; invalid requests, conflicts
-// missing objects and accounts not bound to the person will not.
+// missing objects and accounts not bound to the person will not. It is the retry decision
+// the activities make for every connector error, so each connector's tests assert it.
 func Retryable(err error) bool {
 	if errors.Is(err, ErrUnavailable) {
 		return true

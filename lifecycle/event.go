@@ -1,8 +1,9 @@
 // Package lifecycle decides what a Workday report means for the people ILM knows: which
 // incidents (new hire, update, termination, …) each row raises, which rows are unusable, which
 // stored profiles went missing, and whether the whole poll looks like a mass change that must
-// not run. It is pure: the report, the stored profiles, the running incidents and the clock all
-// come in as arguments, so the same inputs always give the same plan.
+// not run; and what an Okta App event comes to (appsync.go). It is pure: the report, the stored
+// profiles, the running incidents, the clock and Okta's live view all come in as arguments, so
+// the same inputs always give the same plan.
 package lifecycle
 
 import (

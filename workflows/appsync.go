@@ -6,6 +6,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/ilm-dev/ilm/activities"
+	"github.com/ilm-dev/ilm/connectors"
 )
 
 // OktaLogPoll is started by the Schedule poll-<instance> of an Okta instance (and by `ilm
@@ -26,58 +27,104 @@ func OktaLogPoll(ctx workflow.Context, in activities.OktaPollRequest) (activitie
 	return out, err
 }
 
-// AppAdd provisions the person in the app's instance: an update that may enable (and create,
-// when the instance creates missing accounts), after checking that Okta still assigns the app.
+// AppAdd is the playbook of IAM - App Add: Okta assigned an app to a user.
+//
+//  1. Resolve the event: stop when Okta no longer assigns the app (a stale event), the app
+//     is not in the app map, or HR marks the person terminated or a termination disabled
+//     them (lifecycle.DecideAppEvent holds these rules).
+//  2. Update the account in the app's instance. It may enable the account, except an
+//     Active Directory account before AD Activation; it creates a missing account when the
+//     instance is configured to.
+//  3. Add the app to the person's stored app list.
 func AppAdd(ctx workflow.Context, ev activities.AppEvent) (IncidentResult, error) {
-	return runAppEvent(ctx, ev)
+	inc, plan, err := beginApp(ctx, ev)
+	if err != nil || inc.stale() {
+		return inc.res, err
+	}
+	for _, target := range plan.Instances {
+		if err := inc.call(ctx, target, connectors.OpUpdate, plan.Options); err != nil {
+			return inc.res, err
+		}
+	}
+	return inc.recordApps(ctx, plan.Apps)
 }
 
-// AppRemove disables the person in the app's instance, after checking that Okta no longer
-// assigns the app.
+// AppRemove is the playbook of IAM - App Remove: Okta unassigned an app from a user.
+//
+//  1. Resolve the event: stop when Okta assigns the app again (a stale event) or the app
+//     is not in the app map.
+//  2. Disable the account in the app's instance.
+//  3. Remove the app from the person's stored app list.
 func AppRemove(ctx workflow.Context, ev activities.AppEvent) (IncidentResult, error) {
-	return runAppEvent(ctx, ev)
+	inc, plan, err := beginApp(ctx, ev)
+	if err != nil || inc.stale() {
+		return inc.res, err
+	}
+	for _, target := range plan.Instances {
+		if err := inc.call(ctx, target, connectors.OpDisable, connectors.UpdateOptions{}); err != nil {
+			return inc.res, err
+		}
+	}
+	return inc.recordApps(ctx, plan.Apps)
 }
 
-// AppUpdate updates the person in every mapped app Okta assigns them.
+// AppUpdate is the playbook of IAM - App Update: the Okta user's profile changed.
+//
+//  1. Resolve the event: the mapped apps Okta assigns the user now; stop when there are none.
+//  2. Update the account in each of their instances, in app map order; never enabling it.
+//  3. Store those apps as the person's app list.
 func AppUpdate(ctx workflow.Context, ev activities.AppEvent) (IncidentResult, error) {
-	return runAppEvent(ctx, ev)
+	inc, plan, err := beginApp(ctx, ev)
+	if err != nil || inc.stale() {
+		return inc.res, err
+	}
+	for _, target := range plan.Instances {
+		if err := inc.call(ctx, target, connectors.OpUpdate, connectors.UpdateOptions{}); err != nil {
+			return inc.res, err
+		}
+	}
+	return inc.recordApps(ctx, plan.Apps)
 }
 
-// runAppEvent resolves the event against Okta and the store, makes the target calls (a
-// failure goes to human review, as for HR incidents) and records the person's apps.
+// beginApp resolves an App event against Okta and the store, and opens its incident; an
+// event that changes nothing comes back with res.Skipped set. A failed call of the
+// incident goes to human review, as for HR incidents.
 //
 // Resolving and recording are local activities: short, idempotent reads and one store
 // write, run inside the workflow task. The server's cost per task bounds App Sync's
 // throughput on small machines, and an event that ends as skipped then costs one task.
-func runAppEvent(ctx workflow.Context, ev activities.AppEvent) (IncidentResult, error) {
-	res := IncidentResult{Type: ev.Type}
+func beginApp(ctx workflow.Context, ev activities.AppEvent) (*incident, activities.AppPlan, error) {
+	inc := &incident{res: IncidentResult{Type: ev.Type}}
 	var plan activities.AppPlan
 	actx := workflow.WithLocalActivityOptions(ctx, quickRead)
 	if err := workflow.ExecuteLocalActivity(actx, a.ResolveAppEvent, ev).Get(ctx, &plan); err != nil {
-		return res, fmt.Errorf("resolve %s event %s: %w", ev.Type, ev.UUID, err)
+		return inc, plan, fmt.Errorf("resolve %s event %s: %w", ev.Type, ev.UUID, err)
 	}
-	in := plan.Incident
-	res.EmployeeID = in.EmployeeID
-	if in.EmployeeID != "" {
-		if err := workflow.UpsertTypedSearchAttributes(ctx, EmployeeIDKey.ValueSet(in.EmployeeID)); err != nil {
-			return res, err
+	inc.in = plan.Incident
+	inc.res.EmployeeID = plan.Incident.EmployeeID
+	if inc.in.EmployeeID != "" {
+		if err := workflow.UpsertTypedSearchAttributes(ctx, EmployeeIDKey.ValueSet(inc.in.EmployeeID)); err != nil {
+			return inc, plan, err
 		}
 	}
-	if plan.Skip != "" {
-		res.Skipped = plan.Skip
-		return res, nil
+	inc.res.Skipped = plan.Skip
+	if !inc.stale() {
+		inc.review = newReview(ctx, plan.Incident)
 	}
-	if err := runSteps(ctx, in, &res); err != nil {
-		return res, err
+	return inc, plan, nil
+}
+
+// recordApps makes the incident's change to the person's stored app list, once every call
+// succeeded or was skipped. The zero change records nothing.
+func (inc *incident) recordApps(ctx workflow.Context, apps activities.AppListChange) (IncidentResult, error) {
+	if apps.IsZero() {
+		return inc.res, nil
 	}
-	if plan.Apps.IsZero() {
-		return res, nil
-	}
-	rec := activities.ApplicationsRequest{EmployeeID: in.EmployeeID, Apps: plan.Apps,
-		WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, Type: ev.Type}
+	rec := activities.ApplicationsRequest{EmployeeID: inc.in.EmployeeID, Apps: apps,
+		WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, Type: inc.res.Type}
 	if err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, quickWrite), a.RecordApplications, rec).Get(ctx, nil); err != nil {
-		return res, fmt.Errorf("record applications: %w", err)
+		return inc.res, fmt.Errorf("record applications: %w", err)
 	}
-	res.ProfileSaved = true
-	return res, nil
+	inc.res.ProfileSaved = true
+	return inc.res, nil
 }

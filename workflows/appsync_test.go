@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -9,6 +10,8 @@ import (
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
 	"github.com/stretchr/testify/suite"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
@@ -40,11 +43,11 @@ func addPlan() activities.AppPlan {
 		Incident: activities.Incident{
 			Instance: "okta", Type: lifecycle.AppAdd, EmployeeID: "1001",
 			Profile: profile.Profile{Fields: profile.Fields{profile.EmployeeID: "1001", profile.Email: "ada@example.com"}},
-			Steps: []activities.TargetCall{{Instance: "github", Operation: connectors.OpUpdate,
-				Options: connectors.UpdateOptions{AllowEnable: true}}},
-			Review: activities.ReviewPolicy{Method: "random", Timeout: time.Hour},
+			Review:  activities.ReviewPolicy{Method: "random", Timeout: time.Hour},
 		},
-		Apps: activities.AppListChange{Add: "github"},
+		Instances: []string{"github"},
+		Options:   connectors.UpdateOptions{AllowEnable: true},
+		Apps:      activities.AppListChange{Add: "github"},
 	}
 }
 
@@ -93,9 +96,11 @@ func (s *appSuite) TestNoStoredProfileRecordsNothing() {
 	plan.Apps = activities.AppListChange{}
 	ev := addEvent()
 	ev.Type = lifecycle.AppRemove
-	plan.Incident.Steps[0] = activities.TargetCall{Instance: "github", Operation: connectors.OpDisable}
+	plan.Options = connectors.UpdateOptions{}
 	s.env.OnActivity(a.ResolveAppEvent, mock.Anything, ev).Return(plan, nil).Once()
-	s.env.OnActivity(a.ProvisionTarget, mock.Anything, mock.Anything).Return(connectors.Result{Instance: "github", Action: connectors.OpDisable, Success: true}, nil).Once()
+	s.env.OnActivity(a.ProvisionTarget, mock.Anything, mock.MatchedBy(func(r activities.TargetRequest) bool {
+		return r.Call == activities.TargetCall{Instance: "github", Operation: connectors.OpDisable}
+	})).Return(connectors.Result{Instance: "github", Action: connectors.OpDisable, Success: true}, nil).Once()
 
 	s.env.ExecuteWorkflow(AppRemove, ev)
 
@@ -150,14 +155,40 @@ func TestOktaLogPollCarriesTheCursorFromTheLastCompletion(t *testing.T) {
 	assert.Equal(t, want, got)
 }
 
+// The first run has no last completion result: it asks the activity to start from the
+// store's cursor or first_fetch (a nil cursor) rather than inventing one.
 func TestOktaLogPollFirstRunHasNoCursor(t *testing.T) {
 	var ts testsuite.WorkflowTestSuite
 	env := ts.NewTestWorkflowEnvironment()
 	env.RegisterActivity(&activities.Activities{})
-	env.OnActivity(a.PollOktaLog, mock.Anything, activities.OktaPollRequest{Instance: "okta"}).
+	var asked []activities.OktaPollRequest
+	report := activities.OktaPollReport{Instance: "okta", Cursor: activities.OktaCursor{Next: "/api/v1/logs?after=1_0", Filter: "f"}}
+	env.OnActivity(a.PollOktaLog, mock.Anything, mock.Anything).Return(func(_ context.Context, r activities.OktaPollRequest) (activities.OktaPollReport, error) {
+		asked = append(asked, r)
+		return report, nil
+	}).Once()
+
+	env.ExecuteWorkflow(OktaLogPoll, activities.OktaPollRequest{Instance: "okta"})
+
+	require.NoError(t, env.GetWorkflowError())
+	env.AssertExpectations(t)
+	assert.Equal(t, []activities.OktaPollRequest{{Instance: "okta"}}, asked)
+}
+
+// A System Log read that keeps failing is tried three times, then fails the run, so the
+// next run starts from the last successful one's cursor.
+func TestOktaLogPollGivesUpAfterThreeAttempts(t *testing.T) {
+	var ts testsuite.WorkflowTestSuite
+	env := ts.NewTestWorkflowEnvironment()
+	env.RegisterActivity(&activities.Activities{})
+	attempts := 0
+	env.SetOnActivityStartedListener(func(*activity.Info, context.Context, converter.EncodedValues) { attempts++ })
+	env.OnActivity(a.PollOktaLog, mock.Anything, mock.Anything).
 		Return(activities.OktaPollReport{}, errors.New("okta: unavailable")).Times(3)
 
 	env.ExecuteWorkflow(OktaLogPoll, activities.OktaPollRequest{Instance: "okta"})
 
 	require.Error(t, env.GetWorkflowError())
+	env.AssertExpectations(t)
+	assert.Equal(t, 3, attempts)
 }

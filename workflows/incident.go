@@ -3,6 +3,7 @@ package workflows
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -10,6 +11,7 @@ import (
 	"github.com/ilm-dev/ilm/activities"
 	"github.com/ilm-dev/ilm/connectors"
 	"github.com/ilm-dev/ilm/lifecycle"
+	"github.com/ilm-dev/ilm/profile"
 )
 
 // IncidentResult records what an incident did: one result per target call, like XSOAR's
@@ -19,84 +21,68 @@ type IncidentResult struct {
 	EmployeeID   string              `json:"employee_id"`
 	Results      []connectors.Result `json:"results"`
 	ProfileSaved bool                `json:"profile_saved"`
-	// Skipped, when set, says why the incident changed nothing (App Sync: a stale event,
-	// an unmapped app, a terminated person).
+	// Skipped, when set, says why the incident changed nothing: the stored profile moved on
+	// since the poll planned it, or (App Sync) a stale event, an unmapped app, a terminated
+	// person.
 	Skipped string     `json:"skipped,omitempty"`
 	Reviews []Decision `json:"reviews,omitempty"`
 }
 
-// NewHire creates the person's accounts in every target with create enabled, then stores the
-// profile with AD status Pending.
-func NewHire(ctx workflow.Context, in activities.Incident) (IncidentResult, error) {
-	return runIncident(ctx, in)
+// incident is one running incident: its input, what it did so far, and the review its
+// failed calls go to. The playbooks (newhire.go, termination.go, …) drive it.
+type incident struct {
+	in     activities.Incident
+	res    IncidentResult
+	review *review
 }
 
-// UpdateUser updates every target, then stores the new profile.
-func UpdateUser(ctx workflow.Context, in activities.Incident) (IncidentResult, error) {
-	return runIncident(ctx, in)
-}
-
-// Termination disables the person everywhere, then marks the profile Disabled.
-func Termination(ctx workflow.Context, in activities.Incident) (IncidentResult, error) {
-	return runIncident(ctx, in)
-}
-
-// Rehire updates every target with allow-enable, then sets the profile back to Pending for AD
-// activation.
-func Rehire(ctx workflow.Context, in activities.Incident) (IncidentResult, error) {
-	return runIncident(ctx, in)
-}
-
-// ADActivation enables the AD account when the hire date comes within the activation window,
-// then marks the profile Enabled.
-func ADActivation(ctx workflow.Context, in activities.Incident) (IncidentResult, error) {
-	return runIncident(ctx, in)
-}
-
-// ADDeactivation disables the AD account of a person whose hire date moved back out of the
-// activation window, then sets the profile back to Pending.
-func ADDeactivation(ctx workflow.Context, in activities.Incident) (IncidentResult, error) {
-	return runIncident(ctx, in)
-}
-
-// SyncUserReview asks a human to look at a person the engine will not act on by itself (an
-// orphan, a display-name collision). It changes nothing; it ends with the reviewer's decision.
-func SyncUserReview(ctx workflow.Context, in activities.Incident) (IncidentResult, error) {
-	res := IncidentResult{Type: in.Type, EmployeeID: in.EmployeeID}
-	if stale, err := checkPlannedRevision(ctx, in); err != nil || stale != "" {
-		res.Skipped = stale
-		return res, err
-	}
-	r := newReview(ctx, in)
-	d, err := r.await(ctx, in.Details)
-	if err != nil {
-		return res, err
-	}
-	res.Reviews = append(res.Reviews, d)
-	return res, nil
-}
-
-// runIncident first checks that the profile is still the one the incident was planned from,
-// then calls each target in order; a failed call goes to human review (retry, skip or
-// abort); when every call succeeded or was skipped it stores the resulting profile.
-func runIncident(ctx workflow.Context, in activities.Incident) (IncidentResult, error) {
-	res := IncidentResult{Type: in.Type, EmployeeID: in.EmployeeID}
+// beginHR opens an HR incident: it refuses an input whose profile is not the person's, then
+// checks that the stored profile is still the one the poll planned from. A stale incident
+// comes back with res.Skipped set, and its playbook ends having done nothing.
+func beginHR(ctx workflow.Context, in activities.Incident) (*incident, error) {
+	inc := &incident{in: in, res: IncidentResult{Type: in.Type, EmployeeID: in.EmployeeID}, review: newReview(ctx, in)}
 	if in.EmployeeID == "" || in.Profile.EmployeeID() != in.EmployeeID {
-		return res, temporal.NewNonRetryableApplicationError("incident input has no or a mismatched employee id", "InvalidInput", nil)
+		return inc, temporal.NewNonRetryableApplicationError("incident input has no or a mismatched employee id", "InvalidInput", nil)
 	}
-	if stale, err := checkPlannedRevision(ctx, in); err != nil || stale != "" {
-		res.Skipped = stale
-		return res, err
+	stale, err := checkPlannedRevision(ctx, in)
+	inc.res.Skipped = stale
+	return inc, err
+}
+
+// stale says whether the incident must end without acting.
+func (inc *incident) stale() bool { return inc.res.Skipped != "" }
+
+// commit stores p, the profile the playbook ends with, and a history row naming the
+// incident. Playbooks call it only once every call succeeded or was skipped.
+func (inc *incident) commit(ctx workflow.Context, p profile.Profile) (IncidentResult, error) {
+	req := activities.CommitRequest{Profile: p, WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, Type: inc.in.Type}
+	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, storeWrite), a.CommitProfile, req).Get(ctx, nil); err != nil {
+		return inc.res, fmt.Errorf("store profile: %w", err)
 	}
-	if err := runSteps(ctx, in, &res); err != nil {
-		return res, err
+	inc.res.ProfileSaved = true
+	return inc.res, nil
+}
+
+// withADStatus is p with its AD status set to s.
+func withADStatus(p profile.Profile, s profile.ADStatus) profile.Profile {
+	p.ADStatus = s
+	return p
+}
+
+// isActiveDirectory says whether the instance is one of the incident's AD targets.
+func isActiveDirectory(t activities.Targets, instance string) bool {
+	return slices.Contains(t.ActiveDirectory, instance)
+}
+
+// activeDirectory returns the Active Directory instances among names, in order.
+func activeDirectory(t activities.Targets, names []string) []string {
+	var ad []string
+	for _, name := range names {
+		if isActiveDirectory(t, name) {
+			ad = append(ad, name)
+		}
 	}
-	commit := activities.CommitRequest{Profile: in.Profile, WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, Type: in.Type}
-	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, storeWrite), a.CommitProfile, commit).Get(ctx, nil); err != nil {
-		return res, fmt.Errorf("store profile: %w", err)
-	}
-	res.ProfileSaved = true
-	return res, nil
+	return ad
 }
 
 // checkPlannedRevision says why the incident is stale ("" when it is not): the stored profile
@@ -116,47 +102,38 @@ func checkPlannedRevision(ctx workflow.Context, in activities.Incident) (string,
 	return stale, nil
 }
 
-// runSteps makes the incident's target calls in order, each until it succeeds or a reviewer
-// skips it; an abort or an expired review ends the incident.
-func runSteps(ctx workflow.Context, in activities.Incident, res *IncidentResult) error {
-	r := newReview(ctx, in)
-	for _, call := range in.Steps {
-		out, err := callTarget(ctx, r, in, call, res)
-		if err != nil {
-			return err
-		}
-		res.Results = append(res.Results, out)
-	}
-	return nil
-}
-
-// callTarget runs one call until it succeeds, or a reviewer skips it or aborts the incident.
-func callTarget(ctx workflow.Context, r *review, in activities.Incident, call activities.TargetCall, res *IncidentResult) (connectors.Result, error) {
-	actx := workflow.WithActivityOptions(ctx, withSummary(connectorCall, fmt.Sprintf("%s on %s", call.Operation, call.Instance)))
+// call runs op on the instance until it succeeds, or a reviewer skips it or aborts the
+// incident. A failed call mails IT and opens a review; an abort or an expired review ends
+// the incident with an error. Each call's result goes into the incident's result.
+func (inc *incident) call(ctx workflow.Context, instance string, op connectors.Operation, opts connectors.UpdateOptions) error {
+	c := activities.TargetCall{Instance: instance, Operation: op, Options: opts}
+	actx := workflow.WithActivityOptions(ctx, withSummary(connectorCall, fmt.Sprintf("%s on %s", op, instance)))
 	for {
 		var out connectors.Result
-		err := workflow.ExecuteActivity(actx, a.ProvisionTarget, activities.TargetRequest{Call: call, Profile: in.Profile}).Get(ctx, &out)
+		err := workflow.ExecuteActivity(actx, a.ProvisionTarget, activities.TargetRequest{Call: c, Profile: inc.in.Profile}).Get(ctx, &out)
 		if err == nil {
-			return out, nil
+			inc.res.Results = append(inc.res.Results, out)
+			return nil
 		}
-		failed := failedResult(call, err)
-		notifyFailure(ctx, in, failed)
-		d, rerr := r.await(ctx, fmt.Sprintf("%s on %s failed: %s", call.Operation, call.Instance, failed.ErrorMessage))
+		failed := failedResult(c, err)
+		notifyFailure(ctx, inc.in, failed)
+		d, rerr := inc.review.await(ctx, fmt.Sprintf("%s on %s failed: %s", op, instance, failed.ErrorMessage))
 		if rerr != nil {
-			res.Results = append(res.Results, failed)
-			return failed, rerr
+			inc.res.Results = append(inc.res.Results, failed)
+			return rerr
 		}
-		res.Reviews = append(res.Reviews, d)
+		inc.res.Reviews = append(inc.res.Reviews, d)
 		switch d.Action {
 		case ActionRetry:
 			continue
 		case ActionSkip:
-			return connectors.Result{Instance: call.Instance, Action: call.Operation, Success: true, Skipped: true,
-				Reason: "skipped by reviewer " + d.Reviewer + ": " + failed.ErrorMessage}, nil
+			inc.res.Results = append(inc.res.Results, connectors.Result{Instance: instance, Action: op, Success: true, Skipped: true,
+				Reason: "skipped by reviewer " + d.Reviewer + ": " + failed.ErrorMessage})
+			return nil
 		default:
-			res.Results = append(res.Results, failed)
-			return failed, temporal.NewNonRetryableApplicationError(
-				fmt.Sprintf("aborted by reviewer %s after %s on %s failed", d.Reviewer, call.Operation, call.Instance), "Aborted", err)
+			inc.res.Results = append(inc.res.Results, failed)
+			return temporal.NewNonRetryableApplicationError(
+				fmt.Sprintf("aborted by reviewer %s after %s on %s failed", d.Reviewer, op, instance), "Aborted", err)
 		}
 	}
 }

@@ -48,11 +48,8 @@ func hire() activities.Incident {
 	return activities.Incident{
 		Instance: "workday", Type: lifecycle.NewHire, EmployeeID: "1001",
 		Profile: profile.Profile{Fields: profile.Fields{profile.EmployeeID: "1001", profile.Email: "ada@example.com"}, ADStatus: profile.ADPending},
-		Steps: []activities.TargetCall{
-			{Instance: "okta", Operation: connectors.OpCreate},
-			{Instance: "ad", Operation: connectors.OpCreate},
-		},
-		Review: activities.ReviewPolicy{Role: "identity-ops", Method: "random", Timeout: 48 * time.Hour},
+		Targets: activities.Targets{Create: []string{"okta", "ad"}, ActiveDirectory: []string{"ad"}},
+		Review:  activities.ReviewPolicy{Role: "identity-ops", Method: "random", Timeout: 48 * time.Hour},
 	}
 }
 
@@ -184,7 +181,7 @@ func (s *incidentSuite) TestMismatchedInputFailsFast() {
 
 func (s *incidentSuite) TestSyncUserReviewChangesNothing() {
 	in := hire()
-	in.Type, in.Steps, in.Details = lifecycle.SyncUser, nil, "An orphan user was detected"
+	in.Type, in.Targets, in.Details = lifecycle.SyncUser, activities.Targets{}, "An orphan user was detected"
 	s.env.RegisterDelayedCallback(func() { decidePending(s.T(), s.env, ActionSkip, "dan") }, time.Hour)
 
 	s.env.ExecuteWorkflow(SyncUserReview, in)
@@ -206,13 +203,15 @@ func TestEveryIncidentTypeHasAWorkflow(t *testing.T) {
 	assert.Equal(t, "app/4d8a4e9a", AppWorkflowID("4d8a4e9a"))
 }
 
-// An incident planned from a profile that has changed since (a second poll's incident ran
-// first, App Sync recorded an app) does nothing: no target call, no commit, no review.
+// An incident of any type planned from a profile that has changed since (a second poll's
+// incident ran first, App Sync recorded an app) does nothing: no target call, no commit, no
+// review.
 func (s *incidentSuite) TestStaleIncidentDoesNothing() {
 	in := hire()
 	in.Type, in.PlannedRevision = lifecycle.ADActivation, 4
-	in.Steps = []activities.TargetCall{{Instance: "ad", Operation: connectors.OpActivate}}
-	for name, wf := range map[string]any{"activation": ADActivation, "review": SyncUserReview} {
+	in.Targets = activities.Targets{Create: []string{"ad"}, Update: []string{"ad"}, Disable: []string{"ad"}, ActiveDirectory: []string{"ad"}}
+	for name, wf := range map[string]any{"new hire": NewHire, "update": UpdateUser, "rehire": Rehire, "termination": Termination,
+		"activation": ADActivation, "deactivation": ADDeactivation, "review": SyncUserReview} {
 		env := s.NewTestWorkflowEnvironment()
 		env.RegisterActivity(&activities.Activities{Config: &config.Config{}})
 		env.OnActivity(a.CheckPlannedRevision, mock.Anything, activities.RevisionCheck{EmployeeID: "1001", PlannedRevision: 4}).

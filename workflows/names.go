@@ -1,5 +1,6 @@
-// Package workflows holds ILM's Temporal workflows: one per incident type, the Workday poller
-// and the human-review helper. Workflows orchestrate activities and do no I/O.
+// Package workflows holds ILM's Temporal workflows: one per incident type, each stating its
+// playbook in its own file (newhire.go, termination.go, …), the pollers and the human-review
+// helper. Workflows orchestrate activities and do no I/O.
 package workflows
 
 import (

@@ -1,30 +1,59 @@
 package workflows
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/ilm-dev/ilm/activities"
 )
 
-func TestWorkdayPollReturnsTheReport(t *testing.T) {
+// The poll hands the operator's request (--report, --now, --accept-plan) to its activity
+// unchanged, and runs it with a heartbeat timeout, so an attempt lost with its worker is
+// retried within minutes rather than after the half-hour start-to-close.
+func TestWorkdayPollPassesTheRequestAndHeartbeats(t *testing.T) {
 	var ts testsuite.WorkflowTestSuite
 	env := ts.NewTestWorkflowEnvironment()
 	env.RegisterActivity(&activities.Activities{})
-	want := activities.PollReport{Instance: "workday", Rows: 50, Events: 3, Started: 3}
-	env.OnActivity(a.PollWorkday, mock.Anything, activities.PollRequest{Instance: "workday"}).Return(want, nil).Once()
+	req := activities.PollRequest{Instance: "workday", Report: "file:/tmp/report.json",
+		Now: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), AcceptPlan: "sha256:abc"}
+	var heartbeat time.Duration
+	env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
+		heartbeat = info.HeartbeatTimeout
+	})
+	env.OnActivity(a.PollWorkday, mock.Anything, req).Return(activities.PollReport{Instance: "workday"}, nil).Once()
+
+	env.ExecuteWorkflow(WorkdayPoll, req)
+
+	require.NoError(t, env.GetWorkflowError())
+	env.AssertExpectations(t)
+	assert.Equal(t, 2*time.Minute, heartbeat)
+}
+
+// A report that cannot be read for a while (Workday down) is retried, and the run succeeds.
+func TestWorkdayPollRetriesAnUnavailableReport(t *testing.T) {
+	var ts testsuite.WorkflowTestSuite
+	env := ts.NewTestWorkflowEnvironment()
+	env.RegisterActivity(&activities.Activities{})
+	down := temporal.NewApplicationError("workday unavailable", activities.ErrTypeUnavailable)
+	env.OnActivity(a.PollWorkday, mock.Anything, mock.Anything).Return(activities.PollReport{}, down).Twice()
+	env.OnActivity(a.PollWorkday, mock.Anything, mock.Anything).Return(activities.PollReport{Instance: "workday", Started: 3}, nil).Once()
 
 	env.ExecuteWorkflow(WorkdayPoll, activities.PollRequest{Instance: "workday"})
 
 	require.NoError(t, env.GetWorkflowError())
+	env.AssertExpectations(t)
 	var got activities.PollReport
 	require.NoError(t, env.GetWorkflowResult(&got))
-	assert.Equal(t, want, got)
+	assert.Equal(t, 3, got.Started)
 }
 
 func TestWorkdayPollFailsWhenTheGuardTrips(t *testing.T) {

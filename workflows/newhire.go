@@ -1,0 +1,30 @@
+package workflows
+
+import (
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/ilm-dev/ilm/activities"
+	"github.com/ilm-dev/ilm/connectors"
+)
+
+// NewHire is the playbook of IAM - New Hire: HR hired a person ILM has no profile of.
+//
+//  1. Stop if a profile was stored for the person since the poll planned the incident.
+//  2. Create the account in each create target, in the configured order. An Active
+//     Directory account is created disabled, with no password: AD Activation enables it.
+//  3. Store the profile, AD status Pending (the detector's new profile).
+//
+// A failed call mails IT and waits for a reviewer to retry, skip or abort; the profile is
+// stored only once every call succeeded or was skipped.
+func NewHire(ctx workflow.Context, in activities.Incident) (IncidentResult, error) {
+	inc, err := beginHR(ctx, in)
+	if err != nil || inc.stale() {
+		return inc.res, err
+	}
+	for _, target := range in.Targets.Create {
+		if err := inc.call(ctx, target, connectors.OpCreate, connectors.UpdateOptions{}); err != nil {
+			return inc.res, err
+		}
+	}
+	return inc.commit(ctx, in.Profile)
+}
