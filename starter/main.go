@@ -27,9 +27,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
+
+	"go.temporal.io/sdk/client"
 
 	"github.com/ilm-dev/ilm/internal/wiring"
 )
@@ -237,6 +240,19 @@ func (c *common) open(ctx context.Context) (*wiring.Env, error) {
 		return nil, fmt.Errorf("config %s not found (set --config or ILM_CONFIG)", c.config)
 	}
 	return wiring.Open(ctx, c.config, c.store)
+}
+
+// openTemporal opens the config and its store, as open does, and connects to Temporal, as
+// every command that talks to workflows does; closeAll releases both.
+func (c *common) openTemporal(ctx context.Context) (env *wiring.Env, tc client.Client, closeAll func(), err error) {
+	if env, err = c.open(ctx); err != nil {
+		return nil, nil, nil, err
+	}
+	if tc, err = env.Dial(slog.LevelWarn); err != nil {
+		env.Close()
+		return nil, nil, nil, err
+	}
+	return env, tc, func() { tc.Close(); env.Close() }, nil
 }
 
 // watchedWriter says whether anything was written through it.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 
 	"go.temporal.io/sdk/client"
 
@@ -46,16 +45,11 @@ func runReview(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	ctx := context.Background()
-	env, err := c.open(ctx)
+	_, tc, closeAll, err := c.openTemporal(ctx)
 	if err != nil {
 		return err
 	}
-	defer env.Close()
-	tc, err := env.Dial(slog.LevelWarn)
-	if err != nil {
-		return err
-	}
-	defer tc.Close()
+	defer closeAll()
 	if pos[0] == "status" {
 		st, err := reviewStatus(ctx, tc, id)
 		if err != nil {

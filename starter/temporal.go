@@ -143,16 +143,11 @@ func runSchedules(args []string, stdout, stderr io.Writer) error {
 		return &exitCodeError{code: exitUsage, err: errors.New("want: ilm schedules apply --config F")}
 	}
 	ctx := context.Background()
-	env, err := c.open(ctx)
+	env, tc, closeAll, err := c.openTemporal(ctx)
 	if err != nil {
 		return err
 	}
-	defer env.Close()
-	tc, err := env.Dial(slog.LevelWarn)
-	if err != nil {
-		return err
-	}
-	defer tc.Close()
+	defer closeAll()
 	if err := ensureSearchAttributes(ctx, tc, env.Config.Temporal.Namespace); err != nil {
 		return err
 	}

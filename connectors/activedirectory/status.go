@@ -20,6 +20,19 @@ func (t *Target) Enable(ctx context.Context, p profile.Profile) (connectors.Resu
 	if !t.cfg.Operations.Enable {
 		return t.skip(op, connectors.ReasonTurnedOff(op))
 	}
+	return t.onDisabledAccount(ctx, op, p, ReasonAlreadyEnabled, func(s conn, a *account) (connectors.Result, error) {
+		if err := t.setEnabled(s, a, true); err != nil {
+			return t.fail(op, err)
+		}
+		return t.result(op, a), nil
+	})
+}
+
+// onDisabledAccount runs act on p's disabled account, found and bound to p as a write of the
+// contract is (connectors.Contract.FindOwned): a missing account is an ErrNotFound, an
+// enabled one is skipped with enabledReason.
+func (t *Target) onDisabledAccount(ctx context.Context, op connectors.Operation, p profile.Profile, enabledReason string,
+	act func(conn, *account) (connectors.Result, error)) (connectors.Result, error) {
 	return t.run(func(c contract, s *session) (connectors.Result, error) {
 		_, a, ok, err := c.FindOwned(ctx, op, p)
 		switch {
@@ -29,13 +42,10 @@ func (t *Target) Enable(ctx context.Context, p profile.Profile) (connectors.Resu
 			return t.fail(op, errNoAccount)
 		case !a.disabled():
 			res := t.result(op, a)
-			res.Skipped, res.Reason = true, ReasonAlreadyEnabled
+			res.Skipped, res.Reason = true, enabledReason
 			return res, nil
 		}
-		if err := t.setEnabled(s.c, a, true); err != nil {
-			return t.fail(op, err)
-		}
-		return t.result(op, a), nil
+		return act(s.c, a)
 	})
 }
 
@@ -85,19 +95,8 @@ func (t *Target) SetPassword(ctx context.Context, p profile.Profile, password st
 	if password == "" {
 		return t.fail(op, connectors.Invalid("set password: the password is empty"))
 	}
-	return t.run(func(c contract, s *session) (connectors.Result, error) {
-		_, a, ok, err := c.FindOwned(ctx, op, p)
-		switch {
-		case err != nil:
-			return t.fail(op, err)
-		case !ok:
-			return t.fail(op, errNoAccount)
-		case !a.disabled():
-			res := t.result(op, a)
-			res.Skipped, res.Reason = true, connectors.ReasonEnabledNoReset
-			return res, nil
-		}
-		return t.setPassword(s.c, a, password)
+	return t.onDisabledAccount(ctx, op, p, connectors.ReasonEnabledNoReset, func(s conn, a *account) (connectors.Result, error) {
+		return t.setPassword(s, a, password)
 	})
 }
 
