@@ -15,7 +15,7 @@ import (
 	"github.com/ilm-dev/ilm/connectors"
 	"github.com/ilm-dev/ilm/connectors/mail"
 	"github.com/ilm-dev/ilm/connectors/password"
-	"github.com/ilm-dev/ilm/internal/testtarget"
+	"github.com/ilm-dev/ilm/internal/testing/testtarget"
 	"github.com/ilm-dev/ilm/profile"
 )
 

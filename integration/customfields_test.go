@@ -17,10 +17,10 @@ import (
 
 	"github.com/ilm-dev/ilm/activities"
 	"github.com/ilm-dev/ilm/config"
-	"github.com/ilm-dev/ilm/internal/sambatest"
-	oktastandin "github.com/ilm-dev/ilm/internal/standin/okta"
-	scimstandin "github.com/ilm-dev/ilm/internal/standin/scim"
-	snstandin "github.com/ilm-dev/ilm/internal/standin/servicenow"
+	"github.com/ilm-dev/ilm/internal/testing/sambatest"
+	oktastandin "github.com/ilm-dev/ilm/internal/testing/standin/okta"
+	scimstandin "github.com/ilm-dev/ilm/internal/testing/standin/scim"
+	snstandin "github.com/ilm-dev/ilm/internal/testing/standin/servicenow"
 	"github.com/ilm-dev/ilm/internal/wiring"
 	"github.com/ilm-dev/ilm/lifecycle"
 )

@@ -15,7 +15,7 @@ import (
 
 	"github.com/ilm-dev/ilm/activities"
 	"github.com/ilm-dev/ilm/connectors"
-	standin "github.com/ilm-dev/ilm/internal/standin/workday"
+	standin "github.com/ilm-dev/ilm/internal/testing/standin/workday"
 	"github.com/ilm-dev/ilm/lifecycle"
 	"github.com/ilm-dev/ilm/profile"
 	"github.com/ilm-dev/ilm/store/storetest"

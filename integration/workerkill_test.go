@@ -17,9 +17,9 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/ilm-dev/ilm/activities"
-	"github.com/ilm-dev/ilm/internal/mailpittest"
-	"github.com/ilm-dev/ilm/internal/sambatest"
-	standin "github.com/ilm-dev/ilm/internal/standin/workday"
+	"github.com/ilm-dev/ilm/internal/testing/mailpittest"
+	"github.com/ilm-dev/ilm/internal/testing/sambatest"
+	standin "github.com/ilm-dev/ilm/internal/testing/standin/workday"
 	"github.com/ilm-dev/ilm/profile"
 	"github.com/ilm-dev/ilm/store"
 	"github.com/ilm-dev/ilm/workflows"

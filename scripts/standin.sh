@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs one of ILM's stand-ins (internal/standin/cmd/NAME) as a process, for the demo: an
+# Runs one of ILM's stand-ins (internal/testing/standin/cmd/NAME) as a process, for the demo: an
 # in-memory Okta org or SCIM app on a loopback port with a random API token. Stopped by the
 # pid this script recorded; what it holds is lost when it stops.
 #
@@ -33,7 +33,7 @@ running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
 start() {
 	mkdir -p "$dir"
 	if running; then echo "standin.sh: $name already running (pid $(cat "$pidfile"))"; return; fi
-	go build -o "$dir/$name-standin" "./internal/standin/cmd/$name"
+	go build -o "$dir/$name-standin" "./internal/testing/standin/cmd/$name"
 	[ -s "$dir/token" ] || (umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/token")
 	# shellcheck disable=SC2046 # args are words by design
 	"$dir/$name-standin" -addr "127.0.0.1:$port" -token-file "$dir/token" $(args) >"$dir/$name.log" 2>&1 &

@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ilm-dev/ilm/connectors"
-	"github.com/ilm-dev/ilm/internal/sambatest"
-	"github.com/ilm-dev/ilm/internal/testtarget"
+	"github.com/ilm-dev/ilm/internal/testing/sambatest"
+	"github.com/ilm-dev/ilm/internal/testing/testtarget"
 	"github.com/ilm-dev/ilm/profile"
 )
 

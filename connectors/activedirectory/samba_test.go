@@ -10,14 +10,14 @@ import (
 	"github.com/go-ldap/ldap/v3"
 	"github.com/ilm-dev/ilm/connectors"
 	"github.com/ilm-dev/ilm/connectors/activedirectory"
-	"github.com/ilm-dev/ilm/internal/sambatest"
+	"github.com/ilm-dev/ilm/internal/testing/sambatest"
 	"github.com/ilm-dev/ilm/mappers"
 	"github.com/ilm-dev/ilm/profile"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// domain is the test DC with the run's OU (internal/sambatest).
+// domain is the test DC with the run's OU (internal/testing/sambatest).
 type domain struct{ *sambatest.Domain }
 
 // samba connects to the test DC and creates the run's OU with OU=People and the given

@@ -15,14 +15,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ilm-dev/ilm/connectors"
-	"github.com/ilm-dev/ilm/internal/mailpittest"
+	"github.com/ilm-dev/ilm/internal/testing/mailpittest"
 )
 
 // These tests send through a real mailpit (scripts/mailpit.sh, started by scripts/test.sh)
 // and read each mail back through its HTTP API. They change mailpit's chaos settings, which
 // are server-wide, so they do not run in parallel and restore them when done.
 
-// mailpit is the test mailpit (internal/mailpittest) of one test, which can also set its
+// mailpit is the test mailpit (internal/testing/mailpittest) of one test, which can also set its
 // chaos.
 type mailpit struct {
 	*mailpittest.Server

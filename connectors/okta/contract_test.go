@@ -9,7 +9,7 @@ import (
 
 	"github.com/ilm-dev/ilm/connectors"
 	"github.com/ilm-dev/ilm/connectors/okta"
-	"github.com/ilm-dev/ilm/internal/standin/okta/oktaspec"
+	"github.com/ilm-dev/ilm/internal/testing/standin/okta/oktaspec"
 )
 
 // The connector's every call, and the stand-in's every answer, is one Okta's Management API

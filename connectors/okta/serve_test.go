@@ -4,8 +4,8 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	standin "github.com/ilm-dev/ilm/internal/standin/okta"
-	"github.com/ilm-dev/ilm/internal/standin/okta/oktaspec"
+	standin "github.com/ilm-dev/ilm/internal/testing/standin/okta"
+	"github.com/ilm-dev/ilm/internal/testing/standin/okta/oktaspec"
 )
 
 // serve starts the stand-in for one test. When Okta's spec is at hand (../shared or

@@ -11,7 +11,7 @@ import (
 
 	"github.com/ilm-dev/ilm/connectors"
 	"github.com/ilm-dev/ilm/connectors/okta"
-	standin "github.com/ilm-dev/ilm/internal/standin/okta"
+	standin "github.com/ilm-dev/ilm/internal/testing/standin/okta"
 	"github.com/ilm-dev/ilm/mappers"
 	"github.com/ilm-dev/ilm/profile"
 )

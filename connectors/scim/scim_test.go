@@ -13,7 +13,7 @@ import (
 
 	"github.com/ilm-dev/ilm/connectors"
 	"github.com/ilm-dev/ilm/connectors/scim"
-	standin "github.com/ilm-dev/ilm/internal/standin/scim"
+	standin "github.com/ilm-dev/ilm/internal/testing/standin/scim"
 	"github.com/ilm-dev/ilm/mappers"
 	"github.com/ilm-dev/ilm/profile"
 )

@@ -15,7 +15,7 @@ import (
 
 	"github.com/ilm-dev/ilm/connectors"
 	"github.com/ilm-dev/ilm/connectors/servicenow"
-	standin "github.com/ilm-dev/ilm/internal/standin/servicenow"
+	standin "github.com/ilm-dev/ilm/internal/testing/standin/servicenow"
 	"github.com/ilm-dev/ilm/mappers"
 	"github.com/ilm-dev/ilm/profile"
 )

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/ilm-dev/ilm/connectors"
-	standin "github.com/ilm-dev/ilm/internal/standin/workday"
+	standin "github.com/ilm-dev/ilm/internal/testing/standin/workday"
 )
 
 const (

@@ -8,8 +8,8 @@ import (
 	"github.com/okta/okta-sdk-golang/v2/okta"
 	"github.com/okta/okta-sdk-golang/v2/okta/query"
 
-	standin "github.com/ilm-dev/ilm/internal/standin/okta"
-	"github.com/ilm-dev/ilm/internal/standin/okta/oktaspec"
+	standin "github.com/ilm-dev/ilm/internal/testing/standin/okta"
+	"github.com/ilm-dev/ilm/internal/testing/standin/okta/oktaspec"
 )
 
 // org is a stand-in, checked against the spec when the spec is at hand, and an SDK

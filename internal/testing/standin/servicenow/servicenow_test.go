@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/ilm-dev/ilm/internal/standin/servicenow"
+	"github.com/ilm-dev/ilm/internal/testing/standin/servicenow"
 )
 
 const (

@@ -8,7 +8,7 @@ import (
 	"github.com/okta/okta-sdk-golang/v2/okta"
 	"github.com/okta/okta-sdk-golang/v2/okta/query"
 
-	standin "github.com/ilm-dev/ilm/internal/standin/okta"
+	standin "github.com/ilm-dev/ilm/internal/testing/standin/okta"
 )
 
 func TestUsersCRUD(t *testing.T) {

@@ -16,8 +16,8 @@ import (
 	"os"
 	"strings"
 
-	standin "github.com/ilm-dev/ilm/internal/standin/okta"
-	"github.com/ilm-dev/ilm/internal/standin/process"
+	standin "github.com/ilm-dev/ilm/internal/testing/standin/okta"
+	"github.com/ilm-dev/ilm/internal/testing/standin/process"
 )
 
 func main() {

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/ilm-dev/ilm/internal/standin/okta/oktaspec"
+	"github.com/ilm-dev/ilm/internal/testing/standin/okta/oktaspec"
 )
 
 // recordingTB keeps what Wrap reports instead of failing the test.

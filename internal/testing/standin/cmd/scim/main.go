@@ -13,8 +13,8 @@ import (
 	"log"
 	"os"
 
-	"github.com/ilm-dev/ilm/internal/standin/process"
-	standin "github.com/ilm-dev/ilm/internal/standin/scim"
+	"github.com/ilm-dev/ilm/internal/testing/standin/process"
+	standin "github.com/ilm-dev/ilm/internal/testing/standin/scim"
 )
 
 func main() {

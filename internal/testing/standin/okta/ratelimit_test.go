@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	standin "github.com/ilm-dev/ilm/internal/standin/okta"
+	standin "github.com/ilm-dev/ilm/internal/testing/standin/okta"
 )
 
 // headerLog records the headers of every request that reaches the stand-in.
