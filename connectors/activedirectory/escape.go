@@ -14,10 +14,14 @@ const maxCNSuffix = 29
 // backslashes and NUL bytes in a value only ever match themselves.
 func eq(attr, value string) string { return "(" + attr + "=" + ldap.EscapeFilter(value) + ")" }
 
-// rdnValue escapes value for use as one RDN value (RFC 4514): commas, "+", quotes,
-// backslashes, a leading "#" and leading or trailing spaces. Non-ASCII letters pass
-// unchanged, as AD stores DNs in UTF-8.
-func rdnValue(value string) string { return ldap.EscapeDN(value) }
+// adOnlyEscapes are the characters AD wants escaped in an RDN value beyond RFC 4514's: an
+// unescaped "=" is refused as an invalid DN (LDAP 34), and so are raw line breaks.
+var adOnlyEscapes = strings.NewReplacer("=", `\=`, "\n", `\0A`, "\r", `\0D`)
+
+// rdnValue escapes value for use as one RDN value as AD requires: RFC 4514's commas, "+",
+// quotes, backslashes, "<", ">", ";", a leading "#" and leading or trailing spaces, and AD's
+// "=", CR and LF. Non-ASCII letters pass unchanged, as AD stores DNs in UTF-8.
+func rdnValue(value string) string { return adOnlyEscapes.Replace(ldap.EscapeDN(value)) }
 
 // userDN is the DN of a user whose common name is cn, in the OU ou.
 func userDN(cn, ou string) string { return "CN=" + rdnValue(cn) + "," + ou }

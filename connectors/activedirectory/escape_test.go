@@ -72,3 +72,21 @@ func TestUnicodePwdIsQuotedUTF16LE(t *testing.T) {
 		assert.Equal(t, `"`+pw+`"`, string(utf16.Decode(u)))
 	}
 }
+
+// AD refuses an unescaped "=" or a raw line break in an RDN value (LDAP 34): rdnValue escapes
+// them, and the DN still parses back to the value.
+func TestRDNValueEscapesWhatADRequires(t *testing.T) {
+	for value, want := range map[string]string{
+		"Probe a=b":   `Probe a\=b`,
+		"two\nlines":  `two\0Alines`,
+		"cr\rhere":    `cr\0Dhere`,
+		"Doe, Jr.":    `Doe\, Jr.`,
+		"x;y<z>+1":    `x\;y\<z\>\+1`,
+		"#Zoë Ñúñez ": `\#Zoë Ñúñez\ `,
+	} {
+		assert.Equal(t, want, rdnValue(value), "%q", value)
+		dn, err := ldap.ParseDN("CN=" + rdnValue(value) + ",DC=example,DC=test")
+		require.NoError(t, err, "%q", value)
+		assert.Equal(t, value, dn.RDNs[0].Attributes[0].Value)
+	}
+}

@@ -54,7 +54,8 @@ func New(t *testing.T, departments ...string) *Domain {
 	d.AddOU(t, d.Base)
 	d.AddOU(t, "OU=People,"+d.Base)
 	for _, dep := range departments {
-		d.AddOU(t, "OU="+ldap.EscapeDN(dep)+",OU=People,"+d.Base)
+		// AD also wants "=" escaped, which RFC 4514 does not.
+		d.AddOU(t, "OU="+strings.ReplaceAll(ldap.EscapeDN(dep), "=", `\=`)+",OU=People,"+d.Base)
 	}
 	t.Cleanup(func() { d.deleteTree(t); _ = conn.Close() })
 	return d
