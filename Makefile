@@ -2,7 +2,7 @@
 GO ?= go
 BIN := bin
 
-.PHONY: build demo test test-unit test-integration lint bench clean
+.PHONY: build demo test test-unit test-integration fuzz lint bench clean
 
 build:
 	$(GO) build -o $(BIN)/ilm ./starter
@@ -22,6 +22,10 @@ test-unit:
 
 test-integration:
 	scripts/test.sh integration
+
+# Each fuzz target for ILM_FUZZTIME (default 8s); test-unit and test run it too.
+fuzz:
+	scripts/fuzz.sh
 
 lint:
 	test -z "$$(gofmt -l .)" || (gofmt -l . && false)

@@ -4,7 +4,8 @@
 # (scripts/samba-ad.sh), each started here unless the environment already names one, and
 # stopped on exit (by pid).
 #
-#   scripts/test.sh unit          go vet + unit tests (store suite on SQLite and PostgreSQL)
+#   scripts/test.sh unit          go vet + unit tests (store suite on SQLite and PostgreSQL),
+#                                 then each fuzz target briefly (scripts/fuzz.sh)
 #   scripts/test.sh integration   the integration tests (integration/, build tag "integration")
 #   scripts/test.sh all           both (default)
 set -euo pipefail
@@ -45,6 +46,7 @@ export ILM_SHARED=${ILM_SHARED:-$(cd .. && pwd)/shared}
 if [ "$what" != integration ]; then
 	go vet ./...
 	go test -race -count=1 ./...
+	scripts/fuzz.sh
 fi
 if [ "$what" != unit ]; then
 	go vet -tags integration ./integration/...

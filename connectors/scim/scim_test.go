@@ -180,18 +180,21 @@ func TestRenamedPersonIsFound(t *testing.T) {
 	assert.True(t, ok)
 }
 
-// Filter values are quoted as RFC 7644 wants: a quote or backslash cannot break the filter.
+// Filter values are quoted as RFC 7644 wants: a quote, backslash or control character
+// cannot break the filter.
 func TestFilterValuesAreEscaped(t *testing.T) {
-	s, c := app(t, standin.Config{})
-	odd := grace()
-	odd.Fields[profile.Username] = `o"brien\ops@example.com`
-	_, err := c.Create(context.Background(), odd)
-	require.NoError(t, err)
-	res, err := c.Get(context.Background(), odd)
-	require.NoError(t, err)
-	assert.False(t, res.Skipped)
-	assert.Equal(t, `o"brien\ops@example.com`, res.Username)
-	assert.Len(t, s.Users(), 1)
+	for _, name := range []string{`o"brien\ops@example.com`, "tab\there@example.com"} {
+		s, c := app(t, standin.Config{})
+		odd := grace()
+		odd.Fields[profile.Username] = name
+		_, err := c.Create(context.Background(), odd)
+		require.NoError(t, err, name)
+		res, err := c.Get(context.Background(), odd)
+		require.NoError(t, err, name)
+		assert.False(t, res.Skipped, name)
+		assert.Equal(t, name, res.Username)
+		assert.Len(t, s.Users(), 1, name)
+	}
 }
 
 // Paging walks every user whatever page size the app allows (Slack's default is 10).

@@ -23,9 +23,20 @@ func (c *Client) mapProfile(p profile.Profile) (desired, error) {
 	return d, nil
 }
 
-// filterValue quotes a filter value as RFC 7644 §3.4.2.2 wants: a JSON string.
-func filterValue(v string) string {
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v) + `"`
+// filterValue quotes a filter value as RFC 7644 §3.4.2.2 wants: a JSON string. Control
+// characters must be escaped there too: a raw tab or newline makes the filter unparsable.
+func filterValue(v string) string { return `"` + filterEscaper.Replace(v) + `"` }
+
+// filterEscaper writes control characters as \u00XX with upper-case hex digits, which
+// strict parsers (scim2/filter-parser) require.
+var filterEscaper = strings.NewReplacer(filterEscapes()...)
+
+func filterEscapes() []string {
+	pairs := []string{`\`, `\\`, `"`, `\"`}
+	for c := rune(0); c < 0x20; c++ {
+		pairs = append(pairs, string(c), fmt.Sprintf(`\u%04X`, c))
+	}
+	return pairs
 }
 
 // lookup returns the user whose attribute equals value; ok is false when there is none (an

@@ -169,10 +169,10 @@ func (h *handler) GetAll(r *http.Request, params scim.ListRequestParams) (scim.P
 	return page, nil
 }
 
-// escapeStrings escapes quotes and backslashes in every string of v, as in a filter's
-// quoted value. The filter parser under elimity keeps a compare value's escapes (the value
-// of userName eq "o\"brien" stays o\"brien), where RFC 7644 §3.4.2.2 reads it as JSON; an
-// escaped candidate compares equal exactly when the unescaped one would.
+// escapeStrings escapes every string of v as in a filter's quoted value. The filter parser
+// under elimity keeps a compare value's escapes (the value of userName eq "o\"brien" stays
+// o\"brien), where RFC 7644 §3.4.2.2 reads it as JSON; an escaped candidate compares equal
+// exactly when the unescaped one would.
 func escapeStrings(v any) any {
 	switch x := v.(type) {
 	case string:
@@ -189,7 +189,17 @@ func escapeStrings(v any) any {
 	return v
 }
 
-var filterEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+// filterEscaper escapes as ILM's SCIM client quotes filter values: quotes, backslashes,
+// and control characters as \u00XX.
+var filterEscaper = strings.NewReplacer(filterEscapes()...)
+
+func filterEscapes() []string {
+	pairs := []string{`\`, `\\`, `"`, `\"`}
+	for c := rune(0); c < 0x20; c++ {
+		pairs = append(pairs, string(c), fmt.Sprintf(`\u%04X`, c))
+	}
+	return pairs
+}
 
 // Search serves POST /Users/.search and /Groups/.search like GetAll.
 func (h *handler) Search(r *http.Request, p scim.SearchParams) (scim.Page, error) {
