@@ -28,8 +28,11 @@ instances:
   - {name: gh, type: scim, base_url: "https://api.example.com/scim/v2", token_env: IT_SCIM}
   - {name: sn, type: servicenow, url: "https://acme.service-now.com", username_env: IT_SN_USER, password_env: IT_SN_PASS}
 smtp: {host: smtp.example.com, from: ilm@example.com, username_env: IT_SMTP_USER, password_env: IT_SMTP_PASS}
-store: "postgres://ilm@db.example.com/ilm?password=store-pw-7"
+store_env: IT_STORE
 `))
+	require.NoError(t, err)
+	t.Setenv("IT_STORE", "postgres://ilm@db.example.com/ilm?password=store-pw-7")
+	cfg.Store, err = cfg.StoreDSN()
 	require.NoError(t, err)
 	acts, err := (&Env{Config: cfg}).Activities(nil)
 	require.NoError(t, err)

@@ -38,7 +38,13 @@ func Open(ctx context.Context, path, storeOverride string) (*Env, error) {
 		return nil, err
 	}
 	if storeOverride != "" {
-		cfg.Store = storeOverride
+		cfg.Store, cfg.StoreEnv = storeOverride, ""
+	}
+	if cfg.Store, err = cfg.StoreDSN(); err != nil {
+		return nil, err
+	}
+	for _, w := range cfg.Warnings() {
+		slog.Warn(w)
 	}
 	if addr := os.Getenv("ILM_TEMPORAL_ADDRESS"); addr != "" {
 		cfg.Temporal.Address = addr
