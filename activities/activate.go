@@ -39,7 +39,9 @@ var errNoActivationMail = errors.New("activating an account mails its temporary 
 
 // activate generates a temporary password, sets it (to be changed at first logon), mails it
 // to the service desk and enables the account, all here: the password never leaves this
-// activity, so it is in no workflow history, result, log or error. An account that is
+// activity, so it is in no workflow history, result, log or error (and should the directory
+// or the mail server quote it back, the activity's errors and logs are cleared of it:
+// redact.go). An account that is
 // already enabled is left alone, skipped: its password is the person's. The account is
 // enabled last, so a retry after a failed mail finds it still disabled and starts over with
 // a new password; the last mail holds the one that works.
@@ -57,6 +59,7 @@ func (a *Activities) activate(ctx context.Context, instance string, target conne
 	if err != nil {
 		return connectors.Result{}, configError(fmt.Errorf("provisioning.password: %w", err))
 	}
+	keepSecret(ctx, pw)
 	set, err := act.SetPassword(ctx, p, pw)
 	if err != nil || set.Skipped {
 		return set, err

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/worker"
 
 	"github.com/ilm-dev/ilm/connectors"
 	"github.com/ilm-dev/ilm/connectors/mail"
@@ -63,6 +64,7 @@ func provision(t *testing.T, a *Activities, req TargetRequest) (connectors.Resul
 	t.Helper()
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestActivityEnvironment()
+	env.SetWorkerOptions(worker.Options{Interceptors: Interceptors(a)})
 	env.RegisterActivity(a)
 	v, err := env.ExecuteActivity(a.ProvisionTarget, req)
 	if err != nil {

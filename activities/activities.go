@@ -10,6 +10,7 @@ import (
 	"github.com/ilm-dev/ilm/config"
 	"github.com/ilm-dev/ilm/connectors"
 	"github.com/ilm-dev/ilm/hrsync"
+	"github.com/ilm-dev/ilm/internal/redact"
 	"github.com/ilm-dev/ilm/store"
 )
 
@@ -39,6 +40,9 @@ type Activities struct {
 	Mail Mail
 	// Activation sets, enables and mails temporary passwords (the "activate" step).
 	Activation Activation
+	// Redactor knows every configured secret; errors and logs of every activity are cleared
+	// of them (redact.go). Nil redacts nothing.
+	Redactor *redact.Redactor
 	// Now is the clock (time.Now when nil); tests and --now override it.
 	Now func() time.Time
 }

@@ -29,7 +29,8 @@ const (
 // retried is connectors.Retryable's decision, the one rule every connector's error classes
 // are written and tested against; the type names the class for the workflows and the
 // reviewer, and a rate limit carries the target's retry delay. The message is the
-// connector's (connectors never put secrets in errors), so it is safe for workflow history.
+// connector's; connectors keep their own secrets out of it, and what an app echoes back is
+// blanked at the activity boundary (redact.go) before it enters workflow history.
 func classify(err error) error {
 	if err == nil {
 		return nil

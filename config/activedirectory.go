@@ -76,9 +76,7 @@ func (a *ActiveDirectory) validate(key string) []error {
 	if a.DisabledUsersGroup != "" && !looksLikeDN(a.DisabledUsersGroup) {
 		errs = append(errs, fmt.Errorf("%s.disabled_users_group: %q is not a DN such as CN=Disabled Users,DC=example,DC=com", key, a.DisabledUsersGroup))
 	}
-	if a.Timeout.Duration < 0 {
-		errs = append(errs, fmt.Errorf("%s.timeout: must be positive", key))
-	}
+	errs = append(errs, checkTargetTimeout(key, a.Timeout.Duration)...)
 	return errs
 }
 

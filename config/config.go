@@ -15,7 +15,10 @@ import (
 
 // Config is the whole configuration file.
 type Config struct {
+	// Store is the store's DSN (sqlite:FILE or postgres://…, no password); StoreEnv names an
+	// environment variable that holds it instead, for a DSN with a password.
 	Store        string       `yaml:"store"`
+	StoreEnv     string       `yaml:"store_env"`
 	Temporal     Temporal     `yaml:"temporal"`
 	Instances    []Instance   `yaml:"instances"`
 	Provisioning Provisioning `yaml:"provisioning"`
@@ -166,7 +169,7 @@ func Parse(data []byte) (*Config, error) {
 }
 
 func (c *Config) applyDefaults() {
-	if c.Store == "" {
+	if c.Store == "" && c.StoreEnv == "" {
 		c.Store = "sqlite:ilm.db"
 	}
 	if c.Temporal.Address == "" {
@@ -206,10 +209,7 @@ func (c *Config) applyDefaults() {
 }
 
 func (c *Config) validate() error {
-	var errs []error
-	if !strings.HasPrefix(c.Store, "sqlite:") && !strings.HasPrefix(c.Store, "postgres://") && !strings.HasPrefix(c.Store, "postgresql://") {
-		errs = append(errs, errors.New("store: must start with sqlite: or postgres://"))
-	}
+	errs := c.validateStore()
 	seen := map[string]bool{}
 	for i, in := range c.Instances {
 		key := fmt.Sprintf("instances[%d]", i)

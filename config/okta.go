@@ -82,11 +82,12 @@ func (o *Okta) validate(key string) []error {
 	for _, d := range []struct {
 		name string
 		v    time.Duration
-	}{{"poll_interval", o.PollInterval.Duration}, {"first_fetch", o.FirstFetch.Duration}, {"timeout", o.Timeout.Duration}} {
+	}{{"poll_interval", o.PollInterval.Duration}, {"first_fetch", o.FirstFetch.Duration}} {
 		if d.v < 0 {
 			errs = append(errs, fmt.Errorf("%s.%s: must be positive", key, d.name))
 		}
 	}
+	errs = append(errs, checkTargetTimeout(key, o.Timeout.Duration)...)
 	if o.FirstFetch.Duration > 180*24*time.Hour {
 		errs = append(errs, fmt.Errorf("%s.first_fetch: Okta keeps no System Log older than 180 days", key))
 	}

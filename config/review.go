@@ -37,6 +37,9 @@ func (r *Review) validate() []error {
 	default:
 		errs = append(errs, fmt.Errorf("%s.method: %q is not one of random, round-robin, least-loaded", key, r.Method))
 	}
+	if r.Timeout.Duration < 0 {
+		errs = append(errs, fmt.Errorf("%s.timeout: %s is negative; a review waits a positive time for a decision", key, r.Timeout.Duration))
+	}
 	errs = append(errs, ValidateRoster(key+".roster", r.Roster)...)
 	if r.Role != "" && len(r.Roster) > 0 && !hasRole(r.Roster, r.Role) {
 		errs = append(errs, fmt.Errorf("%s.role: no entry of %s.roster has role %q", key, key, r.Role))

@@ -70,9 +70,7 @@ func (s *SCIM) validate(key string) []error {
 	default:
 		errs = append(errs, fmt.Errorf("%s.update_method: %q is not one of auto, patch, put", key, s.UpdateMethod))
 	}
-	if s.Timeout.Duration < 0 {
-		errs = append(errs, fmt.Errorf("%s.timeout: must be positive", key))
-	}
+	errs = append(errs, checkTargetTimeout(key, s.Timeout.Duration)...)
 	return errs
 }
 

@@ -61,9 +61,7 @@ func (s *ServiceNow) validate(key string) []error {
 	default:
 		errs = append(errs, fmt.Errorf("%s.match_field: %q is not one of email, user_name", key, s.MatchField))
 	}
-	if s.Timeout.Duration < 0 {
-		errs = append(errs, fmt.Errorf("%s.timeout: must be positive", key))
-	}
+	errs = append(errs, checkTargetTimeout(key, s.Timeout.Duration)...)
 	return errs
 }
 

@@ -101,21 +101,13 @@ func (s *SMTP) validate() []error {
 	if hasUser != hasPassword {
 		errs = append(errs, errors.New("smtp: SMTP AUTH needs both a username (username_env or username_file) and a password (password_env or password_file)"))
 	}
-	if hasPassword && s.TLS == SMTPTLSNone && !loopbackHost(s.Host) {
-		errs = append(errs, fmt.Errorf("smtp.tls: none would send the SMTP password in clear to %s; use starttls or tls", s.Host))
+	if s.TLS == SMTPTLSNone && !isLoopback(s.Host) {
+		errs = append(errs, fmt.Errorf("smtp.tls: none would send temporary passwords (and any SMTP password) in clear to %s; use starttls or tls (none is for a relay on localhost)", s.Host))
 	}
 	if s.Timeout.Duration < time.Second {
 		errs = append(errs, errors.New("smtp.timeout: must be at least 1s"))
 	}
 	return errs
-}
-
-func loopbackHost(h string) bool {
-	switch h {
-	case "localhost", "127.0.0.1", "::1":
-		return true
-	}
-	return false
 }
 
 func (s *SMTP) resolvePaths(c *Config) {

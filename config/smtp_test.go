@@ -70,7 +70,7 @@ func TestSMTPAndPasswordErrorsNameTheKey(t *testing.T) {
 		"bad port":             {smtp + `port: 70000}`, `smtp.port: 70000`},
 		"password no user":     {smtp + `password_env: P}`, `smtp: SMTP AUTH needs both`},
 		"env and file":         {smtp + `username_env: U, password_env: P, password_file: /p}`, `smtp: set password_env or password_file, not both`},
-		"clear password":       {smtp + `tls: none, username_env: U, password_env: P}`, `smtp.tls: none would send the SMTP password in clear`},
+		"clear password":       {smtp + `tls: none, username_env: U, password_env: P}`, `smtp.tls: none would send temporary passwords (and any SMTP password) in clear`},
 		"short timeout":        {smtp + `timeout: 10ms}`, `smtp.timeout: must be at least 1s`},
 		"unknown password key": {`provisioning: {password: {lenght: 12}}`, `provisioning.password: unknown key "lenght"`},
 		"short password":       {`provisioning: {password: {length: 6}}`, `provisioning.password.length: 6 is not between 8 and 128`},

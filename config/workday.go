@@ -75,6 +75,8 @@ func (w *Workday) validate(key string) []error {
 	var errs []error
 	if w.ReportURL == "" {
 		errs = append(errs, fmt.Errorf("%s.report_url: required", key))
+	} else if !hasScheme(w.ReportURL, "https://", "http://", "file:") {
+		errs = append(errs, fmt.Errorf("%s.report_url: %q must start with https://, http:// or file:", key, w.ReportURL))
 	} else if strings.HasPrefix(w.ReportURL, "http://") || strings.HasPrefix(w.ReportURL, "https://") {
 		if (w.UsernameEnv == "" && w.UsernameFile == "") || (w.PasswordEnv == "" && w.PasswordFile == "") {
 			errs = append(errs, fmt.Errorf("%s: an http(s) report_url needs username_env or username_file and password_env or password_file", key))
@@ -103,6 +105,15 @@ func (w *Workday) validate(key string) []error {
 		errs = append(errs, fmt.Errorf("%s.date_format: %q is not a Go date layout such as 2006-01-02 or 01/02/2006", key, w.DateFormat))
 	}
 	return errs
+}
+
+func hasScheme(s string, schemes ...string) bool {
+	for _, scheme := range schemes {
+		if len(s) >= len(scheme) && strings.EqualFold(s[:len(scheme)], scheme) {
+			return true
+		}
+	}
+	return false
 }
 
 // Credentials resolves the report's username and password from the environment or files.

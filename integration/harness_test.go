@@ -107,7 +107,7 @@ instances:
 	for _, opt := range opts {
 		opt(cfg, acts)
 	}
-	w := worker.New(c, queue, worker.Options{})
+	w := worker.New(c, queue, worker.Options{Interceptors: activities.Interceptors(acts)})
 	workflows.Register(w)
 	w.RegisterActivity(acts)
 	require.NoError(t, w.Start())

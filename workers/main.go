@@ -14,7 +14,6 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/ilm-dev/ilm/internal/wiring"
-	"github.com/ilm-dev/ilm/workflows"
 )
 
 func main() {
@@ -45,10 +44,7 @@ func run(configPath, storeDSN string) error {
 	if err != nil {
 		return err
 	}
-	w := worker.New(c, env.Config.Temporal.TaskQueue, worker.Options{})
-	workflows.Register(w)
-	w.RegisterActivity(acts)
-	return w.Run(worker.InterruptCh())
+	return env.Worker(c, acts).Run(worker.InterruptCh())
 }
 
 func envOr(name, fallback string) string {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-ldap/ldap/v3"
 	"github.com/ilm-dev/ilm/connectors"
+	"github.com/ilm-dev/ilm/internal/redact"
 )
 
 // AD's own code for a password the domain policy refuses, inside a constraint violation.
@@ -21,17 +22,14 @@ const adPasswordPolicyCode = "0000052D"
 // classify turns an LDAP or network error into a connectors.CodedError of the right class:
 // busy, unavailable, timeouts and connection failures may pass; everything the server
 // refused on its merits (constraints, policy, missing objects, access) will not.
-// what says what was being done; secrets are blanked from the message.
+// what says what was being done; secrets, in every form the wire carries them (the
+// password set is UTF-16LE), are blanked from the message, classified or not.
 func classify(what string, err error, secrets ...string) error {
 	if err == nil {
 		return nil
 	}
-	msg := what + ": " + err.Error()
-	for _, s := range secrets {
-		if s != "" {
-			msg = strings.ReplaceAll(msg, s, "***")
-		}
-	}
+	secret := redact.New(secrets...)
+	msg := secret.String(what + ": " + err.Error())
 	class, code := connectors.ErrUnavailable, ""
 	var le *ldap.Error
 	switch {
@@ -48,7 +46,7 @@ func classify(what string, err error, secrets ...string) error {
 		class = nil
 	}
 	if class == nil {
-		return fmt.Errorf("%s: %w", what, err)
+		return secret.Error(fmt.Errorf("%s: %w", what, err))
 	}
 	return &connectors.CodedError{Class: class, Code: code, Message: msg}
 }

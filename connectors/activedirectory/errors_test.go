@@ -51,6 +51,18 @@ func TestClassifyBlanksSecrets(t *testing.T) {
 	assert.NotContains(t, err.Error(), "hunter2")
 }
 
+// An error of no known class keeps its chain (errors.Is still finds it) but not the secret,
+// in any of its forms.
+func TestClassifyBlanksSecretsOfUnclassifiedErrors(t *testing.T) {
+	const pw = "Temp-Pa55word!"
+	cause := errors.New("proxy said: bad value " + pw + " / " + unicodePwd(pw))
+	err := classify("set password of CN=Ann", cause, pw)
+	assert.ErrorIs(t, err, cause)
+	assert.NotContains(t, err.Error(), pw)
+	assert.NotContains(t, err.Error(), unicodePwd(pw)[2:len(unicodePwd(pw))-2])
+	assert.Contains(t, err.Error(), "set password of CN=Ann")
+}
+
 func TestPolicyErrorSaysSoWithoutThePassword(t *testing.T) {
 	err := policyError(ldap.NewError(ldap.LDAPResultConstraintViolation, errors.New("0000052D: Constraint violation - check_password_restrictions")))
 	assert.ErrorIs(t, err, connectors.ErrInvalid)

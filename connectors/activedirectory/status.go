@@ -109,7 +109,7 @@ func (t *Target) setPassword(s conn, a *account, password string) (connectors.Re
 		if perr := policyError(err); perr != nil {
 			return t.fail(op, perr)
 		}
-		return t.fail(op, classify("set password of "+a.dn(), err, password, unicodePwd(password)))
+		return t.fail(op, classify("set password of "+a.dn(), err, password))
 	}
 	// A separate request: AD sets pwdLastSet itself when the password changes.
 	mustChange := ldap.NewModifyRequest(a.dn(), nil)

@@ -7,6 +7,7 @@ import (
 	"github.com/ilm-dev/ilm/config"
 	"github.com/ilm-dev/ilm/connectors/mail"
 	"github.com/ilm-dev/ilm/connectors/password"
+	"github.com/ilm-dev/ilm/internal/redact"
 )
 
 // Mail builds the activities' mail: the templates, and the sender when smtp is configured
@@ -18,7 +19,7 @@ func (e *Env) Mail() (activities.Mail, error) {
 	}
 	m := activities.Mail{Templates: templates}
 	if e.Config.SMTP.Enabled() {
-		sender, err := mailer(&e.Config.SMTP)
+		sender, err := mailer(&e.Config.SMTP, e.Secrets())
 		if err != nil {
 			return activities.Mail{}, fmt.Errorf("smtp: %w", err)
 		}
@@ -34,11 +35,12 @@ func (e *Env) Activation() activities.Activation {
 		WelcomeManager: prov.WelcomeManager}
 }
 
-func mailer(c *config.SMTP) (*mail.Mailer, error) {
+func mailer(c *config.SMTP, secrets *redact.Redactor) (*mail.Mailer, error) {
 	user, pass, err := c.Credentials()
 	if err != nil {
 		return nil, err
 	}
+	secrets.AddBasic(user, pass)
 	return mail.New(mail.Config{Host: c.Host, Port: c.Port, From: c.From, Username: user, Password: pass,
 		TLS: c.TLS, Timeout: c.Timeout.Duration})
 }

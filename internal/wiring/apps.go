@@ -5,15 +5,17 @@ import (
 	"github.com/ilm-dev/ilm/connectors"
 	"github.com/ilm-dev/ilm/connectors/scim"
 	"github.com/ilm-dev/ilm/connectors/servicenow"
+	"github.com/ilm-dev/ilm/internal/redact"
 	"github.com/ilm-dev/ilm/mappers"
 )
 
 // scimClient builds the connector of a scim instance.
-func scimClient(name string, c *config.SCIM) (*scim.Client, error) {
+func scimClient(name string, c *config.SCIM, secrets *redact.Redactor) (*scim.Client, error) {
 	token, err := c.Token()
 	if err != nil {
 		return nil, err
 	}
+	secrets.Add(token)
 	m, err := mappers.Load(c.Mapper)
 	if err != nil {
 		return nil, err
@@ -35,11 +37,13 @@ func scimClient(name string, c *config.SCIM) (*scim.Client, error) {
 }
 
 // serviceNow builds the connector of a servicenow instance.
-func serviceNow(name string, c *config.ServiceNow) (*servicenow.Client, error) {
+func serviceNow(name string, c *config.ServiceNow, secrets *redact.Redactor) (*servicenow.Client, error) {
 	username, password, token, err := c.Credentials()
 	if err != nil {
 		return nil, err
 	}
+	secrets.AddBasic(username, password)
+	secrets.Add(token)
 	m, err := mappers.Load(c.Mapper)
 	if err != nil {
 		return nil, err

@@ -8,15 +8,17 @@ import (
 	"github.com/ilm-dev/ilm/config"
 	"github.com/ilm-dev/ilm/connectors"
 	"github.com/ilm-dev/ilm/connectors/okta"
+	"github.com/ilm-dev/ilm/internal/redact"
 	"github.com/ilm-dev/ilm/mappers"
 )
 
 // oktaClient builds the connector of an okta instance.
-func oktaClient(ctx context.Context, name string, c *config.Okta) (*okta.Client, error) {
+func oktaClient(ctx context.Context, name string, c *config.Okta, secrets *redact.Redactor) (*okta.Client, error) {
 	token, err := c.Token()
 	if err != nil {
 		return nil, err
 	}
+	secrets.Add(token)
 	m, err := mappers.Load(c.Mapper)
 	if err != nil {
 		return nil, err
@@ -42,7 +44,7 @@ func (e *Env) OktaOrgs(ctx context.Context) (map[string]activities.OktaOrg, erro
 		if in.Okta == nil {
 			continue
 		}
-		client, err := oktaClient(ctx, in.Name, in.Okta)
+		client, err := oktaClient(ctx, in.Name, in.Okta, e.Secrets())
 		if err != nil {
 			return nil, fmt.Errorf("instance %q: %w", in.Name, err)
 		}

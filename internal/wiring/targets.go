@@ -7,11 +7,12 @@ import (
 	"github.com/ilm-dev/ilm/config"
 	"github.com/ilm-dev/ilm/connectors"
 	"github.com/ilm-dev/ilm/connectors/activedirectory"
+	"github.com/ilm-dev/ilm/internal/redact"
 	"github.com/ilm-dev/ilm/mappers"
 )
 
 // Targets builds the provisioning targets of the config by instance name. Secrets are read
-// here, once, from the environment or files the config names.
+// here, once, from the environment or files the config names, and kept for redaction.
 func (e *Env) Targets() (map[string]connectors.Target, error) {
 	targets := map[string]connectors.Target{}
 	for _, in := range e.Config.Instances {
@@ -19,13 +20,13 @@ func (e *Env) Targets() (map[string]connectors.Target, error) {
 		var err error
 		switch {
 		case in.ActiveDirectory != nil:
-			t, err = activeDirectory(in.Name, in.ActiveDirectory)
+			t, err = activeDirectory(in.Name, in.ActiveDirectory, e.Secrets())
 		case in.Okta != nil:
-			t, err = oktaClient(context.Background(), in.Name, in.Okta)
+			t, err = oktaClient(context.Background(), in.Name, in.Okta, e.Secrets())
 		case in.SCIM != nil:
-			t, err = scimClient(in.Name, in.SCIM)
+			t, err = scimClient(in.Name, in.SCIM, e.Secrets())
 		case in.ServiceNow != nil:
-			t, err = serviceNow(in.Name, in.ServiceNow)
+			t, err = serviceNow(in.Name, in.ServiceNow, e.Secrets())
 		default:
 			continue
 		}
@@ -38,11 +39,12 @@ func (e *Env) Targets() (map[string]connectors.Target, error) {
 }
 
 // activeDirectory builds the connector of an active_directory instance.
-func activeDirectory(name string, c *config.ActiveDirectory) (*activedirectory.Target, error) {
+func activeDirectory(name string, c *config.ActiveDirectory, secrets *redact.Redactor) (*activedirectory.Target, error) {
 	password, err := c.BindPassword()
 	if err != nil {
 		return nil, err
 	}
+	secrets.Add(password)
 	m, err := mappers.Load(c.Mapper)
 	if err != nil {
 		return nil, err

@@ -10,10 +10,12 @@ import (
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/worker"
 
 	"github.com/ilm-dev/ilm/activities"
 	"github.com/ilm-dev/ilm/config"
 	"github.com/ilm-dev/ilm/hrsync"
+	"github.com/ilm-dev/ilm/internal/redact"
 	"github.com/ilm-dev/ilm/store"
 	_ "github.com/ilm-dev/ilm/store/postgres" // registers postgres://
 	_ "github.com/ilm-dev/ilm/store/sqlite"   // registers sqlite:
@@ -24,6 +26,8 @@ import (
 type Env struct {
 	Config *config.Config
 	Store  store.Store
+
+	secrets *redact.Redactor // see Secrets
 }
 
 // Open loads the config at path and opens its store; storeOverride, when set, replaces the
@@ -34,7 +38,13 @@ func Open(ctx context.Context, path, storeOverride string) (*Env, error) {
 		return nil, err
 	}
 	if storeOverride != "" {
-		cfg.Store = storeOverride
+		cfg.Store, cfg.StoreEnv = storeOverride, ""
+	}
+	if cfg.Store, err = cfg.StoreDSN(); err != nil {
+		return nil, err
+	}
+	for _, w := range cfg.Warnings() {
+		slog.Warn(w)
 	}
 	if addr := os.Getenv("ILM_TEMPORAL_ADDRESS"); addr != "" {
 		cfg.Temporal.Address = addr
@@ -66,6 +76,15 @@ func (e *Env) Dial(level slog.Level) (client.Client, error) {
 	return c, nil
 }
 
+// Worker builds the worker of the config's task queue: every workflow, the activities, and
+// the activities' interceptors (the redaction boundary).
+func (e *Env) Worker(c client.Client, acts *activities.Activities) worker.Worker {
+	w := worker.New(c, e.Config.Temporal.TaskQueue, worker.Options{Interceptors: activities.Interceptors(acts)})
+	workflows.Register(w)
+	w.RegisterActivity(acts)
+	return w
+}
+
 // Activities builds the worker's activities over the env and a Temporal client.
 func (e *Env) Activities(c client.Client) (*activities.Activities, error) {
 	targets, err := e.Targets()
@@ -80,7 +99,9 @@ func (e *Env) Activities(c client.Client) (*activities.Activities, error) {
 	if err != nil {
 		return nil, err
 	}
+	e.addSourceSecrets()
 	return &activities.Activities{
+		Redactor:   e.Secrets(),
 		Mail:       mail,
 		Activation: e.Activation(),
 		Config:     e.Config,

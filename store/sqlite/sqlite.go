@@ -104,6 +104,13 @@ func openPools(path string) (w, r *sql.DB, err error) {
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return nil, nil, fmt.Errorf("directory %s does not exist", dir)
 	}
+	// The file holds people's data: create it readable by its owner only (SQLite gives its
+	// WAL and shared-memory files the database file's mode).
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, nil, err
+	}
+	f.Close()
 	// BEGIN IMMEDIATE takes the write lock up front, so that a transaction never has to
 	// upgrade a read lock, which fails at once rather than waiting when another process
 	// writes.

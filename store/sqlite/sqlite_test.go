@@ -130,3 +130,22 @@ func TestMigrationFillsSummaries(t *testing.T) {
 		{EmployeeID: "1002", Email: "bob@example.com", ADStatus: profile.ADEnabled, SourcePriority: 1, ConversionHire: true},
 	}, got)
 }
+
+// The database holds people's data: the file, and the WAL beside it, are the owner's only,
+// whatever the umask.
+func TestNewFileIsTheOwnersOnly(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ilm.db")
+	s, err := sqlite.Open(t.Context(), "sqlite:"+path)
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	_, err = s.UpdateProfile(t.Context(), "1", store.Record{Actor: "test"}, func(p *profile.Profile, _ bool) error {
+		p.Fields = profile.Fields{profile.EmployeeID: "1"}
+		return nil
+	})
+	require.NoError(t, err)
+	for _, p := range []string{path, path + "-wal"} {
+		fi, err := os.Stat(p)
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), p)
+	}
+}
