@@ -117,7 +117,22 @@ type PollReport struct {
 	Incidents    []StartedIncident `json:"incidents,omitempty"`
 	// More counts the started incidents left out of Incidents to keep the payload small.
 	More int `json:"more,omitempty"`
+	// Failed counts the incidents whose start failed; FailedStarts names the first
+	// MaxListedFailures of them.
+	Failed       int           `json:"failed,omitempty"`
+	FailedStarts []FailedStart `json:"failed_starts,omitempty"`
 }
+
+// FailedStart names one incident a poll could not start, and why.
+type FailedStart struct {
+	Type       lifecycle.EventType `json:"type"`
+	EmployeeID string              `json:"employee_id"`
+	Error      string              `json:"error"`
+}
+
+// MaxListedFailures bounds PollReport.FailedStarts: each carries an error message, longer
+// than a started incident's line.
+const MaxListedFailures = 50
 
 // StartedIncident names one incident a poll started.
 type StartedIncident struct {
