@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -232,4 +233,25 @@ func TestPollStartsTheOthersWhenOneStartFails(t *testing.T) {
 		ids = append(ids, in.EmployeeID)
 	}
 	assert.Equal(t, []string{"1000", "1001", "1002", "1003", "1005", "1006", "1007", "1008", "1009"}, ids)
+}
+
+// A 1 MB name is a row error naming the row, the employee and the field: that person raises
+// nothing, not even an orphan review, and everyone else's incident starts.
+func TestPollReportsAnOversizedRowAndStartsTheRest(t *testing.T) {
+	h := newHRPoll(t).synced()
+	renamed := h.reportWith("oversized", func(i int, row map[string]any) {
+		row["Preferred_Name"] = fmt.Sprintf("Renamed %02d", i)
+		if i == 4 {
+			row["Preferred_Name"] = strings.Repeat("n", 1<<20)
+		}
+	})
+
+	rep, err := h.poll(PollRequest{Report: renamed})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"row 5 (employee 1004): displayname is 1048576 bytes long, more than max_field_bytes 4096"}, rep.RowErrors)
+	assert.Equal(t, 9, rep.Started)
+	for _, in := range h.starter.started {
+		assert.Equal(t, lifecycle.UpdateUser, in.Type)
+		assert.NotEqual(t, "1004", in.EmployeeID)
+	}
 }
