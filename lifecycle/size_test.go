@@ -91,3 +91,13 @@ func TestInitialSyncBoundsRows(t *testing.T) {
 	assert.Len(t, b.Invalid, 1)
 	assert.Equal(t, "row 2 (employee 1002): displayname is 1048576 bytes long, more than max_field_bytes 4096", b.Invalid[0].Error())
 }
+
+// An event's details quote long values clipped, on a rune boundary: people read them, and
+// the whole value is in the profile.
+func TestDetailsClipLongValues(t *testing.T) {
+	long := "x" + strings.Repeat("é", 2000)
+	ev := only(t, rows(person("1001", profile.Title, long)), []profile.Profile{stored("1001", profile.ADEnabled)}, settings())
+	assert.Equal(t, UpdateUser, ev.Type)
+	assert.Equal(t, `title: "" → "x`+strings.Repeat("é", maxDetailValue/2-1)+`…"`, ev.Details)
+	assert.Equal(t, long, ev.ChangedFields[profile.Title].New, "the changes keep the whole value")
+}
