@@ -23,6 +23,9 @@ const (
 	ErrTypePlanChanged = "PlanChanged"
 	// ErrTypeInitialSyncRefused refuses an initial sync of an empty or mostly invalid report.
 	ErrTypeInitialSyncRefused = "InitialSyncRefused"
+	// ErrTypeStartFailed fails a poll in which some incident could not be started, after
+	// all the others were.
+	ErrTypeStartFailed = "IncidentStartFailed"
 )
 
 // classify turns a connector error into a Temporal application error. Whether it is

@@ -21,7 +21,7 @@ func NewIncident(cfg *config.Config, instance string, ev lifecycle.Event) Incide
 		Type:          ev.Type,
 		EmployeeID:    ev.EmployeeID,
 		Details:       ev.Details,
-		ChangedFields: ev.ChangedFields,
+		ChangedFields: changedFields(ev),
 		Intended:      ev.Intended,
 		Profile:       ev.Profile,
 		// The event's profile is the stored one with the report's fields over it.
@@ -29,6 +29,22 @@ func NewIncident(cfg *config.Config, instance string, ev lifecycle.Event) Incide
 		Targets:         targets(cfg),
 		Review:          reviewPolicy(cfg),
 	}
+}
+
+// changedFields are the event's changes without the new values its profile holds.
+func changedFields(ev lifecycle.Event) map[string]ChangedField {
+	if len(ev.ChangedFields) == 0 {
+		return nil
+	}
+	out := make(map[string]ChangedField, len(ev.ChangedFields))
+	for k, c := range ev.ChangedFields {
+		f := ChangedField{Old: c.Old, New: c.New}
+		if ev.Profile.Fields[k] == c.New {
+			f.New = ""
+		}
+		out[k] = f
+	}
+	return out
 }
 
 // targets copies provisioning.targets and names the Active Directory instances among them.

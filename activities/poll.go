@@ -19,6 +19,10 @@ import (
 // activity with a non-retryable MassChangeGuard error carrying the report, unless the request
 // accepts the plan's digest (see admit).
 //
+// A start that fails (other than "already running") is reported and logged, and the other
+// events still start; the poll then fails, not retried, with the report (see
+// ErrTypeStartFailed).
+//
 // Retrying is safe: a started incident is either still running (its start is refused) or has
 // changed the profile (so it is not detected again).
 func (a *Activities) PollWorkday(ctx context.Context, req PollRequest) (PollReport, error) {
@@ -68,7 +72,10 @@ func (a *Activities) PollWorkday(ctx context.Context, req PollRequest) (PollRepo
 	for i, ev := range plan.Result.Events {
 		id, started, err := a.Starter.Start(ctx, NewIncident(a.Config, req.Instance, ev))
 		if err != nil {
-			return report, fmt.Errorf("start %s for employee %s: %w", ev.Type, ev.EmployeeID, err)
+			// One event the cluster refuses (a payload over its limit, say) must not keep
+			// everyone after it in the report from starting, poll after poll.
+			failed(ctx, &report, ev, err)
+			continue
 		}
 		if !started {
 			report.AlreadyRunning++
@@ -82,7 +89,22 @@ func (a *Activities) PollWorkday(ctx context.Context, req PollRequest) (PollRepo
 		}
 		activity.RecordHeartbeat(ctx, i)
 	}
+	if report.Failed > 0 {
+		// Not retried: a retry would re-plan the same report, find everyone else running
+		// and fail the same starts again. The next scheduled poll tries them anew.
+		msg := fmt.Sprintf("%d of %d incidents failed to start", report.Failed, report.Events)
+		return report, temporal.NewNonRetryableApplicationError(msg, ErrTypeStartFailed, nil, report)
+	}
 	return report, nil
+}
+
+// failed records a start that failed in the report and the log.
+func failed(ctx context.Context, report *PollReport, ev lifecycle.Event, err error) {
+	activity.GetLogger(ctx).Error("incident not started", "type", ev.Type, "employee_id", ev.EmployeeID, "error", err)
+	report.Failed++
+	if len(report.FailedStarts) < MaxListedFailures {
+		report.FailedStarts = append(report.FailedStarts, FailedStart{Type: ev.Type, EmployeeID: ev.EmployeeID, Error: err.Error()})
+	}
 }
 
 // admit decides whether a plan may start, and fills in the report's guard fields. An

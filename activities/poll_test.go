@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -25,16 +26,20 @@ import (
 
 var pollNow = time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
 
-// hrStarter records the incidents a poll starts.
+// hrStarter records the incidents a poll starts; the start of refuse's incident fails.
 type hrStarter struct {
 	IncidentStarter
 	mu      sync.Mutex
 	started []Incident
+	refuse  string
 }
 
 func (s *hrStarter) Start(_ context.Context, in Incident) (string, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if in.EmployeeID == s.refuse {
+		return "", false, errors.New("blob data size exceeds limit")
+	}
 	s.started = append(s.started, in)
 	return "person/" + in.EmployeeID, true, nil
 }
@@ -63,6 +68,15 @@ func newHRPoll(t *testing.T) *hrPoll {
 
 // report writes a report of ten people, the first terminated ones terminated.
 func (h *hrPoll) report(terminated int) string {
+	return h.reportWith(fmt.Sprintf("terminated-%d", terminated), func(i int, row map[string]any) {
+		if i < terminated {
+			row["Employment_Status"], row["Termination_Date"] = "Terminated", "2026-11-20"
+		}
+	})
+}
+
+// reportWith writes a report of ten active people, the i-th row changed by edit.
+func (h *hrPoll) reportWith(name string, edit func(i int, row map[string]any)) string {
 	h.t.Helper()
 	var entries []map[string]any
 	for i := range 10 {
@@ -70,14 +84,12 @@ func (h *hrPoll) report(terminated int) string {
 			"Emp_ID": fmt.Sprintf("10%02d", i), "Email_Address": fmt.Sprintf("p%02d@example.com", i),
 			"Preferred_Name": fmt.Sprintf("Person %02d", i), "Employment_Status": "Active", "Last_Hire_Date": "2020-03-02",
 		}
-		if i < terminated {
-			row["Employment_Status"], row["Termination_Date"] = "Terminated", "2026-11-20"
-		}
+		edit(i, row)
 		entries = append(entries, row)
 	}
 	b, err := json.Marshal(map[string]any{"Report_Entry": entries})
 	require.NoError(h.t, err)
-	path := filepath.Join(h.dir, fmt.Sprintf("terminated-%d.json", terminated))
+	path := filepath.Join(h.dir, name+".json")
 	require.NoError(h.t, os.WriteFile(path, b, 0o600))
 	return path
 }
@@ -194,4 +206,52 @@ func TestFirstPollRefusesAnEmptyReport(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, pending, "the next poll is still the initial sync")
 	h.synced()
+}
+
+// A start that fails does not keep the people after it from starting: the others start, the
+// failure is named in the report, and the poll then fails without a retry.
+func TestPollStartsTheOthersWhenOneStartFails(t *testing.T) {
+	h := newHRPoll(t).synced()
+	h.starter.refuse = "1004"
+	renamed := h.reportWith("renamed", func(i int, row map[string]any) {
+		row["Preferred_Name"] = fmt.Sprintf("Renamed %02d", i)
+	})
+
+	rep, err := h.poll(PollRequest{Report: renamed})
+	require.Error(t, err)
+	assert.Equal(t, ErrTypeStartFailed, errorType(err))
+	var appErr *temporal.ApplicationError
+	require.ErrorAs(t, err, &appErr)
+	assert.True(t, appErr.NonRetryable())
+	assert.Contains(t, err.Error(), "1 of 10 incidents failed to start")
+
+	assert.Equal(t, 9, rep.Started)
+	assert.Equal(t, 1, rep.Failed)
+	assert.Equal(t, []FailedStart{{Type: lifecycle.UpdateUser, EmployeeID: "1004", Error: "blob data size exceeds limit"}}, rep.FailedStarts)
+	var ids []string
+	for _, in := range h.starter.started {
+		ids = append(ids, in.EmployeeID)
+	}
+	assert.Equal(t, []string{"1000", "1001", "1002", "1003", "1005", "1006", "1007", "1008", "1009"}, ids)
+}
+
+// A 1 MB name is a row error naming the row, the employee and the field: that person raises
+// nothing, not even an orphan review, and everyone else's incident starts.
+func TestPollReportsAnOversizedRowAndStartsTheRest(t *testing.T) {
+	h := newHRPoll(t).synced()
+	renamed := h.reportWith("oversized", func(i int, row map[string]any) {
+		row["Preferred_Name"] = fmt.Sprintf("Renamed %02d", i)
+		if i == 4 {
+			row["Preferred_Name"] = strings.Repeat("n", 1<<20)
+		}
+	})
+
+	rep, err := h.poll(PollRequest{Report: renamed})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"row 5 (employee 1004): displayname is 1048576 bytes long, more than max_field_bytes 4096"}, rep.RowErrors)
+	assert.Equal(t, 9, rep.Started)
+	for _, in := range h.starter.started {
+		assert.Equal(t, lifecycle.UpdateUser, in.Type)
+		assert.NotEqual(t, "1004", in.EmployeeID)
+	}
 }

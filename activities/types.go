@@ -11,13 +11,15 @@ import (
 // Incident is the input of every incident workflow: the detected event, the profile to store
 // once the targets succeeded, and the provisioning targets as the config named them when the
 // poll planned it. Each workflow decides which of them it calls, how and in what order. It
-// carries one person's profile and never a report or a secret.
+// carries one person's profile and never a report or a secret, and no field value twice
+// over: it must stay under Temporal's payload limit.
 type Incident struct {
-	Instance      string                    `json:"instance"`
-	Type          lifecycle.EventType       `json:"type"`
-	EmployeeID    string                    `json:"employee_id"`
-	Details       string                    `json:"details"`
-	ChangedFields map[string]profile.Change `json:"changed_fields,omitempty"`
+	Instance   string              `json:"instance"`
+	Type       lifecycle.EventType `json:"type"`
+	EmployeeID string              `json:"employee_id"`
+	Details    string              `json:"details"`
+	// ChangedFields are the event's changed fields, keyed by field key (see ChangedField).
+	ChangedFields map[string]ChangedField `json:"changed_fields,omitempty"`
 	// Intended is, for a review incident raised by a collision, the event it would have been.
 	Intended lifecycle.EventType `json:"intended,omitempty"`
 	Profile  profile.Profile     `json:"profile"`
@@ -27,6 +29,14 @@ type Incident struct {
 	// Targets is a snapshot, so a config change never alters a running incident.
 	Targets Targets      `json:"targets"`
 	Review  ReviewPolicy `json:"review"`
+}
+
+// ChangedField is one changed field of an incident: its old value, and its new value only
+// when the incident's profile does not hold it (a review raised by a display-name collision
+// carries the stored profile, for instance). Otherwise the new value is the profile's.
+type ChangedField struct {
+	Old string `json:"old"`
+	New string `json:"new,omitempty"`
 }
 
 // Targets is provisioning.targets when the incident was planned: the instances each
@@ -117,7 +127,22 @@ type PollReport struct {
 	Incidents    []StartedIncident `json:"incidents,omitempty"`
 	// More counts the started incidents left out of Incidents to keep the payload small.
 	More int `json:"more,omitempty"`
+	// Failed counts the incidents whose start failed; FailedStarts names the first
+	// MaxListedFailures of them.
+	Failed       int           `json:"failed,omitempty"`
+	FailedStarts []FailedStart `json:"failed_starts,omitempty"`
 }
+
+// FailedStart names one incident a poll could not start, and why.
+type FailedStart struct {
+	Type       lifecycle.EventType `json:"type"`
+	EmployeeID string              `json:"employee_id"`
+	Error      string              `json:"error"`
+}
+
+// MaxListedFailures bounds PollReport.FailedStarts: each carries an error message, longer
+// than a started incident's line.
+const MaxListedFailures = 50
 
 // StartedIncident names one incident a poll started.
 type StartedIncident struct {

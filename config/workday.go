@@ -27,9 +27,18 @@ type Workday struct {
 	// InitialSyncMaxRowErrorPercent bounds the share of invalid rows an initial sync accepts
 	// (nil: DefaultInitialSyncMaxRowErrorPercent).
 	InitialSyncMaxRowErrorPercent *float64 `yaml:"initial_sync_max_row_error_percent"`
-	PollInterval                  Duration `yaml:"poll_interval"`
-	Timeout                       Duration `yaml:"timeout"`
+	// MaxFieldBytes bounds one mapped value, MaxRowBytes a mapped row (keys and values); a
+	// row beyond them is a row error. 0: the defaults, 4096 and 65536 bytes.
+	MaxFieldBytes int      `yaml:"max_field_bytes"`
+	MaxRowBytes   int      `yaml:"max_row_bytes"`
+	PollInterval  Duration `yaml:"poll_interval"`
+	Timeout       Duration `yaml:"timeout"`
 }
+
+// MaxRowBytesLimit bounds max_field_bytes and max_row_bytes: an incident carries a person's
+// fields about three times (as reported, as stored before, the changed ones' old values),
+// and must stay under Temporal's payload limit, 2 MB by default.
+const MaxRowBytesLimit = 256 << 10
 
 // DefaultInitialSyncMaxRowErrorPercent is the share of invalid rows beyond which an initial
 // sync is refused: a report mostly unreadable would baseline a few people and turn everyone
@@ -97,6 +106,17 @@ func (w *Workday) validate(key string) []error {
 	errs = append(errs, w.Guard.validate(key+".guard")...)
 	if p := w.InitialSyncMaxRowErrorPercent; p != nil && (*p < 0 || *p > 100) {
 		errs = append(errs, fmt.Errorf("%s.initial_sync_max_row_error_percent: must be between 0 and 100", key))
+	}
+	for _, b := range []struct {
+		key string
+		n   int
+	}{{"max_field_bytes", w.MaxFieldBytes}, {"max_row_bytes", w.MaxRowBytes}} {
+		if b.n < 0 || b.n > MaxRowBytesLimit {
+			errs = append(errs, fmt.Errorf("%s.%s: must be between 1 and %d (empty or 0: the default)", key, b.key, MaxRowBytesLimit))
+		}
+	}
+	if w.MaxFieldBytes > 0 && w.MaxRowBytes > 0 && w.MaxFieldBytes > w.MaxRowBytes {
+		errs = append(errs, fmt.Errorf("%s.max_field_bytes: %d is more than max_row_bytes %d", key, w.MaxFieldBytes, w.MaxRowBytes))
 	}
 	if w.PollInterval.Duration < time.Second {
 		errs = append(errs, fmt.Errorf("%s.poll_interval: must be at least 1s", key))

@@ -113,6 +113,8 @@ func Settings(instance string, w *config.Workday) lifecycle.Settings {
 		DaysBeforeHireToSync:          w.DaysBeforeHireToSync,
 		DaysBeforeHireToEnableAD:      w.DaysBeforeHireToEnableAD,
 		InitialSyncMaxRowErrorPercent: w.MaxRowErrorPercent(),
+		MaxFieldBytes:                 w.MaxFieldBytes,
+		MaxRowBytes:                   w.MaxRowBytes,
 		Guard: lifecycle.Guard{
 			Disabled:         w.Guard.Disabled,
 			AccessRemovals:   lifecycle.Limit(w.Guard.AccessRemovals()),

@@ -22,6 +22,7 @@ type Detector struct {
 	s          Settings
 	prio       int
 	deactField string
+	bounds     bounds
 	today      day
 	summaries  []profile.Summary
 	load       LoadProfile
@@ -58,6 +59,7 @@ func NewDetector(summaries []profile.Summary, load LoadProfile, inFlight map[str
 		s:          s,
 		prio:       priority(s.SourcePriority),
 		deactField: deactivationField(s),
+		bounds:     boundsOf(s),
 		today:      today(now),
 		summaries:  summaries,
 		load:       load,
@@ -98,7 +100,7 @@ func (d *Detector) Add(r Row) error {
 	if idx >= 0 {
 		d.seen[idx] = true
 	}
-	v, rerr := readRow(r, id, email, d.deactField, d.today)
+	v, rerr := readRow(r, id, email, d.deactField, d.bounds, d.today)
 	if rerr != nil {
 		d.outcomes = append(d.outcomes, outcome{seq: seq, err: rerr})
 		return nil

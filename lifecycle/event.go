@@ -99,6 +99,11 @@ type Settings struct {
 	// DaysBeforeHireToEnableAD: nil = immediately.
 	DaysBeforeHireToEnableAD *int
 	Guard                    Guard
+	// MaxFieldBytes bounds one mapped field value and MaxRowBytes a mapped row's keys and
+	// values together; 0 is DefaultMaxFieldBytes, DefaultMaxRowBytes. A row beyond them is a
+	// row error: its person counts as present, and nothing is raised for them.
+	MaxFieldBytes int
+	MaxRowBytes   int
 	// InitialSyncMaxRowErrorPercent is the share of invalid rows beyond which an initial
 	// sync is refused; 0 allows none.
 	InitialSyncMaxRowErrorPercent float64

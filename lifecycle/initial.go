@@ -13,7 +13,7 @@ import (
 type Baseline struct {
 	Profiles []profile.Profile
 	// Invalid are the rows that cannot be read (mapping errors, missing keys, unparseable
-	// dates) or that repeat another row's email or employee id.
+	// dates, values beyond the size bounds) or that repeat another row's email or employee id.
 	Invalid []RowError
 	// Skipped are valid rows left out on purpose: people already terminated, or hired
 	// beyond days_before_hire_to_sync.
@@ -29,6 +29,7 @@ func InitialSync(rows []Row, s Settings, now time.Time) Baseline {
 	var (
 		prio       = priority(s.SourcePriority)
 		deactField = deactivationField(s)
+		lim        = boundsOf(s)
 		day        = today(now)
 		byID       = make(map[string]int, len(rows))
 		byEmail    = make(map[string]int, len(rows))
@@ -37,7 +38,7 @@ func InitialSync(rows []Row, s Settings, now time.Time) Baseline {
 	for _, r := range rows {
 		id := r.Fields.Get(profile.EmployeeID)
 		email := strings.ToLower(r.Fields.Get(profile.Email))
-		v, rerr := readRow(r, id, email, deactField, day)
+		v, rerr := readRow(r, id, email, deactField, lim, day)
 		if rerr != nil {
 			b.Invalid = append(b.Invalid, *rerr)
 			continue

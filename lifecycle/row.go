@@ -1,6 +1,7 @@
 package lifecycle
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -67,9 +68,20 @@ func (v *view) employmentEnded() bool { return (v.terminated && !v.prehire) || v
 
 // readRow validates a row and reads it for the rules. id and email are the row's trimmed
 // employee id and lower-cased email.
-func readRow(r Row, id, email, deactField string, now day) (view, *RowError) {
+func readRow(r Row, id, email, deactField string, lim bounds, now day) (view, *RowError) {
 	fail := func(field, reason string) (view, *RowError) {
 		return view{}, &RowError{Row: r.Number, EmployeeID: id, Email: email, Field: field, Reason: reason}
+	}
+	// Sizes come first: a mapping error may quote the oversized value. An oversized id or
+	// email stays out of the error, which the poll's report carries.
+	if field, reason := lim.exceeded(r.Fields); reason != "" {
+		if len(id) > lim.field {
+			id = ""
+		}
+		if len(email) > lim.field {
+			email = ""
+		}
+		return fail(field, reason)
 	}
 	switch {
 	case r.Err != nil:
@@ -113,4 +125,39 @@ func readRow(r Row, id, email, deactField string, now day) (view, *RowError) {
 
 func unparseable(field, value string) string {
 	return fmt.Sprintf("unparseable %s %q (want %s)", field, value, profile.DateLayout)
+}
+
+// Default bounds of a mapped report row (Settings.MaxFieldBytes and MaxRowBytes). HR fields
+// are names, codes and dates: a value beyond them comes from a broken report, and would carry
+// the incident the row raises past Temporal's payload limit (2 MB by default).
+const (
+	DefaultMaxFieldBytes = 4 << 10
+	DefaultMaxRowBytes   = 64 << 10
+)
+
+// bounds are the sizes a mapped row may not exceed: one value, and all keys and values.
+type bounds struct{ field, row int }
+
+// boundsOf reads the settings' bounds; 0 is the default.
+func boundsOf(s Settings) bounds {
+	return bounds{field: cmp.Or(s.MaxFieldBytes, DefaultMaxFieldBytes), row: cmp.Or(s.MaxRowBytes, DefaultMaxRowBytes)}
+}
+
+// exceeded says which bound the fields exceed: the field at fault (the first in key order, so
+// the same row always names the same field) and why, or "", "" when none.
+func (b bounds) exceeded(f profile.Fields) (field, reason string) {
+	total := 0
+	for k, v := range f {
+		total += len(k) + len(v)
+		if len(v) > b.field && (field == "" || k < field) {
+			field = k
+		}
+	}
+	if field != "" {
+		return field, fmt.Sprintf("%s is %d bytes long, more than max_field_bytes %d", field, len(f[field]), b.field)
+	}
+	if total > b.row {
+		return "", fmt.Sprintf("the row is %d bytes long once mapped, more than max_row_bytes %d", total, b.row)
+	}
+	return "", ""
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ilm-dev/ilm/profile"
 )
@@ -171,9 +172,25 @@ func describe(changes map[string]profile.Change) string {
 			b.WriteByte('\n')
 		}
 		c := changes[k]
-		fmt.Fprintf(&b, "%s: %q → %q", k, c.Old, c.New)
+		fmt.Fprintf(&b, "%s: %q → %q", k, clip(c.Old), clip(c.New))
 	}
 	return b.String()
+}
+
+// maxDetailValue bounds a value quoted in an event's details, which people read in the Web
+// UI and in reviews and which travel with the incident: the whole value is in the profile.
+const maxDetailValue = 200
+
+// clip shortens s to at most maxDetailValue bytes, on a rune boundary, marking the cut.
+func clip(s string) string {
+	if len(s) <= maxDetailValue {
+		return s
+	}
+	i := maxDetailValue
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }
 
 // carry copies a stored profile, sharing nothing with it.

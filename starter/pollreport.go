@@ -13,7 +13,7 @@ import (
 
 // printPollReport prints what a workday poll did: its row errors on stderr, then one line of
 // counts per incident type, preceded by one line per started incident when verbose (a big
-// report starts hundreds).
+// report starts hundreds), then the incidents that failed to start on stderr.
 func printPollReport(stdout, stderr io.Writer, rep activities.PollReport, verbose bool) {
 	for _, e := range rep.RowErrors {
 		fmt.Fprintln(stderr, e)
@@ -32,6 +32,12 @@ func printPollReport(stdout, stderr io.Writer, rep activities.PollReport, verbos
 	}
 	fmt.Fprintf(stdout, "poll of %s: %d rows, %d events; %s; %d already running; %d row errors\n",
 		rep.Instance, rep.Rows, rep.Events, startedPerType(rep.Started, rep.Incidents), rep.AlreadyRunning, len(rep.RowErrors))
+	for _, f := range rep.FailedStarts {
+		fmt.Fprintf(stderr, "failed to start %s for employee %s: %s\n", f.Type, f.EmployeeID, f.Error)
+	}
+	if rest := rep.Failed - len(rep.FailedStarts); rest > 0 {
+		fmt.Fprintf(stderr, "… and %d more failed to start\n", rest)
+	}
 }
 
 // printOktaPollReport prints what a System Log poll did, as printPollReport does.

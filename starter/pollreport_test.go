@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/ilm-dev/ilm/activities"
 	"github.com/ilm-dev/ilm/lifecycle"
@@ -72,4 +74,19 @@ func TestOktaPollReportCountsPerType(t *testing.T) {
 	printOktaPollReport(&stdout, rep, true)
 	assert.Contains(t, stdout.String(), "app/u3")
 	assert.True(t, strings.HasSuffix(stdout.String(), summary))
+}
+
+// A poll in which some incident failed to start prints what it did start and names the
+// failures, and still fails.
+func TestPollReportNamesFailedStarts(t *testing.T) {
+	rep := activities.PollReport{Instance: "workday", Rows: 10, Events: 10, Started: 9, Failed: 1,
+		Incidents:    incidents(lifecycle.UpdateUser, 1000, 9),
+		FailedStarts: []activities.FailedStart{{Type: lifecycle.UpdateUser, EmployeeID: "1004", Error: "blob data size exceeds limit"}}}
+	failure := temporal.NewNonRetryableApplicationError("1 of 10 incidents failed to start", activities.ErrTypeStartFailed, nil, rep)
+
+	var stdout, stderr bytes.Buffer
+	err := finishWorkdayPoll(&stdout, &stderr, activities.PollReport{}, failure, false, nil)
+	require.ErrorIs(t, err, failure)
+	assert.Equal(t, "poll of workday: 10 rows, 10 events; started 9 IAM - Update User; 0 already running; 0 row errors\n", stdout.String())
+	assert.Equal(t, "failed to start IAM - Update User for employee 1004: blob data size exceeds limit\n", stderr.String())
 }

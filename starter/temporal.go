@@ -103,6 +103,9 @@ func finishWorkdayPoll(stdout, stderr io.Writer, rep activities.PollReport, err 
 		}
 		return &exitCodeError{code: exitGuard, err: fmt.Errorf("%s: no incident started", appErr.Message())}
 	}
+	if errors.As(err, &appErr) && appErr.Type() == activities.ErrTypeStartFailed && appErr.Details(&rep) == nil {
+		printPollReport(stdout, stderr, rep, verbose)
+	}
 	if err != nil {
 		return err
 	}
