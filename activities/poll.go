@@ -28,6 +28,9 @@ func (a *Activities) PollWorkday(ctx context.Context, req PollRequest) (PollRepo
 	}
 	opts := hrsync.Options{Report: req.Report, Now: now}
 	report := PollReport{Instance: req.Instance}
+	if err := hrsync.CheckReport(req.Report); err != nil {
+		return report, configError(fmt.Errorf("poll %s: %w", req.Instance, err))
+	}
 	release, err := a.leasePoll(ctx, req.Instance)
 	if err != nil {
 		return report, err

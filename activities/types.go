@@ -86,7 +86,9 @@ type ReviewerRequest struct {
 // PollRequest is the input of PollWorkday.
 type PollRequest struct {
 	Instance string `json:"instance"`
-	// Report, when set, replaces the instance's report URL for this poll (ilm poll --report).
+	// Report, when set, is a report file on the worker read in place of the instance's
+	// report_url for this poll (ilm poll --report). A URL is refused: the report's URL, and
+	// so where the Workday credentials go, comes from the worker's config alone.
 	Report string `json:"report,omitempty"`
 	// Now, when set, is the poll's "today" (ilm poll --now).
 	Now time.Time `json:"now,omitempty"`

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/ilm-dev/ilm/config"
@@ -28,7 +27,8 @@ type Planner struct {
 
 // Options tune one plan or sync.
 type Options struct {
-	// Report replaces the instance's report_url (a path or URL) when set.
+	// Report, when set, is a local report file read in place of the instance's report_url.
+	// A URL is refused (ErrReportNotFile).
 	Report string
 	// Now is the moment the rules evaluate dates against.
 	Now time.Time
@@ -77,12 +77,15 @@ func (p *Planner) source(instance, report string) (*source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("instance %q: %w", instance, err)
 	}
+	if err := CheckReport(report); err != nil {
+		return nil, fmt.Errorf("instance %q: %w", instance, err)
+	}
 	url := w.ReportURL
 	if report != "" {
 		url = report
 	}
 	var user, pass string
-	if !isFile(url) {
+	if !workday.IsFile(url) {
 		if user, pass, err = w.Credentials(); err != nil {
 			return nil, fmt.Errorf("instance %q: %w", instance, err)
 		}
@@ -96,8 +99,17 @@ func (p *Planner) source(instance, report string) (*source, error) {
 	}, nil
 }
 
-func isFile(url string) bool {
-	return !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://")
+// ErrReportNotFile refuses a URL given in place of an instance's report_url. A report is
+// fetched from the configured URL only, so the Workday credentials go nowhere else, whoever
+// asks for a plan or a poll.
+var ErrReportNotFile = errors.New("a report read in place of report_url must be a local file, not a URL")
+
+// CheckReport returns ErrReportNotFile unless report is empty or names a local file.
+func CheckReport(report string) error {
+	if report != "" && !workday.IsFile(report) {
+		return ErrReportNotFile
+	}
+	return nil
 }
 
 // Settings turns a workday instance's config into detection settings.
