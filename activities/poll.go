@@ -36,6 +36,11 @@ func (a *Activities) PollWorkday(ctx context.Context, req PollRequest) (PollRepo
 		return report, err
 	}
 	defer release()
+	// Until the report is read and planned, heartbeat on a clock; the start loop heartbeats
+	// per incident.
+	beat := startHeartbeat(ctx)
+	defer beat.stop()
+	opts.Progress = beat.progress
 
 	first, err := a.Planner.NeedsInitialSync(ctx, req.Instance)
 	if err != nil {
@@ -60,6 +65,7 @@ func (a *Activities) PollWorkday(ctx context.Context, req PollRequest) (PollRepo
 		return report, fmt.Errorf("list incidents in flight: %w", err)
 	}
 	plan, err := a.Planner.Plan(ctx, req.Instance, opts)
+	beat.stop()
 	if err != nil {
 		return report, err
 	}

@@ -37,6 +37,8 @@ type Options struct {
 	// Force lets an initial sync run when it would be refused: over an instance already
 	// synced, or on a report that is empty or has too many invalid rows.
 	Force bool
+	// Progress, when set, is called with the number of rows read so far after each row.
+	Progress func(rows int)
 }
 
 // Plan is what a poll would do.
@@ -136,10 +138,13 @@ func Settings(instance string, w *config.Workday) lifecycle.Settings {
 // each streams the report's rows, mapped, and stops at the first error fn returns. A mapping
 // failure travels in Row.Err with the fields that did map, so the person still counts as
 // present. The report is complete only when each returns nil.
-func (s *source) each(ctx context.Context, fn func(lifecycle.Row) error) (int, error) {
+func (s *source) each(ctx context.Context, progress func(int), fn func(lifecycle.Row) error) (int, error) {
 	n := 0
 	err := s.client.Stream(ctx, func(r workday.Row) error {
 		n++
+		if progress != nil {
+			progress(n)
+		}
 		fields, err := s.mapper.MapFields(r.Columns, mappers.Options{DateLayout: s.layout, Row: r.Number})
 		return fn(lifecycle.Row{Number: r.Number, Fields: fields, Err: err})
 	})
@@ -164,7 +169,7 @@ func (p *Planner) Plan(ctx context.Context, instance string, opts Options) (Plan
 	}
 	load := func(i int) (profile.Profile, error) { return p.Store.GetProfile(ctx, summaries[i].EmployeeID) }
 	d := lifecycle.NewDetector(summaries, load, opts.InFlight, src.settings, opts.Now)
-	rows, err := src.each(ctx, d.Add)
+	rows, err := src.each(ctx, opts.Progress, d.Add)
 	if err != nil {
 		return Plan{}, err
 	}
@@ -221,7 +226,7 @@ func (p *Planner) InitialSync(ctx context.Context, instance string, opts Options
 		overrode = append(overrode, "the instance was already synced")
 	}
 	var rows []lifecycle.Row
-	n, err := src.each(ctx, func(r lifecycle.Row) error {
+	n, err := src.each(ctx, opts.Progress, func(r lifecycle.Row) error {
 		rows = append(rows, r)
 		return nil
 	})

@@ -45,3 +45,16 @@ func TestReportOverrideIsAFile(t *testing.T) {
 		assert.Equal(t, 3, plan.Rows)
 	}
 }
+
+// Progress hears of every row as it is read, in the plan and the initial sync alike.
+func TestProgressCountsRows(t *testing.T) {
+	p := newPlanner(t, "")
+	ctx := context.Background()
+	var plan, sync []int
+	_, err := p.Plan(ctx, "workday", Options{Report: report(t, 3, 0), Now: syncNow, Progress: func(n int) { plan = append(plan, n) }})
+	require.NoError(t, err)
+	_, err = p.InitialSync(ctx, "workday", Options{Report: report(t, 2, 0), Now: syncNow, Progress: func(n int) { sync = append(sync, n) }})
+	require.NoError(t, err)
+	assert.Equal(t, []int{1, 2, 3}, plan)
+	assert.Equal(t, []int{1, 2}, sync)
+}
