@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/ilm-dev/ilm/connectors"
+	"github.com/ilm-dev/ilm/connectors/workday"
 	"github.com/ilm-dev/ilm/lifecycle"
 	"github.com/ilm-dev/ilm/profile"
 )
@@ -95,6 +96,21 @@ type PollRequest struct {
 	// AcceptPlan, when set, is the digest of a plan an operator accepted past the mass-change
 	// guard (ilm poll --accept-plan): the poll runs that plan, or nothing if the plan changed.
 	AcceptPlan string `json:"accept_plan,omitempty"`
+	// ReportTimeout is the instance's timeout for reading its report (config `timeout`),
+	// which the poll workflow sizes its activity by: the workflow reads no config. Zero
+	// means DefaultReportTimeout.
+	ReportTimeout time.Duration `json:"report_timeout,omitempty"`
+}
+
+// DefaultReportTimeout is an instance's report timeout when its config sets none.
+const DefaultReportTimeout = workday.DefaultTimeout
+
+// ReadTimeout is the request's ReportTimeout, or DefaultReportTimeout.
+func (r PollRequest) ReadTimeout() time.Duration {
+	if r.ReportTimeout <= 0 {
+		return DefaultReportTimeout
+	}
+	return r.ReportTimeout
 }
 
 // PollReport says what one poll saw and did. It holds counts and a bounded list of started

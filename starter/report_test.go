@@ -7,9 +7,13 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ilm-dev/ilm/activities"
+	"github.com/ilm-dev/ilm/config"
 )
 
 // --report is a local file: plan, sync and poll refuse a URL, naming the flag, and send it
@@ -41,4 +45,21 @@ func TestReportFlagRefusesAURL(t *testing.T) {
 		assert.Contains(t, errOut, "--report: a report read in place of report_url must be a local file, not a URL", args[0])
 	}
 	assert.Zero(t, requests.Load(), "requests sent to the URL")
+}
+
+// A workday poll, scheduled or manual, carries the instance's report timeout, which sizes
+// the poll's activity.
+func TestPollJobCarriesTheReportTimeout(t *testing.T) {
+	cfg, err := config.Parse([]byte(`instances:
+  - {name: slow, type: workday, report_url: "file:r.json", timeout: 40m}
+  - {name: stock, type: workday, report_url: "file:r.json"}
+`))
+	require.NoError(t, err)
+	for instance, want := range map[string]time.Duration{"slow": 40 * time.Minute, "stock": 5 * time.Minute} {
+		job, err := newPollJob(cfg, instance)
+		require.NoError(t, err)
+		req, ok := job.input.(activities.PollRequest)
+		require.True(t, ok, "input %T", job.input)
+		assert.Equal(t, want, req.ReportTimeout, instance)
+	}
 }

@@ -126,7 +126,8 @@ func newPollJob(cfg *config.Config, instance string) (pollJob, error) {
 	in, ok := cfg.Instance(instance)
 	switch {
 	case ok && in.Workday != nil:
-		return pollJob{workflows.WorkdayPoll, "WorkdayPoll", activities.PollRequest{Instance: instance}, in.Workday.PollInterval.Duration}, nil
+		req := activities.PollRequest{Instance: instance, ReportTimeout: in.Workday.Timeout.Duration}
+		return pollJob{workflows.WorkdayPoll, "WorkdayPoll", req, in.Workday.PollInterval.Duration}, nil
 	case ok && in.Okta != nil:
 		return pollJob{workflows.OktaLogPoll, "OktaLogPoll", activities.OktaPollRequest{Instance: instance}, in.Okta.PollInterval.Duration}, nil
 	case ok:
