@@ -32,11 +32,19 @@ func (a *Activities) PollWorkday(ctx context.Context, req PollRequest) (PollRepo
 	}
 	opts := hrsync.Options{Report: req.Report, Now: now}
 	report := PollReport{Instance: req.Instance}
+	if err := hrsync.CheckReport(req.Report); err != nil {
+		return report, configError(fmt.Errorf("poll %s: %w", req.Instance, err))
+	}
 	release, err := a.leasePoll(ctx, req.Instance)
 	if err != nil {
 		return report, err
 	}
 	defer release()
+	// Until the report is read and planned, heartbeat on a clock; the start loop heartbeats
+	// per incident.
+	beat := startHeartbeat(ctx)
+	defer beat.stop()
+	opts.Progress = beat.progress
 
 	first, err := a.Planner.NeedsInitialSync(ctx, req.Instance)
 	if err != nil {
@@ -61,6 +69,7 @@ func (a *Activities) PollWorkday(ctx context.Context, req PollRequest) (PollRepo
 		return report, fmt.Errorf("list incidents in flight: %w", err)
 	}
 	plan, err := a.Planner.Plan(ctx, req.Instance, opts)
+	beat.stop()
 	if err != nil {
 		return report, err
 	}

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/ilm-dev/ilm/connectors"
+	"github.com/ilm-dev/ilm/connectors/workday"
 	"github.com/ilm-dev/ilm/lifecycle"
 	"github.com/ilm-dev/ilm/profile"
 )
@@ -96,13 +97,30 @@ type ReviewerRequest struct {
 // PollRequest is the input of PollWorkday.
 type PollRequest struct {
 	Instance string `json:"instance"`
-	// Report, when set, replaces the instance's report URL for this poll (ilm poll --report).
+	// Report, when set, is a report file on the worker read in place of the instance's
+	// report_url for this poll (ilm poll --report). A URL is refused: the report's URL, and
+	// so where the Workday credentials go, comes from the worker's config alone.
 	Report string `json:"report,omitempty"`
 	// Now, when set, is the poll's "today" (ilm poll --now).
 	Now time.Time `json:"now,omitempty"`
 	// AcceptPlan, when set, is the digest of a plan an operator accepted past the mass-change
 	// guard (ilm poll --accept-plan): the poll runs that plan, or nothing if the plan changed.
 	AcceptPlan string `json:"accept_plan,omitempty"`
+	// ReportTimeout is the instance's timeout for reading its report (config `timeout`),
+	// which the poll workflow sizes its activity by: the workflow reads no config. Zero
+	// means DefaultReportTimeout.
+	ReportTimeout time.Duration `json:"report_timeout,omitempty"`
+}
+
+// DefaultReportTimeout is an instance's report timeout when its config sets none.
+const DefaultReportTimeout = workday.DefaultTimeout
+
+// ReadTimeout is the request's ReportTimeout, or DefaultReportTimeout.
+func (r PollRequest) ReadTimeout() time.Duration {
+	if r.ReportTimeout <= 0 {
+		return DefaultReportTimeout
+	}
+	return r.ReportTimeout
 }
 
 // PollReport says what one poll saw and did. It holds counts and a bounded list of started

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/ilm-dev/ilm/config"
@@ -28,7 +27,8 @@ type Planner struct {
 
 // Options tune one plan or sync.
 type Options struct {
-	// Report replaces the instance's report_url (a path or URL) when set.
+	// Report, when set, is a local report file read in place of the instance's report_url.
+	// A URL is refused (ErrReportNotFile).
 	Report string
 	// Now is the moment the rules evaluate dates against.
 	Now time.Time
@@ -37,6 +37,8 @@ type Options struct {
 	// Force lets an initial sync run when it would be refused: over an instance already
 	// synced, or on a report that is empty or has too many invalid rows.
 	Force bool
+	// Progress, when set, is called with the number of rows read so far after each row.
+	Progress func(rows int)
 }
 
 // Plan is what a poll would do.
@@ -77,12 +79,15 @@ func (p *Planner) source(instance, report string) (*source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("instance %q: %w", instance, err)
 	}
+	if err := CheckReport(report); err != nil {
+		return nil, fmt.Errorf("instance %q: %w", instance, err)
+	}
 	url := w.ReportURL
 	if report != "" {
 		url = report
 	}
 	var user, pass string
-	if !isFile(url) {
+	if !workday.IsFile(url) {
 		if user, pass, err = w.Credentials(); err != nil {
 			return nil, fmt.Errorf("instance %q: %w", instance, err)
 		}
@@ -96,8 +101,17 @@ func (p *Planner) source(instance, report string) (*source, error) {
 	}, nil
 }
 
-func isFile(url string) bool {
-	return !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://")
+// ErrReportNotFile refuses a URL given in place of an instance's report_url. A report is
+// fetched from the configured URL only, so the Workday credentials go nowhere else, whoever
+// asks for a plan or a poll.
+var ErrReportNotFile = errors.New("a report read in place of report_url must be a local file, not a URL")
+
+// CheckReport returns ErrReportNotFile unless report is empty or names a local file.
+func CheckReport(report string) error {
+	if report != "" && !workday.IsFile(report) {
+		return ErrReportNotFile
+	}
+	return nil
 }
 
 // Settings turns a workday instance's config into detection settings.
@@ -126,10 +140,13 @@ func Settings(instance string, w *config.Workday) lifecycle.Settings {
 // each streams the report's rows, mapped, and stops at the first error fn returns. A mapping
 // failure travels in Row.Err with the fields that did map, so the person still counts as
 // present. The report is complete only when each returns nil.
-func (s *source) each(ctx context.Context, fn func(lifecycle.Row) error) (int, error) {
+func (s *source) each(ctx context.Context, progress func(int), fn func(lifecycle.Row) error) (int, error) {
 	n := 0
 	err := s.client.Stream(ctx, func(r workday.Row) error {
 		n++
+		if progress != nil {
+			progress(n)
+		}
 		fields, err := s.mapper.MapFields(r.Columns, mappers.Options{DateLayout: s.layout, Row: r.Number})
 		return fn(lifecycle.Row{Number: r.Number, Fields: fields, Err: err})
 	})
@@ -154,7 +171,7 @@ func (p *Planner) Plan(ctx context.Context, instance string, opts Options) (Plan
 	}
 	load := func(i int) (profile.Profile, error) { return p.Store.GetProfile(ctx, summaries[i].EmployeeID) }
 	d := lifecycle.NewDetector(summaries, load, opts.InFlight, src.settings, opts.Now)
-	rows, err := src.each(ctx, d.Add)
+	rows, err := src.each(ctx, opts.Progress, d.Add)
 	if err != nil {
 		return Plan{}, err
 	}
@@ -211,7 +228,7 @@ func (p *Planner) InitialSync(ctx context.Context, instance string, opts Options
 		overrode = append(overrode, "the instance was already synced")
 	}
 	var rows []lifecycle.Row
-	n, err := src.each(ctx, func(r lifecycle.Row) error {
+	n, err := src.each(ctx, opts.Progress, func(r lifecycle.Row) error {
 		rows = append(rows, r)
 		return nil
 	})

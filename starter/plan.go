@@ -23,12 +23,15 @@ type planLine struct {
 func runPlan(args []string, stdout, stderr io.Writer) error {
 	fs, c := newFlags("plan", stdout, stderr)
 	instance := fs.String("instance", "", "workday instance name")
-	report := fs.String("report", "", "report file or URL, instead of the instance's report_url")
+	report := fs.String("report", "", "report file, instead of the instance's report_url (not a URL)")
 	nowFlag := fs.String("now", "", "evaluate dates as of this RFC 3339 time (default: now)")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
 	if err := required("instance", *instance); err != nil {
+		return err
+	}
+	if err := reportFlag(*report); err != nil {
 		return err
 	}
 	now, err := parseNow(*nowFlag)
@@ -75,7 +78,7 @@ func runSync(args []string, stdout, stderr io.Writer) error {
 	fs, c := newFlags("sync", stdout, stderr)
 	initial := fs.Bool("initial", false, "create profiles only, without incidents (required)")
 	instance := fs.String("instance", "", "workday instance name")
-	report := fs.String("report", "", "report file or URL, instead of the instance's report_url")
+	report := fs.String("report", "", "report file, instead of the instance's report_url (not a URL)")
 	nowFlag := fs.String("now", "", "evaluate dates as of this RFC 3339 time (default: now)")
 	force := fs.Bool("force", false, "run even when refused: over an instance already synced, or on an empty or mostly invalid report")
 	if _, err := parse(fs, args); err != nil {
@@ -85,6 +88,9 @@ func runSync(args []string, stdout, stderr io.Writer) error {
 		return &exitCodeError{code: exitUsage, err: fmt.Errorf("only --initial is supported: later syncs are polls (ilm poll)")}
 	}
 	if err := required("instance", *instance); err != nil {
+		return err
+	}
+	if err := reportFlag(*report); err != nil {
 		return err
 	}
 	now, err := parseNow(*nowFlag)
@@ -109,5 +115,14 @@ func runSync(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "initial sync of %s: %d rows, %d profiles created, %d rows skipped, no incidents started\n",
 		sum.Instance, sum.Rows, sum.Created, len(sum.Skipped))
+	return nil
+}
+
+// reportFlag refuses a --report that is not a local file: the report URL, and so where the
+// Workday credentials go, comes from the instance's report_url alone.
+func reportFlag(report string) error {
+	if err := hrsync.CheckReport(report); err != nil {
+		return &exitCodeError{code: exitUsage, err: fmt.Errorf("--report: %w (the instance's report_url is the only URL read)", err)}
+	}
 	return nil
 }

@@ -22,7 +22,7 @@ import (
 func runPoll(args []string, stdout, stderr io.Writer) error {
 	fs, c := newFlags("poll", stdout, stderr)
 	instance := fs.String("instance", "", "workday or okta instance name")
-	report := fs.String("report", "", "workday: report file or URL, instead of the instance's report_url (read by the worker)")
+	report := fs.String("report", "", "workday: report file on the worker, instead of the instance's report_url (not a URL)")
 	nowFlag := fs.String("now", "", "workday: evaluate dates as of this RFC 3339 time (default: the worker's now)")
 	accept := fs.String("accept-plan", "", "workday: run exactly the plan of this digest (ilm plan prints it) past the mass-change guard; any other plan starts nothing")
 	verbose := fs.Bool("v", false, "list every incident started (at most "+strconv.Itoa(activities.MaxListedIncidents)+"), not only the counts per type")
@@ -30,6 +30,9 @@ func runPoll(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if err := required("instance", *instance); err != nil {
+		return err
+	}
+	if err := reportFlag(*report); err != nil {
 		return err
 	}
 	if *accept != "" && !planDigest.MatchString(*accept) {
@@ -126,7 +129,8 @@ func newPollJob(cfg *config.Config, instance string) (pollJob, error) {
 	in, ok := cfg.Instance(instance)
 	switch {
 	case ok && in.Workday != nil:
-		return pollJob{workflows.WorkdayPoll, "WorkdayPoll", activities.PollRequest{Instance: instance}, in.Workday.PollInterval.Duration}, nil
+		req := activities.PollRequest{Instance: instance, ReportTimeout: in.Workday.Timeout.Duration}
+		return pollJob{workflows.WorkdayPoll, "WorkdayPoll", req, in.Workday.PollInterval.Duration}, nil
 	case ok && in.Okta != nil:
 		return pollJob{workflows.OktaLogPoll, "OktaLogPoll", activities.OktaPollRequest{Instance: instance}, in.Okta.PollInterval.Duration}, nil
 	case ok:

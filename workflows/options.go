@@ -40,15 +40,26 @@ var (
 			NonRetryableErrorTypes: []string{activities.ErrTypeConfig, activities.ErrTypeInvalid},
 		},
 	}
-	// reportRead reads and diffs a whole HR report; it heartbeats while starting incidents.
-	// Its refusals (the guard, a changed accepted plan, an unsafe initial sync, another poll
-	// of the instance running) stand until a person acts, so they are not retried.
-	reportRead = longRead(activities.ErrTypeGuard, activities.ErrTypePlanChanged,
-		activities.ErrTypeInitialSyncRefused, activities.ErrTypeConfig, activities.ErrTypePollRunning)
 	// logRead reads a System Log backlog; it heartbeats each page, so a lost worker's attempt
 	// is retried from the last page it finished.
 	logRead = longRead(activities.ErrTypeConfig, activities.ErrTypePollRunning)
 )
+
+// planAndStart is what a poll may take beyond reading its report: diffing it against the
+// profiles and starting the incidents.
+const planAndStart = 25 * time.Minute
+
+// reportRead is the preset of a poll that reads and diffs a whole HR report: it may run for
+// the instance's report timeout plus planAndStart (half an hour with the default 5-minute
+// timeout), and heartbeats while it reads and while it starts incidents. Its refusals (the
+// guard, a changed accepted plan, an unsafe initial sync, a bad request, another poll of the
+// instance running) stand until a person acts, so they are not retried.
+func reportRead(in activities.PollRequest) workflow.ActivityOptions {
+	o := longRead(activities.ErrTypeGuard, activities.ErrTypePlanChanged,
+		activities.ErrTypeInitialSyncRefused, activities.ErrTypeConfig, activities.ErrTypePollRunning)
+	o.StartToCloseTimeout = in.ReadTimeout() + planAndStart
+	return o
+}
 
 // longRead is the preset of a poll's one long activity: up to half an hour, heartbeating,
 // three attempts, never retrying the given error types.

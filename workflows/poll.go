@@ -12,7 +12,7 @@ import (
 // guard fails the run, which the Web UI and the schedule's recent actions show in red.
 func WorkdayPoll(ctx workflow.Context, in activities.PollRequest) (activities.PollReport, error) {
 	var out activities.PollReport
-	ctx = workflow.WithActivityOptions(ctx, withSummary(reportRead, "poll "+in.Instance))
+	ctx = workflow.WithActivityOptions(ctx, withSummary(reportRead(in), "poll "+in.Instance))
 	err := workflow.ExecuteActivity(ctx, a.PollWorkday, in).Get(ctx, &out)
 	return out, err
 }

@@ -38,6 +38,34 @@ func TestWorkdayPollPassesTheRequestAndHeartbeats(t *testing.T) {
 	assert.Equal(t, 2*time.Minute, heartbeat)
 }
 
+// The poll's activity may run for the instance's report timeout plus the time to plan and
+// start incidents: an instance whose report takes long to build gets a longer attempt, and
+// a request without a timeout (a schedule applied before it was carried) gets the default.
+func TestWorkdayPollSizesItsActivityByTheReportTimeout(t *testing.T) {
+	for _, tt := range []struct {
+		report, want time.Duration
+	}{
+		{0, 30 * time.Minute},
+		{5 * time.Minute, 30 * time.Minute},
+		{45 * time.Minute, 70 * time.Minute},
+	} {
+		var ts testsuite.WorkflowTestSuite
+		env := ts.NewTestWorkflowEnvironment()
+		env.RegisterActivity(&activities.Activities{})
+		var got, heartbeat time.Duration
+		env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
+			got, heartbeat = info.StartToCloseTimeout, info.HeartbeatTimeout
+		})
+		env.OnActivity(a.PollWorkday, mock.Anything, mock.Anything).Return(activities.PollReport{Instance: "workday"}, nil).Once()
+
+		env.ExecuteWorkflow(WorkdayPoll, activities.PollRequest{Instance: "workday", ReportTimeout: tt.report})
+
+		require.NoError(t, env.GetWorkflowError())
+		assert.Equal(t, tt.want, got, "start-to-close for a report timeout of %s", tt.report)
+		assert.Equal(t, 2*time.Minute, heartbeat)
+	}
+}
+
 // A report that cannot be read for a while (Workday down) is retried, and the run succeeds.
 func TestWorkdayPollRetriesAnUnavailableReport(t *testing.T) {
 	var ts testsuite.WorkflowTestSuite

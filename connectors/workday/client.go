@@ -31,7 +31,8 @@ type Config struct {
 	// ReportURL is an http(s) URL of the report's JSON link, "file:path" or a bare path.
 	ReportURL string
 	// Username and Password of the integration system user (HTTP Basic). Empty means
-	// the URL's user info, if any.
+	// the URL's user info, if any. They are sent only to the report URL's scheme, host
+	// and port, and only over https or to a loopback host.
 	Username, Password string
 	// Timeout bounds the whole read, rows handed to Stream's fn included.
 	Timeout    time.Duration
@@ -136,16 +137,22 @@ func (c *Client) open(ctx context.Context) (io.ReadCloser, error) {
 }
 
 func (c *Client) get(ctx context.Context) (io.ReadCloser, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.cfg.ReportURL, nil)
-	if err != nil {
+	u, err := url.Parse(c.cfg.ReportURL)
+	if err != nil || u.Host == "" {
 		// The parser's message may quote part of a password written into the URL.
 		return nil, fmt.Errorf("workday report %s: report_url is not a valid URL", c.Source())
 	}
-	req.Header.Set("Accept", "application/json")
-	if c.cfg.Username != "" || c.cfg.Password != "" {
-		req.SetBasicAuth(c.cfg.Username, c.cfg.Password)
+	hc, err := c.httpClient(u)
+	if err != nil {
+		return nil, err
 	}
-	resp, err := c.cfg.HTTPClient.Do(req)
+	u.User = nil
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("workday report %s: report_url is not a valid URL", c.Source())
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := hc.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("workday report %s: %w: %w", c.Source(), ErrUnavailable, c.hide(unwrapURLError(err)))
 	}
@@ -154,6 +161,30 @@ func (c *Client) get(ctx context.Context) (io.ReadCloser, error) {
 		return nil, err
 	}
 	return resp.Body, nil
+}
+
+// httpClient returns the client that reads the report at u: the configured one, which
+// adds the credentials, if any, only to the requests for u's origin. It refuses to send
+// them over plain http to a host that is not loopback.
+func (c *Client) httpClient(u *url.URL) (*http.Client, error) {
+	user, pass := c.cfg.Username, c.cfg.Password
+	if user == "" && pass == "" && u.User != nil {
+		user = u.User.Username()
+		pass, _ = u.User.Password()
+	}
+	if user == "" && pass == "" {
+		return c.cfg.HTTPClient, nil
+	}
+	if !safeScheme(u) {
+		return nil, fmt.Errorf("workday report %s: %w: the credentials travel only over https (plain http only to a loopback host)", c.Source(), ErrInvalid)
+	}
+	next := c.cfg.HTTPClient.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	hc := *c.cfg.HTTPClient
+	hc.Transport = &basicAuth{origin: origin(u), user: user, pass: pass, next: next}
+	return &hc, nil
 }
 
 func (c *Client) checkResponse(resp *http.Response) error {

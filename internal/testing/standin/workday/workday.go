@@ -37,6 +37,9 @@ type Fault struct {
 	Truncate int
 	// Delay holds the answer back, or until the client gives up.
 	Delay time.Duration
+	// Trickle, when above zero, spreads the report over that long, a few bytes at a time:
+	// a slow download that never stalls for long.
+	Trickle time.Duration
 }
 
 // Handler is the stand-in's http.Handler.
@@ -159,7 +162,36 @@ func (h *Handler) serveReport(w http.ResponseWriter, r *http.Request) {
 		report = report[:fault.Truncate]
 	}
 	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(report)
+	if fault.Trickle <= 0 {
+		_, _ = w.Write(report)
+		return
+	}
+	trickle(w, r, report, fault.Trickle)
+}
+
+// trickleChunks is how many pieces a trickled report is sent in.
+const trickleChunks = 50
+
+// trickle writes report in pieces spread over d, flushing each, until the client gives up.
+func trickle(w http.ResponseWriter, r *http.Request, report []byte, d time.Duration) {
+	flusher, _ := w.(http.Flusher)
+	size := max(1, (len(report)+trickleChunks-1)/trickleChunks)
+	pause := d / time.Duration((len(report)+size-1)/size)
+	for len(report) > 0 {
+		n := min(size, len(report))
+		if _, err := w.Write(report[:n]); err != nil {
+			return
+		}
+		report = report[n:]
+		if flusher != nil {
+			flusher.Flush()
+		}
+		select {
+		case <-time.After(pause):
+		case <-r.Context().Done():
+			return
+		}
+	}
 }
 
 func (h *Handler) authorized(r *http.Request) bool {

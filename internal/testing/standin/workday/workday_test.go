@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 func get(t *testing.T, url, user, pass string) (*http.Response, string) {
@@ -114,5 +115,22 @@ func TestFaults(t *testing.T) {
 	h.SetFault(Fault{})
 	if resp, body := get(t, url, "isu", "pw"); resp.StatusCode != http.StatusOK || !strings.HasSuffix(body, "]}") {
 		t.Errorf("healed: %d %q", resp.StatusCode, body)
+	}
+}
+
+func TestTrickle(t *testing.T) {
+	h := New(Config{Username: "isu", Password: "pw"})
+	srv := Start(t, h)
+	doc := `{"Report_Entry":[{"Emp_ID":"1001"},{"Emp_ID":"1002"}]}`
+	h.SetReportJSON([]byte(doc))
+	h.SetFault(Fault{Trickle: 300 * time.Millisecond})
+
+	start := time.Now()
+	resp, body := get(t, h.URL(srv.URL), "isu", "pw")
+	if took := time.Since(start); took < 250*time.Millisecond {
+		t.Errorf("trickled report came in %v, want about 300ms", took)
+	}
+	if resp.StatusCode != http.StatusOK || body != doc {
+		t.Errorf("trickled report: %d %q", resp.StatusCode, body)
 	}
 }
