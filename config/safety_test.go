@@ -22,6 +22,7 @@ func TestUnsafeSettingsAreRefused(t *testing.T) {
 		"mail in clear to a remote IP":    {`smtp: {host: 10.0.0.5, from: ilm@example.com, tls: none}`, `smtp.tls: none`},
 		"ftp report":                      {`instances: [{name: w, type: workday, report_url: "ftp://hr.example.com/r.json"}]`, `instances[0].report_url: "ftp://hr.example.com/r.json" must start with https://, http:// or file:`},
 		"scheme-less report":              {`instances: [{name: w, type: workday, report_url: "hr.example.com/r.json"}]`, `instances[0].report_url:`},
+		"plain http report":               {`instances: [{name: w, type: workday, report_url: "http://hr.example.com/r.json", username_env: U, password_env: P}]`, `instances[0].report_url: "http://hr.example.com/r.json": http:// is allowed only for a loopback host`},
 		"negative review timeout":         {`provisioning: {review: {timeout: -1h}}`, `provisioning.review.timeout: -1h0m0s is negative`},
 		"store password in user info":     {`store: "postgres://ilm:hunter22@db.example.com/ilm"`, `store: the DSN holds a password`},
 		"store password in a parameter":   {`store: "postgres://ilm@db.example.com/ilm?sslmode=require&password=hunter22"`, `name it in store_env`},

@@ -86,7 +86,10 @@ func (w *Workday) validate(key string) []error {
 		errs = append(errs, fmt.Errorf("%s.report_url: required", key))
 	} else if !hasScheme(w.ReportURL, "https://", "http://", "file:") {
 		errs = append(errs, fmt.Errorf("%s.report_url: %q must start with https://, http:// or file:", key, w.ReportURL))
-	} else if strings.HasPrefix(w.ReportURL, "http://") || strings.HasPrefix(w.ReportURL, "https://") {
+	} else if hasScheme(w.ReportURL, "http://", "https://") {
+		if err := checkBaseURL(w.ReportURL); err != nil {
+			errs = append(errs, fmt.Errorf("%s.report_url: %w", key, err))
+		}
 		if (w.UsernameEnv == "" && w.UsernameFile == "") || (w.PasswordEnv == "" && w.PasswordFile == "") {
 			errs = append(errs, fmt.Errorf("%s: an http(s) report_url needs username_env or username_file and password_env or password_file", key))
 		}
