@@ -1,11 +1,13 @@
 package connectors
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestFailure(t *testing.T) {
@@ -18,4 +20,19 @@ func TestFailure(t *testing.T) {
 	assert.Equal(t, "invalid request", Failure("ad", OpUpdate, Invalid("no OU")).ErrorCode)
 	assert.Empty(t, Failure("ad", OpUpdate, errors.New("eof")).ErrorCode)
 	assert.False(t, Failure("ad", OpUpdate, errors.New("eof")).Success)
+}
+
+// A failed result says nothing of the account's state: "active" is left out, not false.
+func TestFailedResultClaimsNoState(t *testing.T) {
+	failed, err := json.Marshal(Failure("ad", OpDisable, Invalid("no OU")))
+	require.NoError(t, err)
+	assert.NotContains(t, string(failed), `"active"`)
+	assert.Contains(t, string(failed), `"error_message":"no OU"`)
+
+	disabled, err := json.Marshal(Result{Instance: "ad", Action: OpDisable, Success: true})
+	require.NoError(t, err)
+	assert.Contains(t, string(disabled), `"active":false`)
+	var back Result
+	require.NoError(t, json.Unmarshal(disabled, &back))
+	assert.Equal(t, Result{Instance: "ad", Action: OpDisable, Success: true}, back)
 }

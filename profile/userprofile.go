@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strconv"
 )
 
@@ -19,6 +20,9 @@ func ParseUserProfile(data []byte) (Profile, error) {
 	dec.UseNumber()
 	if err := dec.Decode(&raw); err != nil {
 		return Profile{}, fmt.Errorf("user profile: not a JSON object: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Profile{}, fmt.Errorf("user profile: text after the JSON object")
 	}
 	if raw == nil {
 		return Profile{}, fmt.Errorf("user profile: not a JSON object")

@@ -37,6 +37,8 @@ func TestParseUserProfileErrorsNameTheKey(t *testing.T) {
 		`{"olduserdata": {"cn": [1]}}`:      `"olduserdata": "cn": want a string`,
 		`{"sourcepriority": "high"}`:        `"sourcepriority"`,
 		`{"applications": "okta"}`:          `"applications"`,
+		`{"email": "a@b.c"} {"email": "x"}`: "text after the JSON object",
+		`{"email": "a@b.c"} trailing`:       "text after the JSON object",
 	} {
 		_, err := ParseUserProfile([]byte(input))
 		require.Error(t, err, input)
