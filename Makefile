@@ -2,7 +2,7 @@
 GO ?= go
 BIN := bin
 
-.PHONY: build demo test test-unit test-integration fuzz lint bench clean
+.PHONY: build demo test test-unit test-integration fuzz record-histories lint bench clean
 
 build:
 	$(GO) build -o $(BIN)/ilm ./starter
@@ -26,6 +26,11 @@ test-integration:
 # Each fuzz target for ILM_FUZZTIME (default 8s); test-unit and test run it too.
 fuzz:
 	scripts/fuzz.sh
+
+# Records one history of each workflow type from the integration tests into
+# workflows/testdata/histories, for the replay test; delete a file to record it again.
+record-histories:
+	ILM_RECORD_HISTORIES=$(CURDIR)/workflows/testdata/histories scripts/test.sh integration
 
 lint:
 	test -z "$$(gofmt -l .)" || (gofmt -l . && false)

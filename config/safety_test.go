@@ -20,7 +20,7 @@ func TestUnsafeSettingsAreRefused(t *testing.T) {
 	cases := map[string]struct{ doc, want string }{
 		"mail in clear to a remote host":  {`smtp: {host: mail.example.com, from: ilm@example.com, tls: none}`, `smtp.tls: none would send temporary passwords`},
 		"mail in clear to a remote IP":    {`smtp: {host: 10.0.0.5, from: ilm@example.com, tls: none}`, `smtp.tls: none`},
-		"ftp report":                      {`instances: [{name: w, type: workday, report_url: "ftp://hr.example.com/r.json"}]`, `instances[0].report_url: "ftp://hr.example.com/r.json" must start with https://, http:// or file:`},
+		"ftp report":                      {`instances: [{name: w, type: workday, report_url: "ftp://hr.example.com/r.json"}]`, `instances[0].report_url: "ftp://hr.example.com/r.json" is not a file: path or an https:// or http:// address`},
 		"scheme-less report":              {`instances: [{name: w, type: workday, report_url: "hr.example.com/r.json"}]`, `instances[0].report_url:`},
 		"plain http report":               {`instances: [{name: w, type: workday, report_url: "http://hr.example.com/r.json", username_env: U, password_env: P}]`, `instances[0].report_url: "http://hr.example.com/r.json": http:// is allowed only for a loopback host`},
 		"negative review timeout":         {`provisioning: {review: {timeout: -1h}}`, `provisioning.review.timeout: -1h0m0s is negative`},

@@ -85,7 +85,7 @@ func (w *Workday) validate(key string) []error {
 	if w.ReportURL == "" {
 		errs = append(errs, fmt.Errorf("%s.report_url: required", key))
 	} else if !hasScheme(w.ReportURL, "https://", "http://", "file:") {
-		errs = append(errs, fmt.Errorf("%s.report_url: %q must start with https://, http:// or file:", key, w.ReportURL))
+		errs = append(errs, fmt.Errorf("%s.report_url: %q is not a file: path or an https:// or http:// address", key, w.ReportURL))
 	} else if hasScheme(w.ReportURL, "http://", "https://") {
 		if err := checkBaseURL(w.ReportURL); err != nil {
 			errs = append(errs, fmt.Errorf("%s.report_url: %w", key, err))

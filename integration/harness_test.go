@@ -112,6 +112,7 @@ instances:
 	w.RegisterActivity(acts)
 	require.NoError(t, w.Start())
 	t.Cleanup(w.Stop)
+	t.Cleanup(func() { recordHistories(t, c, queue) })
 
 	return &harness{t: t, ctx: ctx, client: c, store: st, workday: wd, target: target, cfg: cfg, prefix: prefix}
 }
@@ -212,4 +213,27 @@ func (h *harness) historyText(workflowID string) string {
 		out = append(out, b...)
 	}
 	return string(out)
+}
+
+// pendingReview waits until the incident's review is pending and returns it.
+func (h *harness) pendingReview(workflowID string) workflows.ReviewStatus {
+	h.t.Helper()
+	var review workflows.ReviewStatus
+	require.Eventually(h.t, func() bool {
+		v, err := h.client.QueryWorkflow(h.ctx, workflowID, "", workflows.ReviewQuery)
+		return err == nil && v.Get(&review) == nil && review.State == workflows.ReviewPending
+	}, 30*time.Second, 100*time.Millisecond, "no review pending on %s", workflowID)
+	return review
+}
+
+// decide sends a reviewer's decision on the review to the incident and waits for it to be
+// taken or refused.
+func (h *harness) decide(workflowID, reviewID, action string) error {
+	u, err := h.client.UpdateWorkflow(h.ctx, client.UpdateWorkflowOptions{WorkflowID: workflowID, UpdateName: workflows.ReviewUpdate,
+		Args:         []any{workflows.Decision{ReviewID: reviewID, Action: action, Reviewer: "alice"}},
+		WaitForStage: client.WorkflowUpdateStageCompleted})
+	if err == nil {
+		err = u.Get(h.ctx, nil)
+	}
+	return err
 }

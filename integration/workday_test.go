@@ -10,7 +10,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/ilm-dev/ilm/activities"
@@ -149,20 +148,8 @@ func TestFailedIncidentWaitsForReview(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, rep.Started, "a waiting incident is not re-created")
 
-	v, err := h.client.QueryWorkflow(h.ctx, id, "", workflows.ReviewQuery)
-	require.NoError(t, err)
-	var review workflows.ReviewStatus
-	require.NoError(t, v.Get(&review))
-	require.Equal(t, workflows.ReviewPending, review.State)
-	decide := func(reviewID string) error {
-		u, err := h.client.UpdateWorkflow(h.ctx, client.UpdateWorkflowOptions{WorkflowID: id, UpdateName: workflows.ReviewUpdate,
-			Args:         []any{workflows.Decision{ReviewID: reviewID, Action: workflows.ActionRetry, Reviewer: "alice"}},
-			WaitForStage: client.WorkflowUpdateStageCompleted})
-		if err == nil {
-			err = u.Get(h.ctx, nil)
-		}
-		return err
-	}
+	review := h.pendingReview(id)
+	decide := func(reviewID string) error { return h.decide(id, reviewID, workflows.ActionRetry) }
 	require.ErrorContains(t, decide("another-run#1"), "is not pending", "a decision for another review is refused")
 	require.NoError(t, decide(review.ReviewID))
 	res := h.waitDone(1)
@@ -243,6 +230,14 @@ func TestAcceptedPlanRunsPastTheGuard(t *testing.T) {
 	for n := 3; n <= 5; n++ {
 		assert.Equal(t, 1, h.count(fmt.Sprintf(`EmployeeID = %q AND IncidentType = %q`, h.id(n), lifecycle.SyncUser), 1), "review of %d", n)
 	}
+
+	// A reviewer closes an orphan's review: it ends with the decision and changed nothing.
+	orphan := workflows.PersonWorkflowID(h.id(3))
+	require.NoError(t, h.decide(orphan, h.pendingReview(orphan).ReviewID, workflows.ActionSkip))
+	res := h.waitDone(3)
+	require.Len(t, res.Reviews, 1)
+	assert.Equal(t, workflows.ActionSkip, res.Reviews[0].Action)
+	assert.False(t, res.ProfileSaved)
 }
 
 // A truncated report fails the poll: no incident, no profile touched.

@@ -61,7 +61,7 @@ func FuzzDecode(f *testing.F) {
 // (as json.Number), bools and nulls as such, column names of any text.
 func FuzzDecodeRoundTrip(f *testing.F) {
 	f.Add("1001", "Grace Hopper", "Emp_ID", int64(1007), 1.5, true)
-	f.Add(`o"brien\ops`, "Zoë\n\t\u2028", "Preferred_Name_-_First_Name", int64(math.MaxInt64), -0.0, false)
+	f.Add(`o"brien\ops`, "Zoë\n\t\u2028", "Preferred_Name_-_First_Name", int64(math.MaxInt64), math.Copysign(0, -1), false)
 	f.Add("", "", "", int64(0), 1e300, false)
 	f.Fuzz(func(t *testing.T, id, text, column string, n int64, x float64, flag bool) {
 		if !utf8.ValidString(id) || !utf8.ValidString(text) || !utf8.ValidString(column) ||

@@ -1,0 +1,53 @@
+//go:build integration
+
+package integration
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/temporalproto"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+)
+
+// recordHistories, when ILM_RECORD_HISTORIES names a folder, writes there the history of one
+// completed workflow of each type that ran on queue, unless the folder has one of that type
+// already: the recordings the replay test (workflows/replay_test.go) replays. The integration
+// tests that run every workflow type end to end are the recording.
+func recordHistories(t *testing.T, c client.Client, queue string) {
+	dir := os.Getenv("ILM_RECORD_HISTORIES")
+	if dir == "" {
+		return
+	}
+	ctx := context.Background()
+	resp, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
+		Query: fmt.Sprintf("TaskQueue = %q AND ExecutionStatus = 'Completed'", queue), PageSize: 1000,
+	})
+	require.NoError(t, err)
+	for _, e := range resp.Executions {
+		file := filepath.Join(dir, e.Type.Name+".json")
+		if _, err := os.Stat(file); !errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		hist := &historypb.History{}
+		it := c.GetWorkflowHistory(ctx, e.Execution.WorkflowId, e.Execution.RunId, false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for it.HasNext() {
+			ev, err := it.Next()
+			require.NoError(t, err)
+			hist.Events = append(hist.Events, ev)
+		}
+		data, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(hist)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(file, data, 0o644))
+		t.Logf("recorded %s from %s", file, e.Execution.WorkflowId)
+	}
+}
