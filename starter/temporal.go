@@ -10,12 +10,12 @@ import (
 	"time"
 
 	"go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/ilm-dev/ilm/activities"
 	"github.com/ilm-dev/ilm/config"
+	"github.com/ilm-dev/ilm/internal/wiring"
 	"github.com/ilm-dev/ilm/workflows"
 )
 
@@ -155,7 +155,7 @@ func runSchedules(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer closeAll()
-	if err := ensureSearchAttributes(ctx, tc, env.Config.Temporal.Namespace); err != nil {
+	if err := wiring.EnsureSearchAttributes(ctx, tc, env.Config.Temporal.Namespace); err != nil {
 		return err
 	}
 	for _, name := range append(env.Config.WorkdayInstances(), env.Config.OktaInstances()...) {
@@ -168,30 +168,6 @@ func runSchedules(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("schedule %s: %w", workflows.ScheduleID(name), err)
 		}
 		fmt.Fprintf(stdout, "%s schedule %s: %s every %s\n", verb, workflows.ScheduleID(name), job.name, job.every)
-	}
-	return nil
-}
-
-// ensureSearchAttributes registers the search attributes the server lacks.
-func ensureSearchAttributes(ctx context.Context, tc client.Client, namespace string) error {
-	have, err := tc.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: namespace})
-	if err != nil {
-		return fmt.Errorf("list search attributes: %w", err)
-	}
-	missing := map[string]enums.IndexedValueType{}
-	for _, key := range workflows.SearchAttributes {
-		if _, ok := have.CustomAttributes[key.GetName()]; !ok {
-			missing[key.GetName()] = enums.INDEXED_VALUE_TYPE_KEYWORD
-		}
-	}
-	if len(missing) == 0 {
-		return nil
-	}
-	_, err = tc.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
-		Namespace: namespace, SearchAttributes: missing,
-	})
-	if err != nil {
-		return fmt.Errorf("add search attributes: %w", err)
 	}
 	return nil
 }

@@ -1,5 +1,6 @@
 // Command ilm-worker runs ILM's Temporal worker: every workflow and activity on the config's
-// task queue. At start it applies the config's reviewer roster (provisioning.review.roster).
+// task queue. At start it applies the config's reviewer roster (provisioning.review.roster) and
+// registers the search attributes the namespace lacks, so a bare server is enough.
 //
 //	ilm-worker --config ilm.yaml [--store DSN]
 package main
@@ -40,6 +41,9 @@ func run(configPath, storeDSN string) error {
 		return err
 	}
 	defer c.Close()
+	if err := wiring.EnsureSearchAttributes(context.Background(), c, env.Config.Temporal.Namespace); err != nil {
+		return err
+	}
 	acts, err := env.Activities(c)
 	if err != nil {
 		return err
