@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -22,7 +23,7 @@ import (
 func runCodecServer(args []string, stdout, stderr io.Writer) error {
 	fs, c := newFlags("codec-server", stdout, stderr)
 	listen := fs.String("listen", "127.0.0.1:8234", "address to listen on (loopback unless you mean otherwise)")
-	origin := fs.String("origin", "http://localhost:8233", "the Web UI's origin, allowed by CORS")
+	origin := fs.String("origin", "http://localhost:8233", "the Web UI's origin, allowed by CORS; several separated by commas")
 	tokenEnv := fs.String("token-env", "", "environment variable holding a bearer token every request must carry")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -57,7 +58,7 @@ func codecHandler(configPath, origin, tokenEnv string) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("temporal.codec.keys_file: %w", err)
 	}
-	opts := codec.ServerOptions{Origin: origin}
+	opts := codec.ServerOptions{Origins: strings.Split(origin, ",")}
 	if tokenEnv != "" {
 		if opts.Token = os.Getenv(tokenEnv); opts.Token == "" {
 			return nil, fmt.Errorf("--token-env: $%s is empty", tokenEnv)

@@ -46,7 +46,7 @@ func TestCodecServerRefusesToStartWithoutKeysOrToken(t *testing.T) {
 // for the token; serve stops when its context ends.
 func TestCodecServerServesTheConfigsKeys(t *testing.T) {
 	t.Setenv("ILM_TEST_CODEC_TOKEN", "tok")
-	h, err := codecHandler(codecConfig(t, "temporal: {codec: {keys_file: keys}}\n"), "http://ui.example", "ILM_TEST_CODEC_TOKEN")
+	h, err := codecHandler(codecConfig(t, "temporal: {codec: {keys_file: keys}}\n"), "http://localhost:8233,http://ui.example", "ILM_TEST_CODEC_TOKEN")
 	require.NoError(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -63,6 +63,7 @@ func TestCodecServerServesTheConfigsKeys(t *testing.T) {
 	req, err := http.NewRequest(http.MethodPost, "http://"+ln.Addr().String()+"/decode", strings.NewReader(string(body)))
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer tok")
+	req.Header.Set("Origin", "http://ui.example")
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()

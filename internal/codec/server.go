@@ -3,6 +3,7 @@ package codec
 import (
 	"crypto/subtle"
 	"net/http"
+	"slices"
 	"strings"
 
 	"go.temporal.io/sdk/converter"
@@ -14,15 +15,16 @@ const maxRequestBytes = 64 << 20
 
 // ServerOptions configures the codec server's HTTP handler.
 type ServerOptions struct {
-	// Origin is the Web UI's origin (scheme://host:port), the one CORS lets call.
-	Origin string
+	// Origins are the Web UI's origins (scheme://host:port), the ones CORS lets call: a
+	// browser's Origin is a string, so http://localhost:8233 and http://127.0.0.1:8233 differ.
+	Origins []string
 	// Token, when set, must come as `Authorization: Bearer TOKEN` on every POST.
 	Token string
 }
 
 // Handler is the codec server the Temporal Web UI and CLI call (--codec-endpoint): POST
 // /encode and /decode with `{"payloads": […]}`, answered by the SDK's handler over c, behind
-// CORS for opts.Origin and an optional bearer check.
+// CORS for opts.Origins and an optional bearer check.
 func Handler(c *Codec, opts ServerOptions) http.Handler {
 	codec := converter.NewPayloadCodecHTTPHandler(c)
 	mux := http.NewServeMux()
@@ -30,11 +32,13 @@ func Handler(c *Codec, opts ServerOptions) http.Handler {
 	mux.Handle("POST /decode", codec)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Access-Control-Allow-Origin", opts.Origin)
-		h.Set("Access-Control-Allow-Credentials", "true")
-		h.Set("Access-Control-Allow-Methods", "POST, OPTIONS")
-		h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Namespace")
 		h.Set("Vary", "Origin")
+		if origin := r.Header.Get("Origin"); slices.Contains(opts.Origins, origin) {
+			h.Set("Access-Control-Allow-Origin", origin)
+			h.Set("Access-Control-Allow-Credentials", "true")
+			h.Set("Access-Control-Allow-Methods", "POST, OPTIONS")
+			h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Namespace")
+		}
 		if r.Method == http.MethodOptions {
 			// A preflight carries no credentials: it is answered before the bearer check.
 			w.WriteHeader(http.StatusNoContent)

@@ -21,7 +21,7 @@ func codecServer(t *testing.T, token string) (*Codec, *httptest.Server) {
 	t.Helper()
 	k, _ := newKey(t, "k1")
 	c := mustNew(t, k)
-	srv := httptest.NewServer(Handler(c, ServerOptions{Origin: uiOrigin, Token: token}))
+	srv := httptest.NewServer(Handler(c, ServerOptions{Origins: []string{"http://127.0.0.1:8233", uiOrigin}, Token: token}))
 	t.Cleanup(srv.Close)
 	return c, srv
 }
@@ -108,6 +108,14 @@ func TestServerEncodesAndRefusesOtherPaths(t *testing.T) {
 	assert.Equal(t, person, got)
 
 	assert.Equal(t, http.StatusNotFound, post(t, srv.URL+"/other/decode", "", string(body)).StatusCode)
+
+	other, err := http.NewRequest(http.MethodOptions, srv.URL+"/decode", nil)
+	require.NoError(t, err)
+	other.Header.Set("Origin", "http://evil.example")
+	resp, err = http.DefaultClient.Do(other)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Empty(t, resp.Header.Get("Access-Control-Allow-Origin"), "another origin is not allowed")
 	get, err := http.Get(srv.URL + "/decode")
 	require.NoError(t, err)
 	get.Body.Close()
