@@ -35,6 +35,14 @@ type Temporal struct {
 	TaskQueue string `yaml:"task_queue"`
 	// UIURL is the Web UI base address used in notification links.
 	UIURL string `yaml:"ui_url"`
+	Codec Codec  `yaml:"codec"`
+}
+
+// Codec is the payload encryption of every Temporal client ILM makes (internal/codec).
+type Codec struct {
+	// KeysFile holds the AES-256 keys, one `KEYID BASE64KEY` a line; the first encrypts.
+	// Empty: payloads go to Temporal in clear, and the worker warns at every start.
+	KeysFile string `yaml:"keys_file"`
 }
 
 // Provisioning holds the playbook inputs of SPEC §1.
@@ -111,6 +119,7 @@ func (c *Config) resolvePaths() {
 		}
 	}
 	c.SMTP.resolvePaths(c)
+	c.Temporal.Codec.KeysFile = c.Path(c.Temporal.Codec.KeysFile)
 	c.Provisioning.TemplatesDir = c.Path(c.Provisioning.TemplatesDir)
 	for _, in := range c.Instances {
 		if w := in.Workday; w != nil {

@@ -39,5 +39,6 @@ func (c *Config) Warnings() []string {
 		}
 	}
 	secretFile("smtp.password_file", c.SMTP.PasswordFile)
+	secretFile("temporal.codec.keys_file", c.Temporal.Codec.KeysFile)
 	return ws
 }

@@ -56,6 +56,13 @@ type harnessOption func(cfg *config.Config, acts *activities.Activities)
 
 func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	t.Helper()
+	return newHarnessDialing(t, client.Options{}, opts...)
+}
+
+// newHarnessDialing is newHarness with the client (the worker's and the test's) dialed with
+// copts, e.g. an encrypting data converter.
+func newHarnessDialing(t *testing.T, copts client.Options, opts ...harnessOption) *harness {
+	t.Helper()
 	addr := os.Getenv("ILM_TEST_TEMPORAL_ADDRESS")
 	if addr == "" {
 		t.Skip("ILM_TEST_TEMPORAL_ADDRESS not set: run `make test-integration`, which starts a Temporal dev server")
@@ -63,7 +70,8 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	t.Cleanup(cancel)
 
-	c, err := client.Dial(client.Options{HostPort: addr})
+	copts.HostPort = addr
+	c, err := client.Dial(copts)
 	require.NoError(t, err)
 	t.Cleanup(c.Close)
 

@@ -21,6 +21,10 @@ export ILM_STANDIN_DIR=$DEMO/standin ILM_OKTA_PORT=8017 ILM_SCIM_PORT=8018
 # Samba is installed from Debian the first time: quietly, apt's output in this log.
 export ILM_APT_LOG=$DEMO/apt.log
 OKTA_DIR=$ILM_STANDIN_DIR/okta
+# The codec's keys (temporal.codec.keys_file in the config) and the codec server the Web UI
+# calls to show the encrypted payloads.
+CODEC_KEYS=$DEMO/codec-keys CODEC_PORT=8234
+export ILM_TEMPORAL_EXTRA_FLAGS="--ui-codec-endpoint http://127.0.0.1:$CODEC_PORT"
 
 stop() {
 	if [ -f "$DEMO/worker.pid" ] && kill -0 "$(cat "$DEMO/worker.pid")" 2>/dev/null; then
@@ -31,6 +35,10 @@ stop() {
 		for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
 	fi
 	rm -f "$DEMO/worker.pid"
+	if [ -f "$DEMO/codec-server.pid" ] && kill -0 "$(cat "$DEMO/codec-server.pid")" 2>/dev/null; then
+		kill "$(cat "$DEMO/codec-server.pid")"
+	fi
+	rm -f "$DEMO/codec-server.pid"
 	scripts/temporal.sh stop
 	scripts/standin.sh okta stop || true
 	scripts/standin.sh scim stop || true
@@ -46,7 +54,7 @@ stop() {
 reset() {
 	stop
 	rm -rf "$DEMO/ilm.db" "$DEMO/ilm.db-wal" "$DEMO/ilm.db-shm" "$DEMO/temporal" "$DEMO/samba" \
-		"$DEMO/mailpit" "$DEMO/app-map.json" "$DEMO/worker.log" "$DEMO/ous.log"
+		"$DEMO/mailpit" "$DEMO/app-map.json" "$DEMO/worker.log" "$DEMO/ous.log" "$DEMO/codec-server.log"
 }
 
 if [ "${1:-}" = stop ]; then stop; echo "demo stopped"; exit 0; fi
@@ -54,6 +62,13 @@ if [ "${1:-}" = stop ]; then stop; echo "demo stopped"; exit 0; fi
 reset
 mkdir -p "$DEMO"
 [ -x bin/ilm ] && [ -x bin/ilm-worker ] || make build
+# One key, made once and kept (reset leaves it); rotate by putting a new line first.
+if [ ! -s "$CODEC_KEYS" ]; then
+	(umask 077 && printf 'demo-%s %s\n' "$(date +%Y%m%d)" "$(head -c 32 /dev/urandom | base64)" >"$CODEC_KEYS")
+fi
+bin/ilm codec-server --config "$CONFIG" --listen "127.0.0.1:$CODEC_PORT" \
+	--origin "http://localhost:$ILM_TEMPORAL_UI_PORT,http://127.0.0.1:$ILM_TEMPORAL_UI_PORT" >"$DEMO/codec-server.log" 2>&1 &
+echo $! >"$DEMO/codec-server.pid"
 scripts/temporal.sh start "$DEMO/temporal/temporal.db"
 scripts/mailpit.sh start
 scripts/standin.sh okta start
@@ -96,6 +111,9 @@ ILM demo is running.
                  The App Add creates the person in the GitHub SCIM stand-in (the app map sends GitHub there):
                  curl -s -H "Authorization: Bearer \$(cat $ILM_STANDIN_DIR/scim/token)" http://127.0.0.1:8018/scim/v2/enterprises/acme/Users
   worker log:    $DEMO/worker.log
+  encryption:    payloads are stored encrypted (key: $CODEC_KEYS); the Web UI decodes them through
+                 bin/ilm codec-server on http://127.0.0.1:$CODEC_PORT (log: $DEMO/codec-server.log).
+                 raw: $(scripts/temporal.sh path) workflow show -w person/1001; decoded: add --codec-endpoint http://127.0.0.1:$CODEC_PORT
   stop:          scripts/demo.sh stop
 The schedule poll-workday polls every 15 minutes; the next poll activates AD for the new hires
 whose hire date is within 3 days (days_before_hire_to_enable_ad): each gets a temporary

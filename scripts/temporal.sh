@@ -7,6 +7,9 @@
 #                                        DBFILE "memory" keeps nothing on disk (the benchmarks)
 #   scripts/temporal.sh stop             stop the server this script started
 #   scripts/temporal.sh path             print the CLI's path
+#
+# ILM_TEMPORAL_EXTRA_FLAGS adds flags to start-dev, split on spaces (the demo's
+# --ui-codec-endpoint).
 set -euo pipefail
 
 TEMPORAL_VERSION=v1.5.1
@@ -36,7 +39,8 @@ start() {
 	install
 	mkdir -p "$DIR"
 	if running; then echo "temporal dev server already running (pid $(cat "$PIDFILE"))" >&2; return; fi
-	local db=${1:-$DIR/temporal.db} dbargs=()
+	local db=${1:-$DIR/temporal.db} dbargs=() extra=()
+	read -r -a extra <<<"${ILM_TEMPORAL_EXTRA_FLAGS:-}"
 	if [ "$db" != memory ]; then
 		mkdir -p "$(dirname "$db")"
 		dbargs=(--db-filename "$db")
@@ -45,7 +49,7 @@ start() {
 		--port "$PORT" --ui-port "$UI_PORT" "${dbargs[@]}" --log-level error \
 		--search-attribute EmployeeID=Keyword --search-attribute IncidentType=Keyword \
 		--search-attribute Instance=Keyword --search-attribute ReviewState=Keyword \
-		--search-attribute Reviewer=Keyword \
+		--search-attribute Reviewer=Keyword "${extra[@]}" \
 		>"$DIR/temporal.log" 2>&1 &
 	echo $! >"$PIDFILE"
 	for _ in $(seq 1 120); do

@@ -15,6 +15,7 @@
 //	ilm mapper    test --mapper F --input ROW.json|- [--date-format LAYOUT]
 //	ilm iam       get-user|create-user|update-user|disable-user --config F --instance NAME
 //	              --user-profile JSON|@FILE [--allow-enable] [--create-if-not-exists]
+//	ilm codec-server --config F [--listen 127.0.0.1:8234] [--origin URL] [--token-env NAME]
 //
 // Every command takes --config (default $ILM_CONFIG or ilm.yaml; a missing file is an error)
 // and --store (overrides the config's store). ilm help [COMMAND] prints usage.
@@ -77,6 +78,7 @@ var commands = []command{
 	{"okta", runOkta},
 	{"mapper", runMapper},
 	{"iam", runIAM},
+	{"codec-server", runCodecServer},
 }
 
 // help says what each command does (about) and how to call it (synopsis), for `ilm help`,
@@ -105,6 +107,8 @@ var help = map[string]struct{ about, synopsis string }{
 		"ilm mapper test --mapper F --input ROW.json|- [--date-format LAYOUT]"},
 	"iam": {"get-user | create-user | update-user | disable-user: one connector operation, result as JSON",
 		"ilm iam get-user|create-user|update-user|disable-user --config F --instance NAME --user-profile JSON|@FILE [--allow-enable] [--create-if-not-exists]"},
+	"codec-server": {"serve the payload codec to the Temporal Web UI (POST /encode, /decode)",
+		"ilm codec-server --config F [--listen 127.0.0.1:8234] [--origin http://localhost:8233] [--token-env NAME]"},
 }
 
 func main() {
@@ -158,7 +162,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: ilm COMMAND [flags]")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, help[c.name].about)
+		fmt.Fprintf(w, "  %-13s %s\n", c.name, help[c.name].about)
 	}
 	fmt.Fprintln(w, "\nilm help COMMAND (or ilm COMMAND --help) prints a command's flags. Every command reads\n"+
 		"--config (default $ILM_CONFIG, else ilm.yaml) and takes --store to override its store.")

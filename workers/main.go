@@ -33,6 +33,9 @@ func run(configPath, storeDSN string) error {
 		return err
 	}
 	defer env.Close()
+	if env.Config.Temporal.Codec.KeysFile == "" {
+		slog.Warn("temporal.codec.keys_file is not set: inputs, results and errors, with people's names and emails, are stored in Temporal in clear")
+	}
 	if _, err := env.ApplyRoster(context.Background()); err != nil {
 		return fmt.Errorf("provisioning.review.roster: %w", err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/ilm-dev/ilm/activities"
 	"github.com/ilm-dev/ilm/config"
 	"github.com/ilm-dev/ilm/hrsync"
+	"github.com/ilm-dev/ilm/internal/codec"
 	"github.com/ilm-dev/ilm/internal/redact"
 	"github.com/ilm-dev/ilm/store"
 	_ "github.com/ilm-dev/ilm/store/postgres" // registers postgres://
@@ -62,18 +63,39 @@ func (e *Env) Close() error { return e.Store.Close() }
 // Planner returns the HR planner over the env.
 func (e *Env) Planner() *hrsync.Planner { return &hrsync.Planner{Config: e.Config, Store: e.Store} }
 
-// Dial connects to the Temporal frontend of the config, logging through slog at level.
+// Dial connects to the Temporal frontend of the config, logging through slog at level. With
+// temporal.codec.keys_file set, the client encrypts every payload and failure it sends and
+// decrypts those it reads.
 func (e *Env) Dial(level slog.Level) (client.Client, error) {
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-	c, err := client.Dial(client.Options{
+	opts := client.Options{
 		HostPort:  e.Config.Temporal.Address,
 		Namespace: e.Config.Temporal.Namespace,
 		Logger:    log.NewStructuredLogger(logger),
-	})
+	}
+	if err := Encrypt(&opts, e.Config.Temporal.Codec.KeysFile); err != nil {
+		return nil, err
+	}
+	c, err := client.Dial(opts)
 	if err != nil {
 		return nil, fmt.Errorf("temporal %s: %w", e.Config.Temporal.Address, err)
 	}
 	return c, nil
+}
+
+// Encrypt sets the client options' data and failure converters to the codec of the keys
+// file; with no file it leaves them as they are.
+func Encrypt(opts *client.Options, keysFile string) error {
+	if keysFile == "" {
+		return nil
+	}
+	c, err := codec.Load(keysFile)
+	if err != nil {
+		return fmt.Errorf("temporal.codec.keys_file: %w", err)
+	}
+	opts.DataConverter = codec.DataConverter(c)
+	opts.FailureConverter = codec.FailureConverter(opts.DataConverter)
+	return nil
 }
 
 // Worker builds the worker of the config's task queue: every workflow, the activities, and
