@@ -13,12 +13,25 @@ import (
 )
 
 // ProvisionTarget runs one connector operation on one instance and returns its result.
-// Connector errors are classified (errors.go) so that final ones are not retried.
+// Connector errors are classified (errors.go) so that final ones are not retried. The
+// instance's circuit breaker (breaker.go) counts each call's outcome and, while it has
+// paused the instance, refuses the call with a TargetPaused error, not calling the target.
 func (a *Activities) ProvisionTarget(ctx context.Context, req TargetRequest) (connectors.Result, error) {
 	target, ok := a.Targets[req.Call.Instance]
 	if !ok {
 		return connectors.Result{}, configError(fmt.Errorf("instance %q is not a provisioning target this worker knows", req.Call.Instance))
 	}
+	adm, err := a.admit(ctx, req.Call.Instance)
+	if err != nil {
+		return connectors.Result{}, err
+	}
+	res, err := a.provision(ctx, target, req)
+	a.record(ctx, req.Call, adm.Probe, err)
+	return res, err
+}
+
+// provision makes the call, its errors classified.
+func (a *Activities) provision(ctx context.Context, target connectors.Target, req TargetRequest) (connectors.Result, error) {
 	var res connectors.Result
 	var err error
 	if req.Call.Operation == connectors.OpActivate {

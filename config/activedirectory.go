@@ -25,6 +25,8 @@ type ActiveDirectory struct {
 	AdoptUnlinkedAccounts bool       `yaml:"adopt_unlinked_accounts"`
 	Operations            Operations `yaml:"operations"`
 	Timeout               Duration   `yaml:"timeout"`
+	// Breaker pauses the target while its calls keep failing (config/breaker.go).
+	Breaker Breaker `yaml:"breaker"`
 }
 
 // Operations says which operations a target instance may perform; an absent

@@ -199,6 +199,9 @@ func (c *Config) applyDefaults() {
 	c.SMTP.applyDefaults()
 	c.Provisioning.Password.applyDefaults()
 	for i := range c.Instances {
+		if b := c.Instances[i].breaker(); b != nil {
+			b.applyDefaults()
+		}
 		if w := c.Instances[i].Workday; w != nil {
 			w.applyDefaults()
 		}
@@ -242,6 +245,9 @@ func (c *Config) validate() error {
 		}
 		if in.ServiceNow != nil {
 			errs = append(errs, in.ServiceNow.validate(key)...)
+		}
+		if b := in.breaker(); b != nil {
+			errs = append(errs, b.validate(key)...)
 		}
 	}
 	t := c.Provisioning.Targets

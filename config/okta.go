@@ -41,6 +41,8 @@ type Okta struct {
 	// (and the activity's own retry takes over).
 	RateLimitMaxRetries int32    `yaml:"rate_limit_max_retries"`
 	Timeout             Duration `yaml:"timeout"`
+	// Breaker pauses the target while its calls keep failing (config/breaker.go).
+	Breaker Breaker `yaml:"breaker"`
 }
 
 func (o *Okta) applyDefaults() {

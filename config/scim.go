@@ -34,6 +34,8 @@ type SCIM struct {
 	AdoptUnlinkedAccounts bool       `yaml:"adopt_unlinked_accounts"`
 	Operations            Operations `yaml:"operations"`
 	Timeout               Duration   `yaml:"timeout"`
+	// Breaker pauses the target while its calls keep failing (config/breaker.go).
+	Breaker Breaker `yaml:"breaker"`
 }
 
 func (s *SCIM) applyDefaults() {

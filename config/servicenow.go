@@ -26,6 +26,8 @@ type ServiceNow struct {
 	AdoptUnlinkedAccounts bool       `yaml:"adopt_unlinked_accounts"`
 	Operations            Operations `yaml:"operations"`
 	Timeout               Duration   `yaml:"timeout"`
+	// Breaker pauses the target while its calls keep failing (config/breaker.go).
+	Breaker Breaker `yaml:"breaker"`
 }
 
 func (s *ServiceNow) applyDefaults() {

@@ -10,6 +10,7 @@
 //	              [--reviewer NAME] [--comment TEXT] --config F
 //	ilm reviewers set [--file roster.yaml|json] --config F   (no file: the config's provisioning.review.roster)
 //	ilm reviewers list [--role ROLE] --config F
+//	ilm targets   status | resume NAME --config F
 //	ilm okta      get-configuration --config F --instance NAME
 //	ilm okta      set-configuration --config F --instance NAME --file map.json
 //	ilm mapper    test --mapper F --input ROW.json|- [--date-format LAYOUT]
@@ -75,6 +76,7 @@ var commands = []command{
 	{"schedules", runSchedules},
 	{"review", runReview},
 	{"reviewers", runReviewers},
+	{"targets", runTargets},
 	{"okta", runOkta},
 	{"mapper", runMapper},
 	{"iam", runIAM},
@@ -101,6 +103,8 @@ var help = map[string]struct{ about, synopsis string }{
 			"       ilm review decide (--employee-id ID | --workflow-id ID) [--review-id ID] --action retry|skip|abort [--reviewer NAME] [--comment TEXT] --config F"},
 	"reviewers": {"set [--file F] | list [--role R]: replace or print the reviewer rosters",
 		"ilm reviewers set [--file roster.yaml|json] --config F\n       ilm reviewers list [--role ROLE] --config F"},
+	"targets": {"status | resume NAME: print the targets' circuit breakers, or resume a paused target",
+		"ilm targets status --config F\n       ilm targets resume NAME --config F"},
 	"okta": {"get-configuration | set-configuration --file F: print or replace the app map of an Okta instance",
 		"ilm okta get-configuration|set-configuration --config F --instance NAME [--file map.json]"},
 	"mapper": {"test --mapper F --input row.json: print what a mapper makes of a row",

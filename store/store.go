@@ -1,5 +1,6 @@
 // Package store keeps what ILM knows between incidents: the profiles and their history, the
-// pollers' state, the Okta application map and the reviewer rosters.
+// pollers' state, the Okta application map, the reviewer rosters and the targets' circuit
+// breakers.
 //
 // The implementations live in subpackages (store/sqlite, store/postgres) and register a DSN
 // scheme here, as database drivers do with database/sql; a program imports the ones it
@@ -139,6 +140,21 @@ type Store interface {
 	// ReleaseReviewer closes the assignment of the review, counting its reviewer's open
 	// assignments down once however often it is called. A review never assigned is no error.
 	ReleaseReviewer(ctx context.Context, reviewID string) error
+	// AdmitCall says whether a call to the target instance may go at now: always while its
+	// breaker is closed; while it is paused, only for the one caller that takes the probe
+	// once it is due, which makes the next probe due probeEvery later.
+	AdmitCall(ctx context.Context, instance string, now time.Time, probeEvery time.Duration) (Admission, error)
+	// RecordCall counts a call's outcome in its instance's window and, in one transaction,
+	// pauses the instance when the failures in the window pass the policy: tripped is true
+	// for the one caller, of however many at once, whose call paused it. A probe that
+	// succeeded closes the breaker and clears the window; one that failed keeps it paused.
+	RecordCall(ctx context.Context, c CallOutcome, p BreakerPolicy) (tripped bool, err error)
+	// ResumeTarget closes the instance's breaker and clears its window, as an operator does;
+	// resumed says it was paused.
+	ResumeTarget(ctx context.Context, instance string) (resumed bool, err error)
+	// GetBreaker returns the breaker of the instance with its counts in the window ending at
+	// now: a closed one with no counts when it has none.
+	GetBreaker(ctx context.Context, instance string, now time.Time, window time.Duration) (BreakerState, error)
 	// Close releases the store's connections.
 	Close() error
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -104,10 +105,13 @@ func checkPlannedRevision(ctx workflow.Context, in activities.Incident) (string,
 
 // call runs op on the instance until it succeeds, or a reviewer skips it or aborts the
 // incident. A failed call mails IT and opens a review; an abort or an expired review ends
-// the incident with an error. Each call's result goes into the incident's result.
+// the incident with an error. A call refused because the instance is paused (its circuit
+// breaker, activities/breaker.go) waits and is made again, as long as the pause lasts,
+// without a review. Each call's result goes into the incident's result.
 func (inc *incident) call(ctx workflow.Context, instance string, op connectors.Operation, opts connectors.UpdateOptions) error {
 	c := activities.TargetCall{Instance: instance, Operation: op, Options: opts}
 	actx := workflow.WithActivityOptions(ctx, withSummary(connectorCall, fmt.Sprintf("%s on %s", op, instance)))
+	pauses := 0
 	for {
 		var out connectors.Result
 		err := workflow.ExecuteActivity(actx, a.ProvisionTarget, activities.TargetRequest{Call: c, Profile: inc.in.Profile}).Get(ctx, &out)
@@ -115,6 +119,14 @@ func (inc *incident) call(ctx workflow.Context, instance string, op connectors.O
 			inc.res.Results = append(inc.res.Results, out)
 			return nil
 		}
+		if activities.IsTargetPaused(err) {
+			pauses++
+			if err := waitPaused(ctx, instance, pauses, err); err != nil {
+				return err
+			}
+			continue
+		}
+		pauses = 0
 		failed := failedResult(c, err)
 		notifyFailure(ctx, inc.in, failed)
 		d, rerr := inc.review.await(ctx, fmt.Sprintf("%s on %s failed: %s", op, instance, failed.ErrorMessage))
@@ -136,6 +148,18 @@ func (inc *incident) call(ctx workflow.Context, instance string, op connectors.O
 				fmt.Sprintf("aborted by reviewer %s after %s on %s failed", d.Reviewer, op, instance), "Aborted", err)
 		}
 	}
+}
+
+// waitPaused waits before the call to a paused instance is made again: until the
+// instance's next probe is due, and longer the longer the pause has lasted (a minute more
+// each time, up to activities.MaxPausedWait), so that an incident waiting out a long outage
+// keeps its history short. IT was mailed once, when the instance was paused.
+func waitPaused(ctx workflow.Context, instance string, pauses int, paused error) error {
+	wait := max(activities.PausedWait(paused), min(time.Duration(pauses-1)*time.Minute, activities.MaxPausedWait))
+	if pauses == 1 {
+		workflow.GetLogger(ctx).Warn("target paused: the call waits", "instance", instance, "wait", wait)
+	}
+	return workflow.Sleep(ctx, wait)
 }
 
 // notifyFailure mails IT that a call failed. A notice that cannot be sent is logged and does

@@ -2,6 +2,7 @@ package mail
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -19,6 +20,8 @@ const (
 	TemporaryPasswordFile   = "temporary-password.tmpl"
 	ProvisioningFailureFile = "provisioning-failure.tmpl"
 	WelcomeFile             = "welcome.tmpl"
+	// TargetPausedFile is optional in an operator's templates_dir: the stock one stands in.
+	TargetPausedFile = "target-paused.tmpl"
 )
 
 // TemporaryPassword is the data of the mail that gives the service desk a temporary password.
@@ -43,6 +46,15 @@ type ProvisioningFailure struct {
 	WorkflowURL string
 }
 
+// TargetPaused is the data of the mail that tells IT a target was paused: its Calls in the
+// last Window, of which Failures failed, the last failing Action and its Error, and how
+// often a probe is let through (ProbeEvery).
+type TargetPaused struct {
+	Instance, Action, Error string
+	Calls, Failures         int
+	Window, ProbeEvery      string
+}
+
 // Welcome is the data of the optional mail to a new hire's manager. It never carries a
 // password.
 type Welcome struct {
@@ -56,7 +68,7 @@ type Templates struct {
 	where  map[string]string // file → how errors name it
 }
 
-// LoadTemplates parses the three templates from dir, or the stock ones (templates/ at the
+// LoadTemplates parses the templates from dir, or the stock ones (templates/ at the
 // repository root, embedded) when dir is empty, and renders each once with sample data, so a
 // mistake shows when the worker starts rather than when a mail is due. Errors name the file.
 func LoadTemplates(dir string) (*Templates, error) {
@@ -71,10 +83,16 @@ func LoadTemplates(dir string) (*Templates, error) {
 		TemporaryPasswordFile:   TemporaryPassword{Name: "Sam Sample", Username: "ssample", Password: "Sample-1"},
 		ProvisioningFailureFile: ProvisioningFailure{Name: "Sam Sample", Instance: "ad", Error: "sample"},
 		WelcomeFile:             Welcome{Name: "Sam Sample", Username: "ssample"},
+		TargetPausedFile:        TargetPaused{Instance: "ad", Action: "create", Error: "sample"},
 	}
-	for _, name := range []string{TemporaryPasswordFile, ProvisioningFailureFile, WelcomeFile} {
+	for _, name := range []string{TemporaryPasswordFile, ProvisioningFailureFile, WelcomeFile, TargetPausedFile} {
 		t.where[name] = where(name)
 		data, err := fs.ReadFile(fsys, name)
+		if name == TargetPausedFile && errors.Is(err, fs.ErrNotExist) {
+			// Templates copied before this mail existed go on working.
+			t.where[name] = "templates/" + name + " (stock)"
+			data, err = fs.ReadFile(templates.Stock, name)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("mail template %s: %w", t.where[name], err)
 		}
@@ -109,6 +127,11 @@ func (t *Templates) RenderTemporaryPassword(d TemporaryPassword) (Message, error
 // RenderProvisioningFailure renders IT's failure mail. The caller sets To.
 func (t *Templates) RenderProvisioningFailure(d ProvisioningFailure) (Message, error) {
 	return t.render(ProvisioningFailureFile, d)
+}
+
+// RenderTargetPaused renders IT's mail about a paused target. The caller sets To.
+func (t *Templates) RenderTargetPaused(d TargetPaused) (Message, error) {
+	return t.render(TargetPausedFile, d)
 }
 
 // RenderWelcome renders the manager's welcome mail. The caller sets To.

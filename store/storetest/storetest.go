@@ -48,6 +48,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"AssignReviewer", testAssignReviewer},
 		{"ReleaseReviewer", testReleaseReviewer},
 		{"ConcurrentAssignments", testConcurrentAssignments},
+		{"BreakerTrips", testBreakerTrips},
+		{"BreakerProbe", testBreakerProbe},
+		{"ResumeTarget", testResumeTarget},
 		{"Reopen", testReopen},
 	}
 	for _, tc := range tests {
