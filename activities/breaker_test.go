@@ -86,7 +86,9 @@ func TestBreakerPausesAFailingTargetOnce(t *testing.T) {
 	r := newBreakerRig(t)
 	r.ad.FailNext(connectors.OpCreate, unavailable(8)...)
 
-	// Eight workers call at once and fail: the target is paused, and IT told, once.
+	// Eight workers call at once and fail: the target is paused, and IT told, once. The
+	// target holds the calls until all eight passed the breaker, so that all reach it.
+	r.ad.Hold()
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Go(func() {
@@ -95,6 +97,8 @@ func TestBreakerPausesAFailingTargetOnce(t *testing.T) {
 			assert.False(t, IsTargetPaused(err), "these calls reached the target")
 		})
 	}
+	require.Eventually(t, func() bool { return r.ad.Held() == 8 }, 10*time.Second, time.Millisecond)
+	r.ad.Release()
 	wg.Wait()
 	require.Len(t, r.ad.Calls(), 8)
 	msgs := r.sent()

@@ -29,6 +29,7 @@ type Memory struct {
 	calls    []connectors.Operation
 	failures map[connectors.Operation][]error
 	gate     chan struct{}
+	held     int // calls that waited at gate
 }
 
 // New returns an empty target called name.
@@ -51,6 +52,13 @@ func (m *Memory) Hold() {
 }
 
 // Release lets held calls go on.
+// Held says how many calls have waited at the gate of Hold, released or not.
+func (m *Memory) Held() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.held
+}
+
 func (m *Memory) Release() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -78,6 +86,9 @@ func (m *Memory) Calls() []connectors.Operation {
 func (m *Memory) begin(ctx context.Context, op connectors.Operation) error {
 	m.mu.Lock()
 	gate := m.gate
+	if gate != nil {
+		m.held++
+	}
 	m.mu.Unlock()
 	if gate != nil {
 		select {
