@@ -2,7 +2,7 @@
 GO ?= go
 BIN := bin
 
-.PHONY: build demo test test-unit test-integration fuzz record-histories lint bench clean
+.PHONY: build demo test test-unit test-integration test-faults fuzz record-histories lint bench clean
 
 build:
 	$(GO) build -o $(BIN)/ilm ./starter
@@ -23,6 +23,14 @@ test-unit:
 test-integration:
 	scripts/test.sh integration
 
+# The fault suite (integration/faults_test.go): FAULT_PEOPLE new hires into AD, Okta and a
+# SCIM app, then their activations, through two worker kills, a Temporal server restart, the
+# DC down for a minute, Okta answering 429 for two minutes and SMTP down. It stops and starts
+# the Samba DC: run it alone. FAULT_PEOPLE=500 is the issue's size.
+FAULT_PEOPLE ?= 60
+test-faults:
+	ILM_FAULT_PEOPLE=$(FAULT_PEOPLE) scripts/test.sh faults
+
 # Each fuzz target for ILM_FUZZTIME (default 8s); test-unit and test run it too.
 fuzz:
 	scripts/fuzz.sh
@@ -36,6 +44,7 @@ lint:
 	test -z "$$(gofmt -l .)" || (gofmt -l . && false)
 	$(GO) vet ./...
 	$(GO) vet -tags integration ./integration/...
+	$(GO) vet -tags integration,faults ./integration/...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.7.0 ./...
 	$(GO) run go.temporal.io/sdk/contrib/tools/workflowcheck@v0.6.0 ./workflows/...
 

@@ -8,6 +8,11 @@
 #                                 then each fuzz target briefly (scripts/fuzz.sh)
 #   scripts/test.sh integration   the integration tests (integration/, build tag "integration")
 #   scripts/test.sh all           both (default)
+#   scripts/test.sh faults        the fault suite alone (build tags "integration faults"):
+#                                 ILM_FAULT_PEOPLE new hires (default 60) through worker
+#                                 kills, a Temporal restart and AD, Okta and SMTP outages. It
+#                                 runs its own Temporal dev server and mailpit, and stops and
+#                                 starts the Samba DC: run it alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +23,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
+if [ "$what" = faults ]; then
+	if [ -z "${ILM_TEST_AD_URL:-}" ]; then
+		scripts/samba-ad.sh start
+		started+=(samba-ad)
+		eval "$(scripts/samba-ad.sh env)"
+	fi
+	go vet -tags integration,faults ./integration/...
+	go test -race -count=1 -v -tags integration,faults -run '^TestFaultsChangeNothing$' -timeout 60m ./integration/...
+	exit 0
+fi
 if [ -z "${ILM_TEST_POSTGRES_DSN:-}" ]; then
 	scripts/postgres.sh start
 	started+=(postgres)

@@ -49,6 +49,8 @@ type Server struct {
 	groupIDs  []string
 	requests  int
 	failNext  int
+	failUntil time.Time
+	throttled int
 	reqSerial int
 }
 
@@ -105,6 +107,22 @@ func (s *Server) FailNext(n int) {
 	s.failNext = n
 }
 
+// FailUntil makes every API request fail with 429 E0000047, as FailNext does, until the
+// stand-in's clock reaches t: an org whose rate limit stays exhausted for a while. A zero
+// or past t cancels.
+func (s *Server) FailUntil(t time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failUntil = t
+}
+
+// Throttled is the number of requests answered with a forced 429 (FailNext, FailUntil).
+func (s *Server) Throttled() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.throttled
+}
+
 // ServeHTTP checks the token, counts the request against its rate-limit bucket, then
 // routes it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -112,9 +130,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests++
 	s.reqSerial++
-	fail := s.failNext > 0
-	if fail {
+	fail := s.failNext > 0 || now.Before(s.failUntil)
+	if s.failNext > 0 {
 		s.failNext--
+	}
+	if fail {
+		s.throttled++
 	}
 	s.mu.Unlock()
 

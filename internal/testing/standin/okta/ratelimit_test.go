@@ -140,3 +140,31 @@ func TestUnknownRoutes(t *testing.T) {
 		resp.Body.Close()
 	}
 }
+
+// FailUntil answers every request with 429 until the stand-in's clock reaches the time,
+// then serves again; Throttled counts the forced 429s.
+func TestFailUntil(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	s := standin.New(standin.Config{Token: "test-token", Now: func() time.Time { return now }})
+	srv := standin.Start(t, s)
+	s.FailUntil(now.Add(2 * time.Minute))
+	for _, step := range []time.Duration{0, time.Minute, 119 * time.Second} {
+		now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC).Add(step)
+		if resp := raw(t, srv, "/api/v1/users"); resp.StatusCode != http.StatusTooManyRequests {
+			t.Errorf("at +%v: %d, want 429", step, resp.StatusCode)
+		}
+	}
+	now = now.Add(time.Second)
+	if resp := raw(t, srv, "/api/v1/users"); resp.StatusCode != http.StatusOK {
+		t.Errorf("at the end of the window: %d, want 200", resp.StatusCode)
+	}
+	if got := s.Throttled(); got != 3 {
+		t.Errorf("Throttled() = %d, want 3", got)
+	}
+	if _, err := s.CreateUser(map[string]any{"login": "ada@example.com", "email": "ada@example.com"}, true); err != nil {
+		t.Fatal(err)
+	}
+	if us := s.Users(); len(us) != 1 || us[0].Profile["login"] != "ada@example.com" {
+		t.Errorf("Users() = %+v", us)
+	}
+}

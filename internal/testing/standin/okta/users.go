@@ -134,6 +134,17 @@ func (s *Server) User(idOrLogin string) (User, bool) {
 	return User{}, false
 }
 
+// Users returns every user, in creation order.
+func (s *Server) Users() []User {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]User, 0, len(s.userIDs))
+	for _, id := range s.userIDs {
+		out = append(out, s.users[id].export())
+	}
+	return out
+}
+
 // UpdateProfile merges changes into the user's profile, like POST /api/v1/users/{id},
 // and logs user.account.update_profile naming the changed attributes.
 func (s *Server) UpdateProfile(userID string, changes map[string]any) error {
