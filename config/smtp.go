@@ -33,6 +33,10 @@ const (
 )
 
 // Enabled says whether mail is configured at all.
+
+// DefaultSMTPTimeout bounds one mail's SMTP session when smtp.timeout is not set.
+const DefaultSMTPTimeout = 30 * time.Second
+
 func (s *SMTP) Enabled() bool { return s.Host != "" }
 
 // Credentials resolves the SMTP user name and password; both empty means no SMTP AUTH.
@@ -64,7 +68,7 @@ func (s *SMTP) applyDefaults() {
 		}
 	}
 	if s.Timeout.Duration == 0 {
-		s.Timeout.Duration = 30 * time.Second
+		s.Timeout.Duration = DefaultSMTPTimeout
 	}
 }
 

@@ -322,29 +322,32 @@ func incidentFigures(t *testing.T, ctx context.Context, c client.Client) (int, s
 // passwordSubject is the temporary-password template's subject for a harness person.
 var passwordSubject = regexp.MustCompile(`^Temporary password for Person (\S+) \(`)
 
-// passwordMails counts the temporary-password mails the mailpit holds, by employee id.
+// passwordMails counts the temporary-password mails the mailpit holds, by employee id. It
+// reads them in one page: mails sent in the same millisecond have no stable order, so pages
+// read with an offset can count one mail twice and miss another.
 func (m *ownMailpit) passwordMails(t *testing.T) map[string]int {
 	t.Helper()
+	type page struct {
+		Total    int
+		Messages []struct{ Subject string }
+	}
+	get := func(limit int) page {
+		resp, err := http.Get(fmt.Sprintf("%s/api/v1/messages?limit=%d", m.API, limit))
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		var p page
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&p))
+		return p
+	}
+	all := get(get(1).Total + 1)
+	require.Len(t, all.Messages, all.Total, "mailpit gave every mail in one page")
 	out := map[string]int{}
-	for start := 0; ; start += 200 {
-		resp, err := http.Get(fmt.Sprintf("%s/api/v1/messages?start=%d&limit=200", m.API, start))
-		require.NoError(t, err)
-		var page struct {
-			Total    int
-			Messages []struct{ Subject string }
-		}
-		err = json.NewDecoder(resp.Body).Decode(&page)
-		_ = resp.Body.Close()
-		require.NoError(t, err)
-		for _, msg := range page.Messages {
-			if sm := passwordSubject.FindStringSubmatch(msg.Subject); sm != nil {
-				out[sm[1]]++
-			} else {
-				t.Errorf("unexpected mail: %q", msg.Subject)
-			}
-		}
-		if len(page.Messages) == 0 || start+len(page.Messages) >= page.Total {
-			return out
+	for _, msg := range all.Messages {
+		if sm := passwordSubject.FindStringSubmatch(msg.Subject); sm != nil {
+			out[sm[1]]++
+		} else {
+			t.Errorf("unexpected mail: %q", msg.Subject)
 		}
 	}
+	return out
 }

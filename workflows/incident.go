@@ -110,7 +110,11 @@ func checkPlannedRevision(ctx workflow.Context, in activities.Incident) (string,
 // without a review. Each call's result goes into the incident's result.
 func (inc *incident) call(ctx workflow.Context, instance string, op connectors.Operation, opts connectors.UpdateOptions) error {
 	c := activities.TargetCall{Instance: instance, Operation: op, Options: opts}
-	actx := workflow.WithActivityOptions(ctx, withSummary(connectorCall, fmt.Sprintf("%s on %s", op, instance)))
+	preset := connectorCall
+	if op == connectors.OpActivate {
+		preset = activationCall
+	}
+	actx := workflow.WithActivityOptions(ctx, withSummary(preset, fmt.Sprintf("%s on %s", op, instance)))
 	pauses := 0
 	for {
 		var out connectors.Result

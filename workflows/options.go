@@ -24,6 +24,16 @@ var (
 			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute,
 		},
 	}
+	// activationCall bounds an AD activation: one attempt sets a password over LDAPS, mails it
+	// (an SMTP session of up to smtp.timeout) and enables the account, so it gets longer than
+	// one target call. An attempt that times out after its mail left is retried with a new
+	// password and a second mail, the one that works: the longer attempt keeps that rare.
+	activationCall = func() workflow.ActivityOptions {
+		o := connectorCall
+		o.StartToCloseTimeout = 3 * time.Minute
+		o.ScheduleToCloseTimeout = 20 * time.Minute
+		return o
+	}()
 	// storeWrite keeps trying a store write for an hour: the targets already changed, so the
 	// profile must follow.
 	storeWrite = workflow.ActivityOptions{
