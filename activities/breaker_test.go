@@ -38,7 +38,7 @@ func newBreakerRig(t *testing.T) *breakerRig {
 	require.NoError(t, err)
 	breaker := config.Breaker{MinCalls: 4, FailureRatio: 0.5, Window: config.Duration{Duration: 10 * time.Minute},
 		ProbeEvery: config.Duration{Duration: time.Minute}}
-	cfg := &config.Config{Instances: []config.Instance{{Name: "ad", Type: config.TypeSCIM, SCIM: &config.SCIM{Breaker: breaker}}}}
+	cfg := &config.Config{Instances: []config.Instance{{Name: "ad", Type: config.TypeSCIM, SCIM: &config.SCIM{TargetSettings: config.TargetSettings{Breaker: breaker}}}}}
 	cfg.Provisioning.ITNotificationEmail = "it-alerts@example.com"
 	r := &breakerRig{ad: testtarget.New("ad"), box: &outbox{}, now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 	r.a = &Activities{Config: cfg, Store: st, Targets: map[string]connectors.Target{"ad": r.ad},

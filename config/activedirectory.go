@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"strings"
-	"time"
 )
 
 // ActiveDirectory is an Active Directory target instance (SPEC §1), reached over LDAPS.
@@ -19,14 +18,7 @@ type ActiveDirectory struct {
 	// DisabledUsersGroup is the DN of a group disabled accounts join; empty means none.
 	DisabledUsersGroup string `yaml:"disabled_users_group"`
 	Mapper             string `yaml:"mapper"`
-	CreateIfNotExists  bool   `yaml:"create_if_not_exists"`
-	// AdoptUnlinkedAccounts lets a write adopt an account found by login or email that stores
-	// no employee id yet (never a protected one). Off by default: such an account may be anyone's.
-	AdoptUnlinkedAccounts bool       `yaml:"adopt_unlinked_accounts"`
-	Operations            Operations `yaml:"operations"`
-	Timeout               Duration   `yaml:"timeout"`
-	// Breaker pauses the target while its calls keep failing (config/breaker.go).
-	Breaker Breaker `yaml:"breaker"`
+	TargetSettings     `yaml:",inline"`
 }
 
 // Operations says which operations a target instance may perform; an absent
@@ -44,9 +36,6 @@ func Allowed(op *bool) bool { return op == nil || *op }
 func (a *ActiveDirectory) applyDefaults() {
 	if a.Mapper == "" {
 		a.Mapper = "mappers/ad-outgoing.yaml"
-	}
-	if a.Timeout.Duration == 0 {
-		a.Timeout.Duration = 30 * time.Second
 	}
 }
 
@@ -78,7 +67,6 @@ func (a *ActiveDirectory) validate(key string) []error {
 	if a.DisabledUsersGroup != "" && !looksLikeDN(a.DisabledUsersGroup) {
 		errs = append(errs, fmt.Errorf("%s.disabled_users_group: %q is not a DN such as CN=Disabled Users,DC=example,DC=com", key, a.DisabledUsersGroup))
 	}
-	errs = append(errs, checkTargetTimeout(key, a.Timeout.Duration)...)
 	return errs
 }
 

@@ -57,27 +57,12 @@ func (b *Breaker) validate(key string) []error {
 	return errs
 }
 
-// breaker returns the breaker of a target instance, nil for a source.
-func (in *Instance) breaker() *Breaker {
-	switch {
-	case in.ActiveDirectory != nil:
-		return &in.ActiveDirectory.Breaker
-	case in.Okta != nil:
-		return &in.Okta.Breaker
-	case in.SCIM != nil:
-		return &in.SCIM.Breaker
-	case in.ServiceNow != nil:
-		return &in.ServiceNow.Breaker
-	}
-	return nil
-}
-
 // TargetBreaker returns the breaker of the target instance called name: the defaults for
 // an instance the config does not have.
 func (c *Config) TargetBreaker(name string) Breaker {
 	in, _ := c.Instance(name)
-	if b := in.breaker(); b != nil {
-		return *b
+	if t := in.Target(); t != nil {
+		return t.Breaker
 	}
 	var b Breaker
 	b.applyDefaults()
@@ -88,7 +73,7 @@ func (c *Config) TargetBreaker(name string) Breaker {
 func (c *Config) TargetInstances() []string {
 	var names []string
 	for _, in := range c.Instances {
-		if in.breaker() != nil {
+		if in.Target() != nil {
 			names = append(names, in.Name)
 		}
 	}

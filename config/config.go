@@ -199,8 +199,8 @@ func (c *Config) applyDefaults() {
 	c.SMTP.applyDefaults()
 	c.Provisioning.Password.applyDefaults()
 	for i := range c.Instances {
-		if b := c.Instances[i].breaker(); b != nil {
-			b.applyDefaults()
+		if t := c.Instances[i].Target(); t != nil {
+			t.applyDefaults()
 		}
 		if w := c.Instances[i].Workday; w != nil {
 			w.applyDefaults()
@@ -246,8 +246,8 @@ func (c *Config) validate() error {
 		if in.ServiceNow != nil {
 			errs = append(errs, in.ServiceNow.validate(key)...)
 		}
-		if b := in.breaker(); b != nil {
-			errs = append(errs, b.validate(key)...)
+		if t := in.Target(); t != nil {
+			errs = append(errs, t.validate(key)...)
 		}
 	}
 	t := c.Provisioning.Targets
@@ -316,17 +316,8 @@ func (c *Config) instanceNames() []string {
 // (its create_if_not_exists); false for unknown instances.
 func (c *Config) CreatesMissing(instance string) bool {
 	in, _ := c.Instance(instance)
-	switch {
-	case in.ActiveDirectory != nil:
-		return in.ActiveDirectory.CreateIfNotExists
-	case in.Okta != nil:
-		return in.Okta.CreateIfNotExists
-	case in.SCIM != nil:
-		return in.SCIM.CreateIfNotExists
-	case in.ServiceNow != nil:
-		return in.ServiceNow.CreateIfNotExists
-	}
-	return false
+	t := in.Target()
+	return t != nil && t.CreateIfNotExists
 }
 
 // Path resolves a path from the file against the file's directory.

@@ -28,14 +28,7 @@ func checkKeys(node *yaml.Node, where string, v any, extra ...string) error {
 		t = t.Elem()
 	}
 	fields := map[string]reflect.Type{}
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if name == "" || name == "-" {
-			continue
-		}
-		fields[name] = f.Type
-	}
+	addFields(fields, t)
 	for _, k := range extra {
 		fields[k] = nil
 	}
@@ -50,6 +43,20 @@ func checkKeys(node *yaml.Node, where string, v any, extra ...string) error {
 		}
 	}
 	return nil
+}
+
+// addFields adds the yaml keys of struct type t, those of its inline structs included.
+func addFields(fields map[string]reflect.Type, t reflect.Type) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		switch {
+		case name == "" && opts == "inline":
+			addFields(fields, f.Type)
+		case name != "" && name != "-":
+			fields[name] = f.Type
+		}
+	}
 }
 
 // checkNested checks the keys of a value of type t: a struct, or each struct of a list, as

@@ -21,12 +21,8 @@ type Okta struct {
 	// Mapper maps a profile to the Okta user profile (create and update alike).
 	Mapper string `yaml:"mapper"`
 	// IncomingMapper maps an Okta user profile back to profile fields, for App Sync.
-	IncomingMapper    string `yaml:"incoming_mapper"`
-	CreateIfNotExists bool   `yaml:"create_if_not_exists"`
-	// AdoptUnlinkedAccounts lets a write adopt an account found by login or email that stores
-	// no employee id yet (never a protected one). Off by default: such an account may be anyone's.
-	AdoptUnlinkedAccounts bool       `yaml:"adopt_unlinked_accounts"`
-	Operations            Operations `yaml:"operations"`
+	IncomingMapper string `yaml:"incoming_mapper"`
+	TargetSettings `yaml:",inline"`
 	// PollInterval is how often the Schedule polls the System Log.
 	PollInterval Duration `yaml:"poll_interval"`
 	// FirstFetch is how far back the first poll of the System Log reads.
@@ -39,10 +35,7 @@ type Okta struct {
 	PageLimit int `yaml:"page_limit"`
 	// RateLimitMaxRetries is how many times the SDK waits out a 429 before the call fails
 	// (and the activity's own retry takes over).
-	RateLimitMaxRetries int32    `yaml:"rate_limit_max_retries"`
-	Timeout             Duration `yaml:"timeout"`
-	// Breaker pauses the target while its calls keep failing (config/breaker.go).
-	Breaker Breaker `yaml:"breaker"`
+	RateLimitMaxRetries int32 `yaml:"rate_limit_max_retries"`
 }
 
 func (o *Okta) applyDefaults() {
@@ -63,9 +56,6 @@ func (o *Okta) applyDefaults() {
 	}
 	if o.RateLimitMaxRetries == 0 {
 		o.RateLimitMaxRetries = 2
-	}
-	if o.Timeout.Duration == 0 {
-		o.Timeout.Duration = 30 * time.Second
 	}
 }
 
@@ -89,7 +79,6 @@ func (o *Okta) validate(key string) []error {
 			errs = append(errs, fmt.Errorf("%s.%s: must be positive", key, d.name))
 		}
 	}
-	errs = append(errs, checkTargetTimeout(key, o.Timeout.Duration)...)
 	if o.FirstFetch.Duration > 180*24*time.Hour {
 		errs = append(errs, fmt.Errorf("%s.first_fetch: Okta keeps no System Log older than 180 days", key))
 	}

@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"time"
 )
 
 // SCIM vendors: the dialect of SCIM 2.0 an app speaks.
@@ -26,16 +25,9 @@ type SCIM struct {
 	// UserAgent is sent with every request (GitHub rejects requests without one).
 	UserAgent string `yaml:"user_agent"`
 	// UpdateMethod is patch, put, or auto (PATCH when the ServiceProviderConfig says so).
-	UpdateMethod      string `yaml:"update_method"`
-	Mapper            string `yaml:"mapper"`
-	CreateIfNotExists bool   `yaml:"create_if_not_exists"`
-	// AdoptUnlinkedAccounts lets a write adopt an account found by login or email that stores
-	// no employee id yet (never a protected one). Off by default: such an account may be anyone's.
-	AdoptUnlinkedAccounts bool       `yaml:"adopt_unlinked_accounts"`
-	Operations            Operations `yaml:"operations"`
-	Timeout               Duration   `yaml:"timeout"`
-	// Breaker pauses the target while its calls keep failing (config/breaker.go).
-	Breaker Breaker `yaml:"breaker"`
+	UpdateMethod   string `yaml:"update_method"`
+	Mapper         string `yaml:"mapper"`
+	TargetSettings `yaml:",inline"`
 }
 
 func (s *SCIM) applyDefaults() {
@@ -50,9 +42,6 @@ func (s *SCIM) applyDefaults() {
 	}
 	if s.Mapper == "" {
 		s.Mapper = "mappers/scim-outgoing.yaml"
-	}
-	if s.Timeout.Duration == 0 {
-		s.Timeout.Duration = 30 * time.Second
 	}
 }
 
@@ -72,7 +61,6 @@ func (s *SCIM) validate(key string) []error {
 	default:
 		errs = append(errs, fmt.Errorf("%s.update_method: %q is not one of auto, patch, put", key, s.UpdateMethod))
 	}
-	errs = append(errs, checkTargetTimeout(key, s.Timeout.Duration)...)
 	return errs
 }
 

@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"time"
 )
 
 // ServiceNow is a ServiceNow instance whose sys_user table ILM provisions through the Table
@@ -18,16 +17,9 @@ type ServiceNow struct {
 	TokenFile    string `yaml:"token_file"`
 	CAFile       string `yaml:"ca_file"`
 	// MatchField is the sys_user field accounts are found by: email or user_name.
-	MatchField        string `yaml:"match_field"`
-	Mapper            string `yaml:"mapper"`
-	CreateIfNotExists bool   `yaml:"create_if_not_exists"`
-	// AdoptUnlinkedAccounts lets a write adopt an account found by login or email that stores
-	// no employee id yet (never a protected one). Off by default: such an account may be anyone's.
-	AdoptUnlinkedAccounts bool       `yaml:"adopt_unlinked_accounts"`
-	Operations            Operations `yaml:"operations"`
-	Timeout               Duration   `yaml:"timeout"`
-	// Breaker pauses the target while its calls keep failing (config/breaker.go).
-	Breaker Breaker `yaml:"breaker"`
+	MatchField     string `yaml:"match_field"`
+	Mapper         string `yaml:"mapper"`
+	TargetSettings `yaml:",inline"`
 }
 
 func (s *ServiceNow) applyDefaults() {
@@ -36,9 +28,6 @@ func (s *ServiceNow) applyDefaults() {
 	}
 	if s.Mapper == "" {
 		s.Mapper = "mappers/servicenow-outgoing.yaml"
-	}
-	if s.Timeout.Duration == 0 {
-		s.Timeout.Duration = 30 * time.Second
 	}
 }
 
@@ -63,7 +52,6 @@ func (s *ServiceNow) validate(key string) []error {
 	default:
 		errs = append(errs, fmt.Errorf("%s.match_field: %q is not one of email, user_name", key, s.MatchField))
 	}
-	errs = append(errs, checkTargetTimeout(key, s.Timeout.Duration)...)
 	return errs
 }
 
