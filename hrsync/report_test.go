@@ -2,41 +2,30 @@ package hrsync
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
-	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	standin "github.com/ilm-dev/ilm/internal/testing/standin/workday"
 )
 
 // A report given in place of report_url is a local file: a URL is refused before anything
 // is sent to it, credentials or not.
 func TestReportOverrideIsAFile(t *testing.T) {
-	var requests atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		requests.Add(1)
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"Report_Entry":[]}`))
-	}))
-	t.Cleanup(srv.Close)
-	dir := t.TempDir()
-	user, pass := filepath.Join(dir, "user"), filepath.Join(dir, "pass")
-	require.NoError(t, os.WriteFile(user, []byte("ilm-isu"), 0o600))
-	require.NoError(t, os.WriteFile(pass, []byte("s3cret"), 0o600))
+	wd := standin.New(standin.Config{Username: "ilm-isu", Password: "s3cret"})
+	srv := standin.Start(t, wd)
+	user, pass := wd.CredentialFiles(t)
 	p := newPlanner(t, ", username_file: "+user+", password_file: "+pass)
 	ctx := context.Background()
 
-	for _, url := range []string{srv.URL + "/ccx/report?format=json", "HTTPS://127.0.0.1:1/r", "ftp://127.0.0.1:1/r"} {
+	for _, url := range []string{wd.URL(srv.URL), "HTTPS://127.0.0.1:1/r", "ftp://127.0.0.1:1/r"} {
 		_, err := p.Plan(ctx, "workday", Options{Report: url, Now: syncNow})
 		assert.ErrorIs(t, err, ErrReportNotFile, "plan of %s", url)
 		_, err = p.InitialSync(ctx, "workday", Options{Report: url, Now: syncNow})
 		assert.ErrorIs(t, err, ErrReportNotFile, "initial sync of %s", url)
 	}
-	assert.Zero(t, requests.Load(), "requests sent to the URL")
+	assert.Zero(t, wd.Attempts(), "requests sent to the URL")
 
 	file := report(t, 3, 0)
 	for _, path := range []string{file, "file:" + file} {

@@ -1,11 +1,7 @@
 package main
 
 import (
-	"net/http"
-	"net/http/httptest"
-	"os"
 	"path/filepath"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,26 +10,20 @@ import (
 
 	"github.com/ilm-dev/ilm/activities"
 	"github.com/ilm-dev/ilm/config"
+	standin "github.com/ilm-dev/ilm/internal/testing/standin/workday"
 )
 
 // --report is a local file: plan, sync and poll refuse a URL, naming the flag, and send it
 // nothing, least of all the instance's credentials.
 func TestReportFlagRefusesAURL(t *testing.T) {
-	var requests atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		requests.Add(1)
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"Report_Entry":[]}`))
-	}))
-	t.Cleanup(srv.Close)
+	wd := standin.New(standin.Config{Username: "ilm-isu", Password: "s3cret"})
+	srv := standin.Start(t, wd)
+	user, pass := wd.CredentialFiles(t)
 	dir := t.TempDir()
-	user, pass := filepath.Join(dir, "user"), filepath.Join(dir, "pass")
-	require.NoError(t, os.WriteFile(user, []byte("ilm-isu"), 0o600))
-	require.NoError(t, os.WriteFile(pass, []byte("s3cret"), 0o600))
 	cfg := writeConfig(t, dir, workday(t, dir, "report.json", employee("1001", "Ann", "Sales")),
 		"username_file: "+user+"\n    password_file: "+pass)
 	st := "sqlite:" + filepath.Join(dir, "ilm.db")
-	url := srv.URL + "/ccx/service/customreport2/t/o/r?format=json"
+	url := wd.URL(srv.URL)
 
 	for _, args := range [][]string{
 		{"plan", "--config", cfg, "--store", st, "--instance", "workday", "--now", cliNow, "--report", url},
@@ -44,7 +34,7 @@ func TestReportFlagRefusesAURL(t *testing.T) {
 		assert.Equal(t, exitUsage, code, "%s: %s", args[0], errOut)
 		assert.Contains(t, errOut, "--report: a report read in place of report_url must be a local file, not a URL", args[0])
 	}
-	assert.Zero(t, requests.Load(), "requests sent to the URL")
+	assert.Zero(t, wd.Attempts(), "requests sent to the URL")
 }
 
 // A workday poll, scheduled or manual, carries the instance's report timeout, which sizes

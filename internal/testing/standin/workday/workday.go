@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -51,6 +53,7 @@ type Handler struct {
 	report   []byte
 	fault    Fault
 	requests int
+	attempts int
 }
 
 // New returns a stand-in serving an empty report.
@@ -123,7 +126,34 @@ func (h *Handler) Requests() int {
 	return h.requests
 }
 
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+// Attempts counts every request, with good credentials, bad ones or none: a test that
+// expects nothing sent to the stand-in checks it is zero.
+func (h *Handler) Attempts() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.attempts
+}
+
+// CredentialFiles writes the stand-in's username and password to files of the test's, for
+// an instance's username_file and password_file.
+func (h *Handler) CredentialFiles(t testing.TB) (userFile, passFile string) {
+	t.Helper()
+	dir := t.TempDir()
+	userFile, passFile = filepath.Join(dir, "username"), filepath.Join(dir, "password")
+	for file, value := range map[string]string{userFile: h.cfg.Username, passFile: h.cfg.Password} {
+		if err := os.WriteFile(file, []byte(value), 0o600); err != nil {
+			t.Fatalf("workday stand-in: credential file: %v", err)
+		}
+	}
+	return userFile, passFile
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.mu.Lock()
+	h.attempts++
+	h.mu.Unlock()
+	h.mux.ServeHTTP(w, r)
+}
 
 func (h *Handler) serveReport(w http.ResponseWriter, r *http.Request) {
 	for _, p := range [][2]string{{"tenant", h.cfg.Tenant}, {"owner", h.cfg.Owner}, {"report", h.cfg.Report}} {
