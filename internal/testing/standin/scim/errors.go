@@ -14,9 +14,14 @@ const contentType = "application/scim+json"
 // writeError answers with a SCIM Error body (RFC 7644 §3.12), shaped as the library
 // shapes its own: schemas, detail and status as a string.
 func writeError(w http.ResponseWriter, status int, detail string) {
-	raw, _ := json.Marshal(scimerrors.ScimError{Status: status, Detail: detail})
+	writeScimError(w, scimerrors.ScimError{Status: status, Detail: detail})
+}
+
+// writeScimError answers with e as a SCIM Error body, its scimType included.
+func writeScimError(w http.ResponseWriter, e scimerrors.ScimError) {
+	raw, _ := json.Marshal(e)
 	w.Header().Set("Content-Type", contentType)
-	w.WriteHeader(status)
+	w.WriteHeader(e.Status)
 	_, _ = w.Write(raw)
 }
 

@@ -79,17 +79,19 @@ var idpUserAgent = map[string]string{"okta": "Okta SCIM Client 1.0.0", "azuread"
 
 func TestReplayFixtures(t *testing.T) {
 	dir := fixturesDir(t)
-	for _, vendor := range []string{Generic, GitHub, Slack} {
-		for idp, steps := range replays {
-			t.Run(vendor+"/"+idp, func(t *testing.T) {
-				s, c := startVendor(t, Config{Vendor: vendor})
-				c.ua = idpUserAgent[idp]
-				ids := map[string]string{}
-				for _, step := range steps {
-					fx := readFixture(t, filepath.Join(dir, idp, step.file+".json"))
-					t.Run(step.file, func(t *testing.T) { replay(t, s, c, fx, step, ids) })
-				}
-			})
+	for _, mode := range modes {
+		for _, vendor := range []string{Generic, GitHub, Slack} {
+			for idp, steps := range replays {
+				t.Run(mode.name+"/"+vendor+"/"+idp, func(t *testing.T) {
+					s, c := startVendor(t, Config{Vendor: vendor, Strict: mode.strict})
+					c.ua = idpUserAgent[idp]
+					ids := map[string]string{}
+					for _, step := range steps {
+						fx := readFixture(t, filepath.Join(dir, idp, step.file+".json"))
+						t.Run(step.file, func(t *testing.T) { replay(t, s, c, fx, step, ids) })
+					}
+				})
+			}
 		}
 	}
 }
@@ -280,13 +282,15 @@ func containsAny(list any, v any) bool {
 // a no-path replace with the id in its value renames the group.
 func TestReplayEchoesGroupName(t *testing.T) {
 	dir := fixturesDir(t)
-	s, c := startVendor(t, Config{})
-	ids := map[string]string{}
-	for _, f := range []string{"create_group", "update_group_name"} {
-		replay(t, s, c, readFixture(t, filepath.Join(dir, "okta", f+".json")), replayStep{shapeOnly: []string{"displayName"}}, ids)
-	}
-	_, _, got := c.do("GET", "/Groups/"+ids["abf4dd94-a4c0-4f67-89c9-76b03340cb9b"], nil)
-	if got["displayName"] != "Test SCIMv2" || got["id"] != ids["abf4dd94-a4c0-4f67-89c9-76b03340cb9b"] {
-		t.Errorf("group after rename: %v", got)
+	for _, mode := range modes {
+		s, c := startVendor(t, Config{Strict: mode.strict})
+		ids := map[string]string{}
+		for _, f := range []string{"create_group", "update_group_name"} {
+			replay(t, s, c, readFixture(t, filepath.Join(dir, "okta", f+".json")), replayStep{shapeOnly: []string{"displayName"}}, ids)
+		}
+		_, _, got := c.do("GET", "/Groups/"+ids["abf4dd94-a4c0-4f67-89c9-76b03340cb9b"], nil)
+		if got["displayName"] != "Test SCIMv2" || got["id"] != ids["abf4dd94-a4c0-4f67-89c9-76b03340cb9b"] {
+			t.Errorf("%s: group after rename: %v", mode.name, got)
+		}
 	}
 }

@@ -22,6 +22,14 @@ type client struct {
 	ua    string
 }
 
+// modes are the two ways the stand-in treats what its schemas do not declare: dropped, as
+// the library does, or refused, as real apps do (Config.Strict). The conformance tests run
+// in both.
+var modes = []struct {
+	name   string
+	strict bool
+}{{"lenient", false}, {"strict", true}}
+
 // startVendor starts a stand-in for vendor and returns it with a client for its base URL.
 func startVendor(t testing.TB, cfg Config) (*Server, *client) {
 	t.Helper()

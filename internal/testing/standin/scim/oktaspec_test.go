@@ -20,15 +20,17 @@ const (
 // User-Agent, which GitHub requires anyway, and every user here carries an externalId,
 // which GitHub requires on create (the others accept it).
 func TestOktaSpec(t *testing.T) {
-	for _, vendor := range []string{Generic, GitHub, Slack} {
-		t.Run(vendor, func(t *testing.T) {
-			s, c := startVendor(t, Config{Vendor: vendor})
-			// The suite needs the app to hold a user before it starts.
-			if _, err := s.AddUser(testUser("seed.user@atko.com")); err != nil {
-				t.Fatal(err)
-			}
-			oktaSpec(t, c)
-		})
+	for _, mode := range modes {
+		for _, vendor := range []string{Generic, GitHub, Slack} {
+			t.Run(mode.name+"/"+vendor, func(t *testing.T) {
+				s, c := startVendor(t, Config{Vendor: vendor, Strict: mode.strict})
+				// The suite needs the app to hold a user before it starts.
+				if _, err := s.AddUser(testUser("seed.user@atko.com")); err != nil {
+					t.Fatal(err)
+				}
+				oktaSpec(t, c)
+			})
+		}
 	}
 }
 

@@ -45,6 +45,21 @@ type Config struct {
 	// every PATCH is answered 501 Not Implemented, the status RFC 7644 §3.12 gives for
 	// "service provider does not support the request operation, e.g., PATCH".
 	NoPatch bool
+	// NoEnterpriseExtension plays an app whose User resource type declares no schema
+	// extension, which RFC 7643 leaves optional and many apps do: /ResourceTypes lists
+	// none and /Schemas lacks the enterprise User schema. A PATCH path or value into the
+	// extension is then 400 invalidPath or invalidValue (the library's validation); a POST
+	// or PUT carrying it loses it silently, or with Strict is 400 invalidValue.
+	// SetEnterpriseExtension changes this while serving.
+	NoEnterpriseExtension bool
+	// Strict refuses, as real apps do, what the app's schemas do not declare instead of
+	// dropping it: an attribute, sub-attribute, extension or schemas URN of a POST or PUT
+	// body, or of a PATCH value, is 400 invalidValue; a PATCH path is 400 invalidPath
+	// (RFC 7644 §3.12 errors with their scimType and a detail naming the attribute).
+	Strict bool
+	// NoDiscovery plays an app without the schema discovery endpoints: /Schemas and
+	// /ResourceTypes answer 404 (ServiceProviderConfig still answers).
+	NoDiscovery bool
 }
 
 // Request is one request as the stand-in received it.
@@ -71,6 +86,7 @@ type Server struct {
 	failStatus int
 	origin     string // scheme://host of the latest request, for meta.location
 	rate       rateWindow
+	enterprise bool // the User resource type declares the enterprise extension
 }
 
 // New returns an empty service provider. It panics on an unknown Vendor.
@@ -90,6 +106,8 @@ func New(cfg Config) *Server {
 		base:   "/scim/v2",
 		users:  newCollection("User"),
 		groups: newCollection("Group"),
+
+		enterprise: !cfg.NoEnterpriseExtension,
 	}
 	if cfg.Vendor == GitHub {
 		s.base = "/scim/v2/enterprises/" + cfg.Enterprise
@@ -134,6 +152,21 @@ func (s *Server) Deleted() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.deleted...)
+}
+
+// SetEnterpriseExtension declares the enterprise User extension, or stops declaring it, from
+// the next request on, as an app's administrator may. Users keep what they stored; while
+// the extension is not declared, it is left out of what the app answers.
+func (s *Server) SetEnterpriseExtension(declared bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.enterprise = declared
+}
+
+func (s *Server) declaresEnterprise() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.enterprise
 }
 
 // FailNext makes the next n requests fail with status and a SCIM Error body, before

@@ -74,7 +74,13 @@ func TestStablePaging(t *testing.T) {
 }
 
 func TestFilters(t *testing.T) {
-	_, c := startVendor(t, Config{})
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) { testFilters(t, mode.strict) })
+	}
+}
+
+func testFilters(t *testing.T, strict bool) {
+	_, c := startVendor(t, Config{Strict: strict})
 	c.do("POST", "/Users", testUser("carol@example.com"))
 	c.do("POST", "/Groups", map[string]any{"schemas": []string{"urn:ietf:params:scim:schemas:core:2.0:Group"}, "displayName": "Admins"})
 	for path, n := range map[string]string{
@@ -95,7 +101,13 @@ func TestFilters(t *testing.T) {
 }
 
 func TestPatchShapes(t *testing.T) {
-	_, c := startVendor(t, Config{})
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) { testPatchShapes(t, mode.strict) })
+	}
+}
+
+func testPatchShapes(t *testing.T, strict bool) {
+	_, c := startVendor(t, Config{Strict: strict})
 	_, _, u := c.do("POST", "/Users", testUser("erin@example.com"))
 	id := u["id"].(string)
 	// Entra: capitalised ops, a value-filtered path, and "False" as a string.
@@ -307,4 +319,124 @@ func TestCompareIsStrict(t *testing.T) {
 			t.Errorf("compare accepted %v for %v", got, want)
 		}
 	}
+}
+
+const enterpriseURN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+
+// An app without the enterprise extension says so in its discovery endpoints; leniently it
+// drops the extension from a create and refuses a PATCH path into it (the library), which
+// is what real apps answer to the latter.
+func TestNoEnterpriseExtension(t *testing.T) {
+	s, c := startVendor(t, Config{NoEnterpriseExtension: true})
+	_, _, rt := c.do("GET", "/ResourceTypes/User", nil)
+	if ext, ok := rt["schemaExtensions"].([]any); !ok || len(ext) != 0 {
+		t.Errorf("User schemaExtensions: %v", rt["schemaExtensions"])
+	}
+	_, _, schemas := c.do("GET", "/Schemas", nil)
+	for _, r := range schemas["Resources"].([]any) {
+		if get(r, "id") == enterpriseURN {
+			t.Errorf("/Schemas lists %s", enterpriseURN)
+		}
+	}
+	u := testUser("jo@example.com")
+	u[enterpriseURN] = map[string]any{"department": "Navy"}
+	st, _, body := c.do("POST", "/Users", u)
+	if st != 201 || body[enterpriseURN] != nil {
+		t.Fatalf("lenient create: %d %v", st, body)
+	}
+	st, _, body = c.do("PATCH", "/Users/"+body["id"].(string), patchOp(map[string]any{"op": "replace", "path": enterpriseURN + ":department", "value": "Navy"}))
+	if st != 400 || body["scimType"] != "invalidPath" {
+		t.Errorf("PATCH into the undeclared extension: %d %v", st, body)
+	}
+
+	// Declared again, the extension is stored; undeclared, it is no longer answered.
+	s.SetEnterpriseExtension(true)
+	u = testUser("kim@example.com")
+	u[enterpriseURN] = map[string]any{"department": "Navy"}
+	if _, _, body = c.do("POST", "/Users", u); department(body) != "Navy" {
+		t.Errorf("create with the extension declared: %v", body)
+	}
+	s.SetEnterpriseExtension(false)
+	if got, _ := s.User("kim@example.com"); got[enterpriseURN] != nil {
+		t.Errorf("undeclared extension still answered: %v", got)
+	}
+}
+
+// Strict, the stand-in refuses everything its schemas do not declare, in every kind of
+// write, with RFC 7644 §3.12 errors naming the attribute.
+func TestStrictRefusesUndeclared(t *testing.T) {
+	s, c := startVendor(t, Config{Strict: true, NoEnterpriseExtension: true})
+	id, err := s.AddUser(testUser("lee@example.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	with := func(k string, v any) map[string]any {
+		u := testUser("lee2@example.com")
+		u[k] = v
+		return u
+	}
+	withSchemas := testUser("lee2@example.com")
+	withSchemas["schemas"] = []string{userURN, enterpriseURN}
+	replace := func(path string, v any) map[string]any {
+		return patchOp(map[string]any{"op": "replace", "path": path, "value": v})
+	}
+	for _, tc := range []struct {
+		method, path string
+		body         map[string]any
+		scimType     string
+		names        string
+	}{
+		{"POST", "/Users", with(enterpriseURN, map[string]any{"department": "Navy"}), "invalidValue", enterpriseURN},
+		{"POST", "/Users", with(enterpriseURN+":department", "Navy"), "invalidValue", enterpriseURN + ":department"},
+		{"POST", "/Users", withSchemas, "invalidValue", enterpriseURN},
+		{"POST", "/Users", with("favouriteColour", "teal"), "invalidValue", "favouriteColour"},
+		{"POST", "/Users", with("name", map[string]any{"givenName": "Lee", "nickname": "L"}), "invalidValue", "name.nickname"},
+		{"POST", "/Users", with("emails", []any{map[string]any{"value": "x@example.com", "label": "home"}}), "invalidValue", "emails.label"},
+		{"PUT", "/Users/" + id, with(enterpriseURN, map[string]any{"department": "Navy"}), "invalidValue", enterpriseURN},
+		{"PATCH", "/Users/" + id, replace(enterpriseURN+":department", "Navy"), "invalidPath", enterpriseURN + ":department"},
+		{"PATCH", "/Users/" + id, replace("favouriteColour", "teal"), "invalidPath", "favouriteColour"},
+		{"PATCH", "/Users/" + id, replace("name.nickname", "L"), "invalidPath", "name.nickname"},
+		{"PATCH", "/Users/" + id, replace("name", map[string]any{"nickname": "L"}), "invalidValue", "name.nickname"},
+		{"PATCH", "/Users/" + id, patchOp(map[string]any{"op": "replace", "value": map[string]any{enterpriseURN + ":department": "Navy"}}), "invalidValue", enterpriseURN + ":department"},
+		{"PATCH", "/Users/" + id, patchOp(map[string]any{"op": "replace", "value": map[string]any{enterpriseURN: map[string]any{"department": "Navy"}}}), "invalidValue", enterpriseURN},
+	} {
+		st, _, body := c.do(tc.method, tc.path, tc.body)
+		detail, _ := body["detail"].(string)
+		if st != 400 || body["status"] != "400" || body["scimType"] != tc.scimType || !strings.Contains(detail, tc.names) || !containsAny(body["schemas"], errorURN) {
+			t.Errorf("%s %s %v: %d %v, want 400 %s naming %s", tc.method, tc.path, tc.body, st, body, tc.scimType, tc.names)
+		}
+	}
+	if u, _ := s.User("lee@example.com"); u["name"].(map[string]any)["givenName"] != "Test" || len(s.Users()) != 1 {
+		t.Errorf("a refused write changed something: %v", s.Users())
+	}
+	// What is declared still goes through.
+	if st, _, body := c.do("PATCH", "/Users/"+id, replace("name.givenName", "Lee")); st != 200 || get(body, "name.givenName") != "Lee" {
+		t.Errorf("declared PATCH: %d %v", st, body)
+	}
+	// With the extension declared, strict takes it.
+	s.SetEnterpriseExtension(true)
+	if st, _, body := c.do("POST", "/Users", with(enterpriseURN, map[string]any{"department": "Navy"})); st != 201 || department(body) != "Navy" {
+		t.Errorf("declared extension: %d %v", st, body)
+	}
+}
+
+// An app without discovery endpoints answers 404 there and still serves the rest.
+func TestNoDiscovery(t *testing.T) {
+	_, c := startVendor(t, Config{NoDiscovery: true})
+	for _, path := range []string{"/Schemas", "/Schemas/" + userURN, "/ResourceTypes", "/ResourceTypes/User"} {
+		if st, _, _ := c.do("GET", path, nil); st != 404 {
+			t.Errorf("GET %s: %d, want 404", path, st)
+		}
+	}
+	for _, path := range []string{"/ServiceProviderConfig", "/Users"} {
+		if st, _, _ := c.do("GET", path, nil); st != 200 {
+			t.Errorf("GET %s: %d, want 200", path, st)
+		}
+	}
+}
+
+// department reads the enterprise extension's department (get cannot: the URN holds dots).
+func department(u map[string]any) any {
+	ext, _ := u[enterpriseURN].(map[string]any)
+	return ext["department"]
 }

@@ -61,10 +61,13 @@ func (h *handler) users() bool { return h.c.typ == "User" }
 func (h *handler) notFound(id string) error { return scimerrors.ScimErrorResourceNotFound(id) }
 
 // result copies a stored resource out, so the library can marshal it after the lock is
-// released. excludedAttributes (Entra asks for members to be left out) is honoured here,
+// released; the caller holds the lock. excludedAttributes (Entra asks for members to be left out) is honoured here,
 // as the library ignores it.
 func (h *handler) result(r *http.Request, res *resource) scim.Resource {
 	attrs := clone(res.attrs).(map[string]any)
+	if !h.s.enterprise {
+		delete(attrs, enterpriseSchema.ID) // stored while it was declared
+	}
 	if r != nil {
 		for _, ex := range strings.Split(r.URL.Query().Get("excludedAttributes"), ",") {
 			for k := range attrs {

@@ -31,6 +31,19 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, origin string) {
 		writeError(w, http.StatusNotImplemented, "PATCH is not supported by this service provider; use PUT.")
 		return
 	}
+	if s.cfg.NoDiscovery && r.Method == http.MethodGet && isDiscovery(rest) {
+		writeError(w, http.StatusNotFound, "Specified endpoint does not exist.")
+		return
+	}
+	enterprise := s.declaresEnterprise()
+	if s.cfg.Strict {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if err := checkDeclared(r.Method, rest, body, enterprise); err != nil {
+			writeScimError(w, *err)
+			return
+		}
+	}
 
 	r2 := r.Clone(r.Context())
 	r2.URL.Path, r2.URL.RawPath = rest, ""
@@ -54,12 +67,23 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, origin string) {
 		body, _ := io.ReadAll(r.Body)
 		r2.Body = io.NopCloser(bytes.NewReader(entraBooleans(body)))
 	}
-	s.library(origin).ServeHTTP(w, r2)
+	s.library(origin, enterprise).ServeHTTP(w, r2)
+}
+
+// isDiscovery says whether rest is one of the schema discovery endpoints.
+func isDiscovery(rest string) bool {
+	for _, p := range []string{"/Schemas", "/ResourceTypes"} {
+		if rest == p || strings.HasPrefix(rest, p+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // library builds the elimity server for one request; only the base URL of meta.location
-// differs between requests, and building it is a few struct copies.
-func (s *Server) library(origin string) scim.Server {
+// and whether Users declare the enterprise extension differ between requests, and
+// building it is a few struct copies.
+func (s *Server) library(origin string, enterprise bool) scim.Server {
 	maxResults := 100
 	if s.cfg.Vendor == Slack {
 		maxResults = 1000
@@ -85,7 +109,7 @@ func (s *Server) library(origin string) scim.Server {
 				Description:      optional.NewString("User Account"),
 				Endpoint:         "/Users",
 				Schema:           schema.CoreUserSchema(),
-				SchemaExtensions: []scim.SchemaExtension{{Schema: schema.ExtensionEnterpriseUser()}},
+				SchemaExtensions: userExtensions(enterprise),
 				Handler:          &handler{s: s, c: s.users},
 			},
 			{
@@ -102,6 +126,14 @@ func (s *Server) library(origin string) scim.Server {
 		panic(err) // the arguments above are constant
 	}
 	return srv
+}
+
+// userExtensions are the schema extensions the User resource type declares.
+func userExtensions(enterprise bool) []scim.SchemaExtension {
+	if !enterprise {
+		return nil
+	}
+	return []scim.SchemaExtension{{Schema: enterpriseSchema}}
 }
 
 // slackAlias maps Slack's non-standard discovery paths onto the standard ones: v1's
