@@ -87,6 +87,9 @@ type Result struct {
 	ErrorCode    string         `json:"error_code,omitempty"`
 	ErrorMessage string         `json:"error_message,omitempty"`
 	Details      map[string]any `json:"details,omitempty"`
+	// Warnings say what the operation left out or could not check without failing, e.g.
+	// a mapped attribute the app does not declare, which was not sent.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Skip returns the result of an operation that had nothing to do, saying why.

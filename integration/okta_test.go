@@ -248,11 +248,14 @@ func TestOktaAsAWorkdayTarget(t *testing.T) {
 }
 
 // App Sync into a SCIM app (GitHub's dialect), as Okta's own provisioning does it: an
-// assignment creates the user there, an unassignment deactivates it (active=false, never
-// GitHub's irreversible DELETE), a reassignment reactivates it.
+// assignment creates the user there, a profile change updates it, an unassignment
+// deactivates it (active=false, never GitHub's irreversible DELETE), a reassignment
+// reactivates it. GitHub's users have no enterprise extension (stand-ins.md §4.5) and the
+// app refuses what it does not declare, so the stock mapper's department is left out of
+// every write, which says so, and none of them fails for it.
 func TestAppSyncProvisionsAGitHubSCIMApp(t *testing.T) {
 	var w oktaWorld
-	gh := scimstandin.New(scimstandin.Config{Vendor: scimstandin.GitHub, Token: "it-gh"})
+	gh := scimstandin.New(scimstandin.Config{Vendor: scimstandin.GitHub, Token: "it-gh", Strict: true, NoEnterpriseExtension: true})
 	srv := scimstandin.Start(t, gh)
 	t.Setenv("ILM_IT_GH_TOKEN", "it-gh")
 	path := filepath.Join(t.TempDir(), "github.yaml")
@@ -263,25 +266,41 @@ instances:
 	h := newHarness(t, withOkta(t, &w, false), withTargetsFromConfig(t, path))
 	app := w.mapApp(h, "GitHub EMU", "github")
 	email := strings.ToLower(fmt.Sprintf("grace.%s@example.com", h.prefix))
-	grace := w.person(h, 1, email, nil)
+	grace := w.person(h, 1, email, map[string]any{"title": "Engineer", "department": "Platform"})
+	const department = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"
+	warnsOfDepartment := func(what string, inc workflows.IncidentResult) {
+		t.Helper()
+		require.Len(t, inc.Results, 1, "%s: %+v", what, inc)
+		require.Len(t, inc.Results[0].Warnings, 1, "%s: %+v", what, inc.Results[0])
+		assert.Contains(t, inc.Results[0].Warnings[0], department, what)
+		assert.Empty(t, inc.Reviews, what)
+	}
 
 	_, err := w.org.Assign(app.ID, grace.ID)
 	require.NoError(t, err)
 	add := h.appIncidents(1)[0]
-	require.Len(t, add.Results, 1, "%+v", add)
+	warnsOfDepartment("App Add", add)
 	u, ok := gh.User(email)
 	require.True(t, ok, "created in GitHub")
 	assert.Equal(t, true, u["active"])
 	assert.Equal(t, h.id(1), u["externalId"])
+	assert.Equal(t, "Engineer", u["title"])
+
+	require.NoError(t, w.org.UpdateProfile(grace.ID, map[string]any{"title": "Staff Engineer", "department": "Infrastructure"}))
+	upd := h.appIncidents(1)[0]
+	assert.Equal(t, lifecycle.AppUpdate, upd.Type)
+	warnsOfDepartment("App Update", upd)
+	u, _ = gh.User(email)
+	assert.Equal(t, "Staff Engineer", u["title"], "Okta's change reached GitHub")
 
 	require.NoError(t, w.org.Unassign(app.ID, grace.ID))
-	h.appIncidents(1)
+	warnsOfDepartment("App Remove", h.appIncidents(1)[0])
 	u, _ = gh.User(email)
 	assert.Equal(t, false, u["active"], "soft-deprovisioned")
 
 	_, err = w.org.Assign(app.ID, grace.ID)
 	require.NoError(t, err)
-	h.appIncidents(1)
+	warnsOfDepartment("App Add again", h.appIncidents(1)[0])
 	u, _ = gh.User(email)
 	assert.Equal(t, true, u["active"], "reactivated")
 	assert.Empty(t, gh.Deleted(), "never DELETE on GitHub")

@@ -92,9 +92,23 @@ func classify(what string, resp *http.Response, body []byte) error {
 	case resp.StatusCode == http.StatusConflict:
 		return &connectors.CodedError{Class: connectors.ErrAlreadyExists, Code: code, Message: msg}
 	default:
-		return &connectors.CodedError{Class: connectors.ErrInvalid, Code: code, Message: msg}
+		err := &connectors.CodedError{Class: connectors.ErrInvalid, Code: code, Message: msg}
+		if e.ScimType != "" {
+			return &scimTypeError{scimType: e.ScimType, err: err}
+		}
+		return err
 	}
 }
+
+// scimTypeError is a refusal that carries the app's scimType (RFC 7644 §3.12), such as
+// invalidPath for an attribute it does not declare.
+type scimTypeError struct {
+	scimType string
+	err      *connectors.CodedError
+}
+
+func (e *scimTypeError) Error() string { return e.err.Error() }
+func (e *scimTypeError) Unwrap() error { return e.err }
 
 // retryAfter reads Retry-After (seconds or an HTTP date; Slack) or X-RateLimit-Reset
 // (epoch seconds; GitHub), a minute when neither says.

@@ -3,11 +3,11 @@
 // Managed Users is disabled with active=false, never with DELETE, which deprovisions for good;
 // Slack is disabled with DELETE, which only deactivates there; any other app (generic) with
 // active=false. Updates are PATCH when the app's ServiceProviderConfig supports it, else PUT.
+// Only the mapped attributes the app declares in its /ResourceTypes and /Schemas are sent
+// (discovery.go); the results name the others.
 package scim
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -65,9 +65,9 @@ type Client struct {
 	http *http.Client
 	base string
 
-	mu         sync.Mutex
-	patchKnown bool
-	patch      bool
+	mu   sync.Mutex    // guards caps
+	caps *capabilities // what the app supports (discovery.go); nil until the first write
+	now  func() time.Time
 }
 
 // New builds the client. It does not call the app.
@@ -101,46 +101,19 @@ func New(cfg Config) (*Client, error) {
 			return nil, fmt.Errorf("scim %s: %w", cfg.Instance, err)
 		}
 	}
-	c := &Client{cfg: cfg, http: hc, base: strings.TrimSuffix(cfg.BaseURL, "/")}
+	c := &Client{cfg: cfg, http: hc, base: strings.TrimSuffix(cfg.BaseURL, "/"), now: time.Now}
 	c.Contract = connectors.Contract[desired, resource]{Instance: cfg.Instance, Operations: cfg.Operations,
 		CreateIfNotExists: cfg.CreateIfNotExists, Binding: cfg.Binding, Accounts: c}
 	return c, nil
-}
-
-// usesPatch says whether updates go as PATCH: as configured, or as the app's
-// ServiceProviderConfig says (read once; Slack's v1 name /ServiceProviderConfigs too).
-func (c *Client) usesPatch(ctx context.Context) (bool, error) {
-	switch c.cfg.UpdateMethod {
-	case UpdatePatch:
-		return true, nil
-	case UpdatePut:
-		return false, nil
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.patchKnown {
-		return c.patch, nil
-	}
-	var spc struct {
-		Patch struct {
-			Supported bool `json:"supported"`
-		} `json:"patch"`
-	}
-	err := c.do(ctx, http.MethodGet, "/ServiceProviderConfig", nil, &spc)
-	if errors.Is(err, connectors.ErrNotFound) && c.cfg.Vendor == VendorSlack {
-		err = c.do(ctx, http.MethodGet, "/ServiceProviderConfigs", nil, &spc)
-	}
-	if err != nil {
-		return false, err
-	}
-	c.patchKnown, c.patch = true, spc.Patch.Supported
-	return c.patch, nil
 }
 
 func (c *Client) skip(op connectors.Operation, reason string) (connectors.Result, error) {
 	return connectors.Skip(c.cfg.Instance, op, reason), nil
 }
 
-func (c *Client) fail(op connectors.Operation, err error) (connectors.Result, error) {
-	return connectors.Failure(c.cfg.Instance, op, err), err
+// fail is the result of a failed write, with the warnings on what it sent.
+func (c *Client) fail(op connectors.Operation, err error, warnings []string) (connectors.Result, error) {
+	res := connectors.Failure(c.cfg.Instance, op, err)
+	res.Warnings = warnings
+	return res, err
 }

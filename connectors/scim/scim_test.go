@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -22,12 +23,38 @@ const enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 
 var vendors = []string{scim.VendorGeneric, scim.VendorGitHub, scim.VendorSlack}
 
+// modes are the stand-in's two ways with what its schemas do not declare: dropped, or
+// refused as real apps do (standin.Config.Strict). The connector's suite runs in both.
+var modes = []struct {
+	name   string
+	strict bool
+}{{"lenient", false}, {"strict", true}}
+
+// inEachMode runs test once in each mode, as the subtests lenient and strict.
+func inEachMode(t *testing.T, test func(t *testing.T, strict bool)) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) { test(t, mode.strict) })
+	}
+}
+
 // app starts the stand-in of a vendor and a connector to it with the stock mapper.
 func app(t *testing.T, cfg standin.Config, opts ...func(*scim.Config)) (*standin.Server, *scim.Client) {
 	t.Helper()
+	return appBehind(t, cfg, nil, opts...)
+}
+
+// appBehind is app with the stand-in served through wrap (when not nil), which can change
+// what the app answers.
+func appBehind(t *testing.T, cfg standin.Config, wrap func(*standin.Server) http.Handler, opts ...func(*scim.Config)) (*standin.Server, *scim.Client) {
+	t.Helper()
 	cfg.Token = "scim-test-token"
 	s := standin.New(cfg)
-	srv := standin.Start(t, s)
+	var h http.Handler = s
+	if wrap != nil {
+		h = wrap(s)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
 	m, err := mappers.Stock("scim-outgoing")
 	require.NoError(t, err)
 	c := scim.Config{Instance: cfg.Vendor, Vendor: cfg.Vendor, BaseURL: s.BaseURL(srv.URL), Token: "scim-test-token",
@@ -50,10 +77,12 @@ func grace() profile.Profile {
 
 // The contract on every vendor: create, create again (an update), update what changed,
 // disable, disable again (skipped), enable with allow-enable.
-func TestLifecycleOnEveryVendor(t *testing.T) {
+func TestLifecycleOnEveryVendor(t *testing.T) { inEachMode(t, lifecycleOnEveryVendor) }
+
+func lifecycleOnEveryVendor(t *testing.T, strict bool) {
 	for _, vendor := range vendors {
 		t.Run(vendor, func(t *testing.T) {
-			s, c := app(t, standin.Config{Vendor: vendor})
+			s, c := app(t, standin.Config{Vendor: vendor, Strict: strict})
 			ctx := context.Background()
 			res, err := c.Create(ctx, grace())
 			require.NoError(t, err)
@@ -98,8 +127,12 @@ func TestLifecycleOnEveryVendor(t *testing.T) {
 // GitHub's DELETE deprovisions for good: the connector never sends it; Slack's DELETE only
 // deactivates, and is how Slack is disabled.
 func TestDisableSpeaksEachVendorsDialect(t *testing.T) {
+	inEachMode(t, disableSpeaksEachVendorsDialect)
+}
+
+func disableSpeaksEachVendorsDialect(t *testing.T, strict bool) {
 	for vendor, want := range map[string]string{scim.VendorGeneric: http.MethodPatch, scim.VendorGitHub: http.MethodPatch, scim.VendorSlack: http.MethodDelete} {
-		s, c := app(t, standin.Config{Vendor: vendor})
+		s, c := app(t, standin.Config{Vendor: vendor, Strict: strict})
 		_, err := c.Create(context.Background(), grace())
 		require.NoError(t, err)
 		_, err = c.Disable(context.Background(), grace())
@@ -118,8 +151,10 @@ func TestDisableSpeaksEachVendorsDialect(t *testing.T) {
 
 // An app without PATCH (its ServiceProviderConfig says so) is updated with PUT of the whole
 // user, attributes ILM does not map included.
-func TestPutOnlyAppGetsTheWholeUser(t *testing.T) {
-	s, c := app(t, standin.Config{NoPatch: true})
+func TestPutOnlyAppGetsTheWholeUser(t *testing.T) { inEachMode(t, putOnlyAppGetsTheWholeUser) }
+
+func putOnlyAppGetsTheWholeUser(t *testing.T, strict bool) {
+	s, c := app(t, standin.Config{NoPatch: true, Strict: strict})
 	ctx := context.Background()
 	_, err := c.Create(ctx, grace())
 	require.NoError(t, err)
@@ -142,7 +177,11 @@ func TestPutOnlyAppGetsTheWholeUser(t *testing.T) {
 }
 
 func TestUpdateOfAMissingUserSkipsOrCreates(t *testing.T) {
-	s, c := app(t, standin.Config{})
+	inEachMode(t, updateOfAMissingUserSkipsOrCreates)
+}
+
+func updateOfAMissingUserSkipsOrCreates(t *testing.T, strict bool) {
+	s, c := app(t, standin.Config{Strict: strict})
 	res, err := c.Update(context.Background(), grace(), connectors.UpdateOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, "User does not exist", res.Reason)
@@ -153,8 +192,10 @@ func TestUpdateOfAMissingUserSkipsOrCreates(t *testing.T) {
 }
 
 // A user whose userName differs only in case is the same user (a 409 on create).
-func TestCreateConvergesOnACaseVariant(t *testing.T) {
-	s, c := app(t, standin.Config{})
+func TestCreateConvergesOnACaseVariant(t *testing.T) { inEachMode(t, createConvergesOnACaseVariant) }
+
+func createConvergesOnACaseVariant(t *testing.T, strict bool) {
+	s, c := app(t, standin.Config{Strict: strict})
 	_, err := s.AddUser(map[string]any{"userName": "Grace.Hopper@Example.com", "externalId": "1007",
 		"emails": []any{map[string]any{"value": "Grace.Hopper@Example.com", "primary": true}}})
 	require.NoError(t, err)
@@ -165,8 +206,10 @@ func TestCreateConvergesOnACaseVariant(t *testing.T) {
 }
 
 // A renamed person is found by the old username, and by externalId.
-func TestRenamedPersonIsFound(t *testing.T) {
-	s, c := app(t, standin.Config{})
+func TestRenamedPersonIsFound(t *testing.T) { inEachMode(t, renamedPersonIsFound) }
+
+func renamedPersonIsFound(t *testing.T, strict bool) {
+	s, c := app(t, standin.Config{Strict: strict})
 	ctx := context.Background()
 	created, err := c.Create(ctx, grace())
 	require.NoError(t, err)
@@ -182,9 +225,11 @@ func TestRenamedPersonIsFound(t *testing.T) {
 
 // Filter values are quoted as RFC 7644 wants: a quote, backslash or control character
 // cannot break the filter.
-func TestFilterValuesAreEscaped(t *testing.T) {
+func TestFilterValuesAreEscaped(t *testing.T) { inEachMode(t, filterValuesAreEscaped) }
+
+func filterValuesAreEscaped(t *testing.T, strict bool) {
 	for _, name := range []string{`o"brien\ops@example.com`, "tab\there@example.com"} {
-		s, c := app(t, standin.Config{})
+		s, c := app(t, standin.Config{Strict: strict})
 		odd := grace()
 		odd.Fields[profile.Username] = name
 		_, err := c.Create(context.Background(), odd)
@@ -198,9 +243,11 @@ func TestFilterValuesAreEscaped(t *testing.T) {
 }
 
 // Paging walks every user whatever page size the app allows (Slack's default is 10).
-func TestUsersPagesThroughEveryUser(t *testing.T) {
+func TestUsersPagesThroughEveryUser(t *testing.T) { inEachMode(t, usersPagesThroughEveryUser) }
+
+func usersPagesThroughEveryUser(t *testing.T, strict bool) {
 	for _, vendor := range vendors {
-		s, c := app(t, standin.Config{Vendor: vendor})
+		s, c := app(t, standin.Config{Vendor: vendor, Strict: strict})
 		for i := range 25 {
 			_, err := s.AddUser(map[string]any{"userName": fmt.Sprintf("u%02d@example.com", i), "externalId": fmt.Sprint(i),
 				"emails": []any{map[string]any{"value": fmt.Sprintf("u%02d@example.com", i), "primary": true}}})

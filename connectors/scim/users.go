@@ -112,48 +112,60 @@ func (c *Client) DescribeAccount(r resource) connectors.Result {
 	return res
 }
 
-// CreateAccount creates p's user from d (connectors.Contract converges on a conflict).
+// CreateAccount creates p's user from the attributes of d the app declares
+// (connectors.Contract converges on a conflict).
 func (c *Client) CreateAccount(ctx context.Context, p profile.Profile, d desired, op connectors.Operation) (connectors.Result, error) {
 	var created resource
-	err := c.do(ctx, http.MethodPost, "/Users", build(d, true, nil), &created)
+	warnings, err := c.withDeclared(ctx, d, func(send desired, _ *capabilities) error {
+		created = nil
+		return c.do(ctx, http.MethodPost, "/Users", build(send, true, nil), &created)
+	})
 	if err != nil {
-		return c.fail(op, err)
+		return c.fail(op, err, warnings)
 	}
-	return c.result(op, created), nil
+	res := c.result(op, created)
+	res.Warnings = warnings
+	return res, nil
 }
 
-// UpdateAccount sends the mapped attributes that differ, and active=true when enabling; nothing
-// differing sends nothing.
+// UpdateAccount sends the mapped attributes the app declares that differ, and active=true
+// when enabling; nothing differing sends nothing.
 func (c *Client) UpdateAccount(ctx context.Context, d desired, r resource, opts connectors.UpdateOptions) (connectors.Result, error) {
 	active := r.active()
 	enable := opts.AllowEnable && !active
 	var changed []string
-	for _, k := range sortedKeys(d) {
-		if r.value(k) != d[k] {
-			changed = append(changed, k)
+	updated := r
+	warnings, err := c.withDeclared(ctx, d, func(send desired, caps *capabilities) error {
+		changed = nil
+		for _, k := range sortedKeys(send) {
+			if r.value(k) != send[k] {
+				changed = append(changed, k)
+			}
 		}
-	}
-	if len(changed) == 0 && !enable {
-		return c.result(connectors.OpUpdate, r), nil
-	}
-	updated, err := c.write(ctx, r, d, changed, active || enable)
+		if len(changed) == 0 && !enable {
+			return nil
+		}
+		var err error
+		updated, err = c.write(ctx, caps.patch, r, send, changed, active || enable)
+		return err
+	})
 	if err != nil {
-		return c.fail(connectors.OpUpdate, err)
+		return c.fail(connectors.OpUpdate, err, warnings)
 	}
 	res := c.result(connectors.OpUpdate, updated)
-	res.Details = map[string]any{"changed_attributes": changed, "enabled": enable}
+	res.Warnings = warnings
+	if len(changed) > 0 || enable {
+		res.Details = map[string]any{"changed_attributes": changed, "enabled": enable}
+	}
 	return res, nil
 }
 
 // write changes the user: PATCH with one operation per changed attribute (and active), or
 // PUT of the whole resource when the app takes no PATCH. An app answering 204 is read back.
-func (c *Client) write(ctx context.Context, r resource, d desired, changed []string, active bool) (resource, error) {
-	patch, err := c.usesPatch(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (c *Client) write(ctx context.Context, patch bool, r resource, d desired, changed []string, active bool) (resource, error) {
 	path := "/Users/" + url.PathEscape(r.id())
 	var out resource
+	var err error
 	if !patch {
 		err = c.do(ctx, http.MethodPut, path, build(d, active, r), &out)
 	} else {
@@ -197,20 +209,23 @@ func patchOps(d desired, changed []string, setActive, active bool) map[string]an
 // GitHub's DELETE would deprovision for good, so it is never sent. A user gone meanwhile is
 // skipped.
 func (c *Client) DisableAccount(ctx context.Context, d desired, r resource) (connectors.Result, error) {
-	var err error
-	if c.cfg.Vendor == VendorSlack {
-		err = c.do(ctx, http.MethodDelete, "/Users/"+url.PathEscape(r.id()), nil, nil)
-	} else {
-		_, err = c.write(ctx, r, d, nil, false)
-	}
+	warnings, err := c.withDeclared(ctx, d, func(send desired, caps *capabilities) error {
+		if c.cfg.Vendor == VendorSlack {
+			return c.do(ctx, http.MethodDelete, "/Users/"+url.PathEscape(r.id()), nil, nil)
+		}
+		_, err := c.write(ctx, caps.patch, r, send, nil, false)
+		return err
+	})
 	if errors.Is(err, connectors.ErrNotFound) {
 		return c.skip(connectors.OpDisable, connectors.ReasonNoAccount)
 	}
 	if err != nil {
-		return c.fail(connectors.OpDisable, err)
+		return c.fail(connectors.OpDisable, err, warnings)
 	}
 	r["active"] = false
-	return c.result(connectors.OpDisable, r), nil
+	res := c.result(connectors.OpDisable, r)
+	res.Warnings = warnings
+	return res, nil
 }
 
 // Users calls fn for every user of the app, paging with startIndex and count as the app

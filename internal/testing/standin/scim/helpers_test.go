@@ -30,6 +30,13 @@ var modes = []struct {
 	strict bool
 }{{"lenient", false}, {"strict", true}}
 
+// inEachMode runs test once in each mode, as the subtests lenient and strict.
+func inEachMode(t *testing.T, test func(t *testing.T, strict bool)) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) { test(t, mode.strict) })
+	}
+}
+
 // startVendor starts a stand-in for vendor and returns it with a client for its base URL.
 func startVendor(t testing.TB, cfg Config) (*Server, *client) {
 	t.Helper()

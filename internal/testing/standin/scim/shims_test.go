@@ -73,11 +73,7 @@ func TestStablePaging(t *testing.T) {
 	}
 }
 
-func TestFilters(t *testing.T) {
-	for _, mode := range modes {
-		t.Run(mode.name, func(t *testing.T) { testFilters(t, mode.strict) })
-	}
-}
+func TestFilters(t *testing.T) { inEachMode(t, testFilters) }
 
 func testFilters(t *testing.T, strict bool) {
 	_, c := startVendor(t, Config{Strict: strict})
@@ -100,11 +96,7 @@ func testFilters(t *testing.T, strict bool) {
 	}
 }
 
-func TestPatchShapes(t *testing.T) {
-	for _, mode := range modes {
-		t.Run(mode.name, func(t *testing.T) { testPatchShapes(t, mode.strict) })
-	}
-}
+func TestPatchShapes(t *testing.T) { inEachMode(t, testPatchShapes) }
 
 func testPatchShapes(t *testing.T, strict bool) {
 	_, c := startVendor(t, Config{Strict: strict})
