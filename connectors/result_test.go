@@ -36,3 +36,24 @@ func TestFailedResultClaimsNoState(t *testing.T) {
 	require.NoError(t, json.Unmarshal(disabled, &back))
 	assert.Equal(t, Result{Instance: "ad", Action: OpDisable, Success: true}, back)
 }
+
+// Warnings travel with a result into the incident's result, and are left out when there
+// are none.
+func TestResultWarnings(t *testing.T) {
+	warned := Result{Instance: "github", Action: OpUpdate, Success: true, Active: true,
+		Warnings: []string{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department is not sent to github"}}
+	raw, err := json.Marshal(warned)
+	require.NoError(t, err)
+	assert.Contains(t, string(raw), `"warnings":["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department is not sent to github"]`)
+	var back Result
+	require.NoError(t, json.Unmarshal(raw, &back))
+	assert.Equal(t, warned, back)
+
+	failed, err := json.Marshal(Result{Instance: "github", Action: OpUpdate, Warnings: warned.Warnings})
+	require.NoError(t, err)
+	assert.Contains(t, string(failed), `"warnings"`, "a failed result keeps its warnings")
+
+	plain, err := json.Marshal(Result{Instance: "ad", Action: OpUpdate, Success: true})
+	require.NoError(t, err)
+	assert.NotContains(t, string(plain), "warnings")
+}

@@ -5,7 +5,8 @@
 #
 #   scripts/standin.sh okta start|stop   Okta on http://127.0.0.1:${ILM_OKTA_PORT:-8017}, with the apps in
 #                                        ${ILM_OKTA_APPS:-github_emu=GitHub} (created ids in apps.json)
-#   scripts/standin.sh scim start|stop   a GitHub-dialect SCIM app on http://127.0.0.1:${ILM_SCIM_PORT:-8018}
+#   scripts/standin.sh scim start|stop   a GitHub-dialect SCIM app on http://127.0.0.1:${ILM_SCIM_PORT:-8018}:
+#                                        strict, and without the enterprise extension, as GitHub's users are
 #
 # ILM_STANDIN_DIR (default /tmp/ilm-standin) holds, per stand-in, the binary, the token
 # (NAME/token), the log and the pid file.
@@ -24,7 +25,7 @@ pidfile=$dir/$name.pid
 args() {
 	case "$name" in
 	okta) echo -apps "${ILM_OKTA_APPS:-github_emu=GitHub}" -apps-file "$dir/apps.json" ;;
-	scim) echo -vendor github ;;
+	scim) echo -vendor github -strict -no-enterprise-extension ;;
 	esac
 }
 

@@ -3,6 +3,7 @@
 // address (ILM accepts an http:// base URL only for loopback hosts).
 //
 //	scim -addr 127.0.0.1:8018 -token-file TOKEN [-vendor github|slack|generic] [-enterprise acme]
+//	     [-strict] [-no-enterprise-extension]
 //
 // It prints the SCIM base URL to give ILM. The users are lost when the process stops.
 package main
@@ -22,24 +23,28 @@ func main() {
 	tokenFile := flag.String("token-file", "", "file holding the bearer token clients must send")
 	vendor := flag.String("vendor", standin.GitHub, "github, slack or generic")
 	enterprise := flag.String("enterprise", "acme", "github: the enterprise in /scim/v2/enterprises/{enterprise}")
+	strict := flag.Bool("strict", false, "refuse attributes and paths the app's schemas do not declare (400 invalidValue/invalidPath), as real apps do")
+	noExtension := flag.Bool("no-enterprise-extension", false, "declare no enterprise User extension")
 	flag.Parse()
-	if err := run(*addr, *tokenFile, *vendor, *enterprise); err != nil {
+	cfg := standin.Config{Vendor: *vendor, Enterprise: *enterprise, Strict: *strict, NoEnterpriseExtension: *noExtension}
+	if err := run(*addr, *tokenFile, cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "scim stand-in:", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr, tokenFile, vendor, enterprise string) error {
+func run(addr, tokenFile string, cfg standin.Config) error {
 	token, err := process.Token(addr, tokenFile)
 	if err != nil {
 		return err
 	}
-	switch vendor {
+	switch cfg.Vendor {
 	case standin.Generic, standin.GitHub, standin.Slack:
 	default:
-		return fmt.Errorf("-vendor %q is not one of github, slack, generic", vendor)
+		return fmt.Errorf("-vendor %q is not one of github, slack, generic", cfg.Vendor)
 	}
-	app := standin.New(standin.Config{Vendor: vendor, Token: token, Enterprise: enterprise})
-	log.Printf("SCIM stand-in (%s) at %s", vendor, app.BaseURL("http://"+addr))
+	cfg.Token = token
+	app := standin.New(cfg)
+	log.Printf("SCIM stand-in (%s) at %s", cfg.Vendor, app.BaseURL("http://"+addr))
 	return process.Serve(addr, app)
 }
