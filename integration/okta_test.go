@@ -5,6 +5,7 @@ package integration
 import (
 	"fmt"
 	"maps"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -303,6 +304,13 @@ instances:
 	warnsOfDepartment("App Add again", h.appIncidents(1)[0])
 	u, _ = gh.User(email)
 	assert.Equal(t, true, u["active"], "reactivated")
+	discovery := 0
+	for _, r := range gh.Requests() {
+		if r.Method == http.MethodGet && strings.HasSuffix(r.Path, "/Schemas") {
+			discovery++
+		}
+	}
+	assert.Equal(t, 1, discovery, "the worker's instance discovered the app's schemas once, for all four incidents")
 	assert.Empty(t, gh.Deleted(), "never DELETE on GitHub")
 	assert.Len(t, gh.Users(), 1)
 }
