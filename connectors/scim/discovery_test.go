@@ -200,30 +200,50 @@ func TestDiscoveryOncePerInstance(t *testing.T) {
 }
 
 // An app that stops declaring the extension after discovery refuses the next PATCH with
-// invalidPath: the client discovers again, once, and the update goes through without it.
+// invalidPath: the client discovers again, once, and the update goes through without it;
+// when department was all that changed, nothing is left to send.
 func TestRediscoversWhenAPathIsRefused(t *testing.T) {
-	s, c := app(t, standin.Config{Strict: true})
-	ctx := context.Background()
-	_, err := c.Create(ctx, grace())
-	require.NoError(t, err)
-	s.SetEnterpriseExtension(false)
+	for name, tc := range map[string]struct {
+		title   string
+		changed []string
+		patches int
+	}{
+		"with title":      {title: "Commodore", changed: []string{"title"}, patches: 2},
+		"department only": {title: "Rear Admiral", patches: 1},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s, c := app(t, standin.Config{Strict: true})
+			ctx := context.Background()
+			created, err := c.Create(ctx, grace())
+			require.NoError(t, err)
+			s.SetEnterpriseExtension(false)
 
-	moved := grace()
-	moved.Fields[profile.Title] = "Commodore"
-	moved.Fields[profile.Department] = "Fleet"
-	upd, err := c.Update(ctx, moved, connectors.UpdateOptions{})
-	require.NoError(t, err)
-	require.Len(t, upd.Warnings, 1)
-	assert.Contains(t, upd.Warnings[0], department)
-	assert.Equal(t, []string{"title"}, upd.Details["changed_attributes"])
-	assert.Equal(t, map[string]int{"/ServiceProviderConfig": 2, "/ResourceTypes": 2, "/Schemas": 2}, discoveryRequests(s))
-	var patches int
-	for _, r := range s.Requests() {
-		if r.Method == http.MethodPatch {
-			patches++
-		}
+			moved := grace()
+			moved.Fields[profile.Title] = tc.title
+			moved.Fields[profile.Department] = "Fleet"
+			upd, err := c.Update(ctx, moved, connectors.UpdateOptions{})
+			require.NoError(t, err)
+			require.Len(t, upd.Warnings, 1)
+			assert.Contains(t, upd.Warnings[0], department)
+			assert.Equal(t, created.ID, upd.ID)
+			assert.True(t, upd.Active)
+			if tc.changed != nil {
+				assert.Equal(t, tc.changed, upd.Details["changed_attributes"])
+			} else {
+				assert.Nil(t, upd.Details)
+			}
+			assert.Equal(t, map[string]int{"/ServiceProviderConfig": 2, "/ResourceTypes": 2, "/Schemas": 2}, discoveryRequests(s))
+			var patches int
+			for _, r := range s.Requests() {
+				if r.Method == http.MethodPatch {
+					patches++
+				}
+			}
+			assert.Equal(t, tc.patches, patches, "the refused PATCH, and one without department if anything is left")
+			u, _ := s.User("grace.hopper@example.com")
+			assert.Equal(t, tc.title, u["title"])
+		})
 	}
-	assert.Equal(t, 2, patches, "the refused PATCH and the one without department")
 }
 
 // A refusal that discovering again does not explain fails the write after one

@@ -136,7 +136,7 @@ func (c *Client) UpdateAccount(ctx context.Context, d desired, r resource, opts 
 	var changed []string
 	updated := r
 	warnings, err := c.withDeclared(ctx, d, func(send desired, caps *capabilities) error {
-		changed = nil
+		changed, updated = nil, r
 		for _, k := range sortedKeys(send) {
 			if r.value(k) != send[k] {
 				changed = append(changed, k)
