@@ -9,7 +9,9 @@
 // userName uniqueness, stable paging, filtering and PATCH application, bearer-token auth,
 // and one shim per vendor for its base path, headers, DELETE semantics and rate limits.
 // Every request is recorded so tests can assert what the client sent (PATCH or PUT,
-// never DELETE to GitHub, its User-Agent).
+// never DELETE to GitHub, its User-Agent, how often it read /Schemas). Leniently, as the
+// library does, attributes the schemas do not declare are dropped from POST and PUT bodies;
+// strict (Config.Strict, strict.go), they are refused, as real apps refuse them.
 package scim
 
 import (
