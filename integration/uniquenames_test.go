@@ -137,6 +137,7 @@ func TestUniqueNamesForSameNameHiresStartedAtOnce(t *testing.T) {
 	assert.Len(t, names, 2, "distinct names: %v", names)
 	assert.Contains(t, names, w.base())
 	assert.Contains(t, names, w.base()+"2")
+	recordHistoryAs(t, w.client, workflows.PersonWorkflowID(w.id(1)), "NewHireUniqueName.json")
 }
 
 // A name an account ILM never made holds (a hand-made AD account, no employee id) is
