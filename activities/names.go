@@ -122,7 +122,11 @@ type namedChecker struct {
 func (a *Activities) nameCheckers(instances []string) ([]namedChecker, error) {
 	var out []namedChecker
 	for _, name := range instances {
-		nc, ok := a.Targets[name].(connectors.NameChecker)
+		target, ok := a.Targets[name]
+		if !ok {
+			return nil, configError(fmt.Errorf("instance %q is not a provisioning target this worker knows", name))
+		}
+		nc, ok := target.(connectors.NameChecker)
 		if !ok {
 			return nil, configError(fmt.Errorf("instance %q cannot check account names (provisioning.unique_names)", name))
 		}

@@ -163,6 +163,12 @@ func TestReserveAccountNameErrors(t *testing.T) {
 		_, err := d.reserve(t, person("1001", "Jane", "Roe"))
 		nonRetryable(t, err, ErrTypeConfig, `instance "app" cannot check account names`)
 	})
+	t.Run("an unknown target", func(t *testing.T) {
+		d := newNameDesk(t)
+		delete(d.acts.Targets, "app")
+		_, err := d.reserve(t, person("1001", "Jane", "Roe"))
+		nonRetryable(t, err, ErrTypeConfig, `instance "app" is not a provisioning target this worker knows`)
+	})
 	t.Run("off on the worker", func(t *testing.T) {
 		d := newNameDesk(t)
 		d.acts.UniqueNames = nil
