@@ -40,6 +40,9 @@ type Activities struct {
 	Mail Mail
 	// Activation sets, enables and mails temporary passwords (the "activate" step).
 	Activation Activation
+	// UniqueNames chooses new hires' account names (names.go); nil when
+	// provisioning.unique_names is off.
+	UniqueNames *UniqueNames
 	// Redactor knows every configured secret; errors and logs of every activity are cleared
 	// of them (redact.go). Nil redacts nothing.
 	Redactor *redact.Redactor

@@ -27,6 +27,7 @@ func NewIncident(cfg *config.Config, instance string, ev lifecycle.Event) Incide
 		// The event's profile is the stored one with the report's fields over it.
 		PlannedRevision: ev.Profile.Revision,
 		Targets:         targets(cfg),
+		UniqueNames:     cfg.Provisioning.UniqueNames.Enabled && (ev.Type == lifecycle.NewHire || ev.Type == lifecycle.RehireUser),
 		Review:          reviewPolicy(cfg),
 	}
 }

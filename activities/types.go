@@ -28,8 +28,11 @@ type Incident struct {
 	// none was stored). The incident acts only while it is still the stored one.
 	PlannedRevision int64 `json:"planned_revision"`
 	// Targets is a snapshot, so a config change never alters a running incident.
-	Targets Targets      `json:"targets"`
-	Review  ReviewPolicy `json:"review"`
+	Targets Targets `json:"targets"`
+	// UniqueNames says a New Hire or Rehire reserves the person's unique account name before
+	// its first write (provisioning.unique_names, when planned).
+	UniqueNames bool         `json:"unique_names,omitempty"`
+	Review      ReviewPolicy `json:"review"`
 }
 
 // ChangedField is one changed field of an incident: its old value, and its new value only

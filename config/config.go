@@ -59,6 +59,8 @@ type Provisioning struct {
 	// WelcomeManager mails the new hire's manager (manageremailaddress) when the AD account
 	// is activated. The mail never carries the password.
 	WelcomeManager bool `yaml:"welcome_manager"`
+	// UniqueNames chooses and reserves new hires' account names (config/uniquenames.go).
+	UniqueNames UniqueNames `yaml:"unique_names"`
 }
 
 // Targets names, per operation, the connector instances it runs on.
@@ -121,6 +123,7 @@ func (c *Config) resolvePaths() {
 	c.SMTP.resolvePaths(c)
 	c.Temporal.Codec.KeysFile = c.Path(c.Temporal.Codec.KeysFile)
 	c.Provisioning.TemplatesDir = c.Path(c.Provisioning.TemplatesDir)
+	c.Provisioning.UniqueNames.Mapper = c.Path(c.Provisioning.UniqueNames.Mapper)
 	for _, in := range c.Instances {
 		if w := in.Workday; w != nil {
 			w.Mapper = c.Path(w.Mapper)
@@ -198,6 +201,7 @@ func (c *Config) applyDefaults() {
 	}
 	c.SMTP.applyDefaults()
 	c.Provisioning.Password.applyDefaults()
+	c.Provisioning.UniqueNames.applyDefaults()
 	for i := range c.Instances {
 		if t := c.Instances[i].Target(); t != nil {
 			t.applyDefaults()
@@ -268,6 +272,7 @@ func (c *Config) validate() error {
 	errs = append(errs, c.Provisioning.Review.validate()...)
 	errs = append(errs, c.SMTP.validate()...)
 	errs = append(errs, c.Provisioning.Password.validate()...)
+	errs = append(errs, c.Provisioning.UniqueNames.validate()...)
 	return errors.Join(errs...)
 }
 

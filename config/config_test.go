@@ -96,6 +96,9 @@ func TestGuardIsOnByDefault(t *testing.T) {
 func TestErrorsNameTheKey(t *testing.T) {
 	cases := map[string]struct{ doc, want string }{
 		"unknown top key":      {`stor: x`, `unknown key "stor"`},
+		"long unique names":    {`provisioning: {unique_names: {enabled: true, max_length: 65}}`, `provisioning.unique_names.max_length: 65 is not between 3 and 64`},
+		"short unique names":   {`provisioning: {unique_names: {max_length: 2}}`, `provisioning.unique_names.max_length: 2 is not between 3 and 64`},
+		"unknown unique key":   {`provisioning: {unique_names: {enabld: true}}`, `unknown key "enabld"`},
 		"unknown instance key": {`instances: [{name: w, type: workday, reprot_url: x}]`, `instance "w": unknown key "reprot_url"`},
 		"unknown nested key":   {`instances: [{name: w, type: workday, report_url: "file:r", guard: {max_terminashuns: 3}}]`, `instance "w".guard: unknown key "max_terminashuns"`},
 		"unknown type":         {`instances: [{name: w, type: wrkday}]`, `unknown instance type "wrkday"`},

@@ -21,6 +21,12 @@ func ReasonTurnedOff(op Operation) string { return string(op) + " is turned off 
 type Accounts[D, A any] interface {
 	// FindAccount maps p and finds its account; found is false when there is none.
 	FindAccount(ctx context.Context, p profile.Profile) (d D, a A, found bool, err error)
+	// FindByName maps p and finds an account holding one of the names the mapping gives
+	// it (login, user name, sAMAccountName, mail), for the unique-name check: unlike
+	// FindAccount, never by the old values of a renamed person, nor first by employee id,
+	// which would find the person's own account under another name. found is false when no
+	// account holds them.
+	FindByName(ctx context.Context, p profile.Profile) (a A, found bool, err error)
 	// CreateAccount creates p's account from d. op is the operation the result reports.
 	CreateAccount(ctx context.Context, p profile.Profile, d D, op Operation) (Result, error)
 	// UpdateAccount brings a in line with d, enabling it first when opts.AllowEnable.
@@ -165,4 +171,28 @@ func (c Contract[D, A]) Disable(ctx context.Context, p profile.Profile) (Result,
 		return res, nil
 	}
 	return c.Accounts.DisableAccount(ctx, d, a)
+}
+
+// NameHolder says whether the names p maps to (p.AccountName through the mapper: login,
+// sAMAccountName, mail, …) are taken on the instance, for provisioning.unique_names: it
+// returns the account holding them, named for messages, or "" when none does. An account
+// that stores p's employee id is p's own and does not count; one that stores another id,
+// none (an account ILM never made, such as one created by hand), or is protected does,
+// whatever adopt_unlinked_accounts says: a new name must be new.
+func (c Contract[D, A]) NameHolder(ctx context.Context, p profile.Profile) (string, error) {
+	if err := RequireEmployeeID(OpCreate, p); err != nil {
+		return "", err
+	}
+	a, found, err := c.Accounts.FindByName(ctx, p)
+	if err != nil || !found {
+		return "", err
+	}
+	o, err := c.Accounts.AccountOwner(ctx, a)
+	if err != nil {
+		return "", err
+	}
+	if (Binding{}).Check(p, o) == nil {
+		return "", nil
+	}
+	return o.Account, nil
 }

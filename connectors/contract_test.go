@@ -21,6 +21,13 @@ type book struct {
 	err   error
 	// ownerErr fails AccountOwner, as a DC that cannot list an account's groups would.
 	ownerErr error
+	// names maps an account name to the account holding it, for FindByName.
+	names map[string]string
+}
+
+func (b *book) FindByName(_ context.Context, p profile.Profile) (string, bool, error) {
+	id, ok := b.names[p.AccountName]
+	return id, ok, b.err
 }
 
 func (b *book) FindAccount(_ context.Context, p profile.Profile) (string, string, bool, error) {
@@ -60,7 +67,7 @@ func (b *book) AccountOwner(_ context.Context, id string) (Owner, error) {
 var person = profile.Profile{Fields: profile.Fields{profile.EmployeeID: "1001"}}
 
 func contract(ops Operations) (Contract[string, string], *book) {
-	b := &book{active: map[string]bool{}, owner: map[string]Owner{}}
+	b := &book{active: map[string]bool{}, owner: map[string]Owner{}, names: map[string]string{}}
 	return Contract[string, string]{Instance: "app", Operations: ops, Accounts: b}, b
 }
 
@@ -145,7 +152,7 @@ func (r racer) CreateAccount(_ context.Context, p profile.Profile, _ string, op 
 }
 
 func TestContractConvergesOnARefusedCreate(t *testing.T) {
-	b := &book{active: map[string]bool{}, owner: map[string]Owner{}}
+	b := &book{active: map[string]bool{}, owner: map[string]Owner{}, names: map[string]string{}}
 	c := Contract[string, string]{Instance: "app", Operations: AllOperations, Accounts: racer{b}}
 	res, err := c.Create(context.Background(), person)
 	require.NoError(t, err)
@@ -156,7 +163,7 @@ func TestContractConvergesOnARefusedCreate(t *testing.T) {
 
 // A refusal with no account behind it, or an unavailable system, stands.
 func TestContractKeepsOtherCreateFailures(t *testing.T) {
-	b := &book{active: map[string]bool{}, owner: map[string]Owner{}}
+	b := &book{active: map[string]bool{}, owner: map[string]Owner{}, names: map[string]string{}}
 	down := Contract[string, string]{Instance: "app", Operations: AllOperations, Accounts: unavailable{b}}
 	_, err := down.Create(context.Background(), person)
 	assert.True(t, errors.Is(err, ErrUnavailable))
@@ -285,4 +292,42 @@ func TestContractRefusesWritesForAProfileWithoutEmployeeID(t *testing.T) {
 		assert.ErrorContains(t, err, "no employee id")
 	}
 	assert.Empty(t, b.calls)
+}
+
+// TestContractNameHolder: a name is free when no account holds it or the person's own does;
+// any other account holds it, an unlinked one too, even where writes may adopt unlinked
+// accounts.
+func TestContractNameHolder(t *testing.T) {
+	c, b := contract(AllOperations)
+	c.Binding = Binding{AdoptUnlinked: true}
+	ctx := context.Background()
+	jane := profile.Profile{Fields: profile.Fields{profile.EmployeeID: "1001"}, AccountName: "jane.roe"}
+
+	holder, err := c.NameHolder(ctx, jane)
+	require.NoError(t, err)
+	assert.Empty(t, holder, "nobody holds it")
+
+	b.names["jane.roe"] = "1001"
+	holder, err = c.NameHolder(ctx, jane)
+	require.NoError(t, err)
+	assert.Empty(t, holder, "the person's own account")
+
+	b.names["jane.roe"] = "other"
+	for _, o := range []Owner{
+		{Account: "account of 1002", EmployeeID: "1002"},
+		{Account: "hand-made account"},
+		{Account: "admin account", EmployeeID: "1001", Protected: "an administrator"},
+	} {
+		b.owner["other"] = o
+		holder, err = c.NameHolder(ctx, jane)
+		require.NoError(t, err)
+		assert.Equal(t, o.Account, holder)
+	}
+
+	b.err = errors.New("directory down")
+	_, err = c.NameHolder(ctx, jane)
+	assert.ErrorContains(t, err, "directory down")
+
+	_, err = c.NameHolder(ctx, profile.Profile{AccountName: "x"})
+	assert.ErrorIs(t, err, ErrInvalid, "a profile without employee id has no name to check")
 }

@@ -11,13 +11,7 @@ import (
 // "" where it gives no value (so that a value HR cleared is cleared in the target too).
 // A mapping failure is ErrInvalid, naming the mapper and field.
 func MapProfile(m *mappers.Mapper, p profile.Profile) (map[string]string, error) {
-	src := make(map[string]any, len(p.Fields))
-	for k, v := range p.Fields {
-		if v = strings.TrimSpace(v); v != "" {
-			src[k] = v
-		}
-	}
-	out, err := m.MapFields(src, mappers.Options{})
+	out, err := m.MapFields(MapperSource(p.Fields, p.AccountName, 0), mappers.Options{})
 	if err != nil {
 		return nil, &CodedError{Class: ErrInvalid, Message: err.Error()}
 	}
@@ -26,4 +20,20 @@ func MapProfile(m *mappers.Mapper, p profile.Profile) (map[string]string, error)
 		d[key] = out[key]
 	}
 	return d, nil
+}
+
+// MapperSource is what an outgoing mapper's expressions see of a profile: its fields that
+// have a value, and accountname, the name reserved for the person (profile.AccountName),
+// when there is one. extra sizes the map for the caller's own variables.
+func MapperSource(fields profile.Fields, accountName string, extra int) map[string]any {
+	src := make(map[string]any, len(fields)+1+extra)
+	for k, v := range fields {
+		if v = strings.TrimSpace(v); v != "" {
+			src[k] = v
+		}
+	}
+	if accountName != "" {
+		src[profile.AccountNameKey] = accountName
+	}
+	return src
 }

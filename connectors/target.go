@@ -49,6 +49,14 @@ type Target interface {
 	Disable(ctx context.Context, p profile.Profile) (Result, error)
 }
 
+// NameChecker is a target that can tell whether the account names a profile maps to are
+// taken (provisioning.unique_names): every connector built on Contract is one.
+type NameChecker interface {
+	// NameHolder returns the account, named for messages, that holds the names p maps to
+	// and is not p's own; "" when none does (Contract.NameHolder).
+	NameHolder(ctx context.Context, p profile.Profile) (string, error)
+}
+
 // ReasonEnabledNoReset is why SetPassword leaves an enabled account alone.
 const ReasonEnabledNoReset = "the account is enabled: ILM sets a password only on a disabled account awaiting activation"
 

@@ -34,20 +34,36 @@ func recordHistories(t *testing.T, c client.Client, queue string) {
 	})
 	require.NoError(t, err)
 	for _, e := range resp.Executions {
-		file := filepath.Join(dir, e.Type.Name+".json")
-		if _, err := os.Stat(file); !errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		hist := &historypb.History{}
-		it := c.GetWorkflowHistory(ctx, e.Execution.WorkflowId, e.Execution.RunId, false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-		for it.HasNext() {
-			ev, err := it.Next()
-			require.NoError(t, err)
-			hist.Events = append(hist.Events, ev)
-		}
-		data, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(hist)
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(file, data, 0o644))
-		t.Logf("recorded %s from %s", file, e.Execution.WorkflowId)
+		recordHistory(t, c, e.Execution.WorkflowId, e.Execution.RunId, e.Type.Name+".json")
 	}
+}
+
+// recordHistoryAs, when ILM_RECORD_HISTORIES names a folder, writes there the history of the
+// workflow's latest run as file, unless the folder has it already: the recording of a path a
+// workflow type's first recording does not take (a New Hire with unique names).
+func recordHistoryAs(t *testing.T, c client.Client, workflowID, file string) {
+	if os.Getenv("ILM_RECORD_HISTORIES") != "" {
+		recordHistory(t, c, workflowID, "", file)
+	}
+}
+
+// recordHistory writes the history of the run as file in the ILM_RECORD_HISTORIES folder,
+// unless it is there already.
+func recordHistory(t *testing.T, c client.Client, workflowID, runID, file string) {
+	file = filepath.Join(os.Getenv("ILM_RECORD_HISTORIES"), file)
+	if _, err := os.Stat(file); !errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	ctx := context.Background()
+	hist := &historypb.History{}
+	it := c.GetWorkflowHistory(ctx, workflowID, runID, false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for it.HasNext() {
+		ev, err := it.Next()
+		require.NoError(t, err)
+		hist.Events = append(hist.Events, ev)
+	}
+	data, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(hist)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(file, data, 0o644))
+	t.Logf("recorded %s from %s", file, workflowID)
 }

@@ -24,6 +24,8 @@ func functions(layout string, lookups map[string]map[string]string) []expr.Optio
 		expr.Function("replace", replace, new(func(any, string, string) string)),
 		expr.Function("coalesce", coalesce, new(func(...any) any)),
 		expr.Function("truncate", func(p ...any) (any, error) { return truncate(text(p[0]), p[1].(int)), nil }, new(func(any, int) string)),
+		expr.Function("candidates", candidates, new(func(any, any, any) []any)),
+		expr.Function("translit", func(p ...any) (any, error) { t, _ := Transliterate(text(p[0])); return t, nil }, str1),
 		expr.Function("localpart", func(p ...any) (any, error) { l, _ := splitEmail(p[0]); return l, nil }, str1),
 		expr.Function("domain", func(p ...any) (any, error) { _, d := splitEmail(p[0]); return d, nil }, str1),
 		expr.Function("date", func(p ...any) (any, error) {

@@ -28,6 +28,10 @@
 //	                                       in outLayout, default 2006-01-02; "" if empty
 //	formatDate(v, inLayout, outLayout)     the same with the input layout given
 //	lookup(table, key [, default])         a value from the file's lookups
+//	candidates(first, middle, last)        account names: [first.last, first.m.last],
+//	                                       transliterated; nil when a name cannot be
+//	                                       (see Transliterate, AccountNames)
+//	translit(v)                            v in lower-case ASCII (Transliterate)
 package mappers
 
 import (

@@ -56,6 +56,7 @@ const (
 	ApplicationsKey    = "applications"
 	AcquisitionHireKey = "acquisitionhire"
 	OldUserDataKey     = "olduserdata"
+	AccountNameKey     = "accountname"
 )
 
 // DateLayout is how every date field is held in a profile, whatever the source's format.

@@ -39,15 +39,20 @@ const (
 // Profile is one person's record: what HR said last (Fields) and what ILM did (the
 // lifecycle fields).
 type Profile struct {
-	Fields          Fields    `json:"fields"`
-	ADStatus        ADStatus  `json:"adaccountstatus,omitempty"`
-	SourcePriority  int       `json:"sourcepriority"`
-	SourceOfTruth   string    `json:"sourceoftruth,omitempty"`
-	ConversionHire  bool      `json:"conversionhire,omitempty"`
-	AcquisitionHire bool      `json:"acquisitionhire,omitempty"`
-	Applications    []string  `json:"applications,omitempty"`
-	OldUserData     Fields    `json:"olduserdata,omitempty"`
-	UpdatedAt       time.Time `json:"updated_at,omitempty"`
+	Fields          Fields   `json:"fields"`
+	ADStatus        ADStatus `json:"adaccountstatus,omitempty"`
+	SourcePriority  int      `json:"sourcepriority"`
+	SourceOfTruth   string   `json:"sourceoftruth,omitempty"`
+	ConversionHire  bool     `json:"conversionhire,omitempty"`
+	AcquisitionHire bool     `json:"acquisitionhire,omitempty"`
+	Applications    []string `json:"applications,omitempty"`
+	OldUserData     Fields   `json:"olduserdata,omitempty"`
+	// AccountName is the unique name ILM reserved for the person before their first
+	// account was created (provisioning.unique_names): the login, sAMAccountName and mail
+	// local part every target gets, free in all of them. "" when none was reserved. HR's
+	// report never changes it; outgoing mappers see it as accountname.
+	AccountName string    `json:"accountname,omitempty"`
+	UpdatedAt   time.Time `json:"updated_at,omitempty"`
 	// Revision counts the saves of the stored profile: 0 for one never stored. An incident
 	// carries the revision it was planned from and acts only while it is still current.
 	Revision int64 `json:"revision,omitempty"`

@@ -64,6 +64,8 @@ func (p *Profile) setUserProfileValue(key string, value json.RawMessage) error {
 		p.ConversionHire, err = strconv.ParseBool(s)
 	case AcquisitionHireKey:
 		p.AcquisitionHire, err = strconv.ParseBool(s)
+	case AccountNameKey:
+		p.AccountName = s
 	default:
 		p.Fields[key] = s
 	}

@@ -13,7 +13,7 @@ func TestParseUserProfile(t *testing.T) {
 		"manager": null, "leadership": true,
 		"olduserdata": {"email": "ann.chen@example.com", "Display Name": "Ann Chen", "x": null},
 		"applications": ["okta", "github"], "adaccountstatus": "Enabled", "sourcepriority": "2",
-		"conversionhire": "true"
+		"conversionhire": "true", "Account Name": "ann.lee"
 	}`))
 	require.NoError(t, err)
 	assert.Equal(t, Profile{
@@ -23,6 +23,7 @@ func TestParseUserProfile(t *testing.T) {
 		ADStatus:       ADEnabled,
 		SourcePriority: 2,
 		ConversionHire: true,
+		AccountName:    "ann.lee",
 	}, p)
 }
 

@@ -45,6 +45,7 @@ func lifecycleFields(p profile.Profile) profile.Fields {
 		profile.AcquisitionHireKey: strconv.FormatBool(p.AcquisitionHire),
 		profile.ApplicationsKey:    mustJSON(apps),
 		profile.OldUserDataKey:     mustJSON(old),
+		profile.AccountNameKey:     p.AccountName,
 	}
 }
 

@@ -1,6 +1,6 @@
 // Package store keeps what ILM knows between incidents: the profiles and their history, the
-// pollers' state, the Okta application map, the reviewer rosters and the targets' circuit
-// breakers.
+// pollers' state, the Okta application map, the reviewer rosters, the targets' circuit
+// breakers and the reserved account names.
 //
 // The implementations live in subpackages (store/sqlite, store/postgres) and register a DSN
 // scheme here, as database drivers do with database/sql; a program imports the ones it
@@ -19,6 +19,9 @@ import (
 
 // ErrNotFound is returned, wrapped, when a profile does not exist.
 var ErrNotFound = errors.New("not found")
+
+// ErrNameTaken is returned, wrapped, when an account name is reserved for another person.
+var ErrNameTaken = errors.New("account name reserved for another person")
 
 // Record says who saved a profile, for which incident, and when. It becomes the history row.
 type Record struct {
@@ -155,6 +158,17 @@ type Store interface {
 	// GetBreaker returns the breaker of the instance with its counts in the window ending at
 	// now: a closed one with no counts when it has none.
 	GetBreaker(ctx context.Context, instance string, now time.Time, window time.Duration) (BreakerState, error)
+	// ReserveAccountName reserves name, lower-case, for the employee id, in one transaction,
+	// and returns the name the person holds: name when it was free, or the name reserved for
+	// them before (a retried or concurrent reservation of the same person gets that one back,
+	// whatever name it asks for). When another person holds name it returns an error
+	// matching ErrNameTaken and reserves nothing. Names are unique: of two people reserving
+	// one name at once, exactly one gets it.
+	ReserveAccountName(ctx context.Context, employeeID, name string, at time.Time) (string, error)
+	// AccountNameHolder returns the employee id that holds name; "" when nobody does.
+	AccountNameHolder(ctx context.Context, name string) (string, error)
+	// ReservedAccountName returns the name the employee id holds; "" when none.
+	ReservedAccountName(ctx context.Context, employeeID string) (string, error)
 	// Close releases the store's connections.
 	Close() error
 }

@@ -131,26 +131,36 @@ func (inc *incident) call(ctx workflow.Context, instance string, op connectors.O
 			continue
 		}
 		pauses = 0
-		failed := failedResult(c, err)
-		notifyFailure(ctx, inc.in, failed)
-		d, rerr := inc.review.await(ctx, fmt.Sprintf("%s on %s failed: %s", op, instance, failed.ErrorMessage))
-		if rerr != nil {
-			inc.res.Results = append(inc.res.Results, failed)
-			return rerr
+		retry, err := inc.onFailure(ctx, failedResult(c, err), err)
+		if !retry {
+			return err
 		}
-		inc.res.Reviews = append(inc.res.Reviews, d)
-		switch d.Action {
-		case ActionRetry:
-			continue
-		case ActionSkip:
-			inc.res.Results = append(inc.res.Results, connectors.Result{Instance: instance, Action: op, Success: true, Skipped: true,
-				Reason: "skipped by reviewer " + d.Reviewer + ": " + failed.ErrorMessage})
-			return nil
-		default:
-			inc.res.Results = append(inc.res.Results, failed)
-			return temporal.NewNonRetryableApplicationError(
-				fmt.Sprintf("aborted by reviewer %s after %s on %s failed", d.Reviewer, op, instance), "Aborted", err)
-		}
+	}
+}
+
+// onFailure handles a failed step of the incident (a target call, the name reservation): it
+// mails IT and waits for the review. retry says a reviewer asked for the step again; a skip
+// records the step as skipped by the reviewer and returns no error; an abort or an expired
+// review ends the incident with an error.
+func (inc *incident) onFailure(ctx workflow.Context, failed connectors.Result, err error) (retry bool, _ error) {
+	notifyFailure(ctx, inc.in, failed)
+	d, rerr := inc.review.await(ctx, fmt.Sprintf("%s on %s failed: %s", failed.Action, failed.Instance, failed.ErrorMessage))
+	if rerr != nil {
+		inc.res.Results = append(inc.res.Results, failed)
+		return false, rerr
+	}
+	inc.res.Reviews = append(inc.res.Reviews, d)
+	switch d.Action {
+	case ActionRetry:
+		return true, nil
+	case ActionSkip:
+		inc.res.Results = append(inc.res.Results, connectors.Result{Instance: failed.Instance, Action: failed.Action, Success: true, Skipped: true,
+			Reason: "skipped by reviewer " + d.Reviewer + ": " + failed.ErrorMessage})
+		return false, nil
+	default:
+		inc.res.Results = append(inc.res.Results, failed)
+		return false, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("aborted by reviewer %s after %s on %s failed", d.Reviewer, failed.Action, failed.Instance), "Aborted", err)
 	}
 }
 

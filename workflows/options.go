@@ -34,6 +34,15 @@ var (
 		o.ScheduleToCloseTimeout = 20 * time.Minute
 		return o
 	}()
+	// nameReservation bounds the choice of a unique account name: one attempt may look up a
+	// few dozen candidates in every target, so it gets longer than one call; retried as a
+	// target call is, then the incident goes to review.
+	nameReservation = func() workflow.ActivityOptions {
+		o := connectorCall
+		o.StartToCloseTimeout = 5 * time.Minute
+		o.ScheduleToCloseTimeout = 15 * time.Minute
+		return o
+	}()
 	// storeWrite keeps trying a store write for an hour: the targets already changed, so the
 	// profile must follow.
 	storeWrite = workflow.ActivityOptions{

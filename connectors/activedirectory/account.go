@@ -33,15 +33,13 @@ type desired struct {
 	attrs map[string]string
 }
 
-// mapProfile runs the outgoing mapper over fields. Errors name the mapper and field.
-func (t *Target) mapProfile(fields profile.Fields) (desired, error) {
-	src := make(map[string]any, len(fields)+2)
-	escaped := make(map[string]any, len(fields))
-	for k, v := range fields {
-		if v = strings.TrimSpace(v); v != "" {
-			src[k] = v
-			escaped[k] = rdnValue(v)
-		}
+// mapProfile runs the outgoing mapper over fields and the person's reserved account name.
+// Errors name the mapper and field.
+func (t *Target) mapProfile(fields profile.Fields, accountName string) (desired, error) {
+	src := connectors.MapperSource(fields, accountName, 2)
+	escaped := make(map[string]any, len(src))
+	for k, v := range src {
+		escaped[k] = rdnValue(v.(string))
 	}
 	src["basedn"] = t.cfg.BaseDN
 	src["rdn"] = escaped
@@ -95,25 +93,27 @@ func (a *account) disabled() bool      { return a.uac&uacDisabled != 0 }
 func (a *account) get(k string) string { return a.entry.GetEqualFoldAttributeValue(k) }
 
 // keys are the values an account may be found by, each tried in order: employeeID, then
-// sAMAccountName, then mail, each current before old.
-type keys struct{ sam, employeeID, mail []string }
+// sAMAccountName, then mail, then userPrincipalName, each current before old.
+type keys struct{ sam, employeeID, mail, upn []string }
+
+// add appends v to list unless it is blank or there already, compared case-insensitively.
+func add(list *[]string, v string) {
+	if v = strings.TrimSpace(v); v == "" {
+		return
+	}
+	for _, have := range *list {
+		if strings.EqualFold(have, v) {
+			return
+		}
+	}
+	*list = append(*list, v)
+}
 
 // lookupKeys collects the current and old keys of p: the old ones come from mapping the
 // profile with its old user data laid over it, so a rename or an email change still finds
 // the account.
 func (t *Target) lookupKeys(p profile.Profile, d desired) keys {
 	k := keys{}
-	add := func(list *[]string, v string) {
-		if v = strings.TrimSpace(v); v == "" {
-			return
-		}
-		for _, have := range *list {
-			if strings.EqualFold(have, v) {
-				return
-			}
-		}
-		*list = append(*list, v)
-	}
 	add(&k.sam, d.sam)
 	add(&k.employeeID, p.EmployeeID())
 	add(&k.mail, p.Email())
@@ -123,7 +123,7 @@ func (t *Target) lookupKeys(p profile.Profile, d desired) keys {
 		for f, v := range p.OldUserData {
 			old[f] = v
 		}
-		if od, err := t.mapProfile(old); err == nil {
+		if od, err := t.mapProfile(old, p.AccountName); err == nil {
 			add(&k.sam, od.sam)
 			add(&k.mail, od.attrs["mail"])
 		}
@@ -149,7 +149,22 @@ func userFilter(attr string, values []string) string {
 // the same login or email. An account found by login or email may be someone else's: a
 // write checks whose it is first (connectors.Contract.FindOwned).
 func (t *Target) find(s conn, p profile.Profile, d desired) (*account, error) {
-	k := t.lookupKeys(p, d)
+	return t.findBy(s, t.lookupKeys(p, d), d)
+}
+
+// findByName returns the account holding the names d gives (sAMAccountName, mail), nil
+// when there is none: the unique-name check, which must not find the person's own account
+// by employee id when another account holds the name.
+func (t *Target) findByName(s conn, d desired) (*account, error) {
+	k := keys{}
+	add(&k.sam, d.sam)
+	add(&k.mail, d.attrs["mail"])
+	add(&k.upn, d.attrs["userPrincipalName"])
+	return t.findBy(s, k, d)
+}
+
+// findBy returns the first account found by k, nil when there is none.
+func (t *Target) findBy(s conn, k keys, d desired) (*account, error) {
 	attrs := append([]string{"cn", "sAMAccountName", "mail", EmployeeIDAttribute, "userAccountControl", "manager", "memberOf"}, protectionAttrs...)
 	for name := range d.attrs {
 		attrs = append(attrs, name)
@@ -157,7 +172,7 @@ func (t *Target) find(s conn, p profile.Profile, d desired) (*account, error) {
 	for _, by := range []struct {
 		attr   string
 		values []string
-	}{{EmployeeIDAttribute, k.employeeID}, {"sAMAccountName", k.sam}, {"mail", k.mail}} {
+	}{{EmployeeIDAttribute, k.employeeID}, {"sAMAccountName", k.sam}, {"mail", k.mail}, {"userPrincipalName", k.upn}} {
 		for _, v := range by.values {
 			res, err := s.Search(ldap.NewSearchRequest(t.cfg.BaseDN, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
 				2, 0, false, userFilter(by.attr, []string{v}), attrs, nil))

@@ -353,3 +353,41 @@ func create(t *testing.T, tg *Target, p profile.Profile) string {
 	require.NoError(t, err)
 	return res.ID
 }
+
+// TestNameHolder: the unique-name check finds the account holding the sAMAccountName or
+// mail a reserved name maps to, never the person's own account by employee id instead.
+func TestNameHolder(t *testing.T) {
+	dir := newDirectory(t)
+	tg, ctx := dir.target(t), context.Background()
+	named := func(id, name string) profile.Profile {
+		p := hire(id, "Ann", "Chen")
+		p.AccountName = name
+		return p
+	}
+	annDN := create(t, tg, named("a1", "ann.chen"))
+	assert.Equal(t, "ann.chen", dir.get(annDN, "sAMAccountName"))
+	assert.Equal(t, "ann.chen@example.test", dir.get(annDN, "mail"), "mail from the reserved name")
+	dir.put("CN=Hand Made,"+ops, map[string][]string{"objectClass": {"top", "user"}, "objectCategory": {"person"},
+		"sAMAccountName": {"hand.made"}, "mail": {"ann.chen3@example.test"}})
+
+	ann := "account " + annDN + " (sAMAccountName ann.chen)"
+	handMade := "account CN=Hand Made," + ops + " (sAMAccountName hand.made)"
+	for _, tc := range []struct {
+		p    profile.Profile
+		want string
+	}{
+		{named("a2", "ann.chen"), ann},
+		{named("a2", "ANN.CHEN"), ann},
+		{named("a2", "ann.chen2"), ""},
+		{named("a1", "ann.chen"), ""},
+		{named("a2", "ann.chen3"), handMade},
+		{named("a2", "hand.made"), handMade},
+		// a1's own account is found by employee id first for a write; not for the check.
+		{named("a1", "hand.made"), handMade},
+	} {
+		got, err := tg.NameHolder(ctx, tc.p)
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, got, "%s as %s", tc.p.EmployeeID(), tc.p.AccountName)
+	}
+	dir.requireClosed(t)
+}

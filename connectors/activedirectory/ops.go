@@ -14,7 +14,7 @@ import (
 
 // FindAccount maps p and finds its account (connectors.Accounts).
 func (s *session) FindAccount(ctx context.Context, p profile.Profile) (desired, *account, bool, error) {
-	d, err := s.t.mapProfile(p.Fields)
+	d, err := s.t.mapProfile(p.Fields, p.AccountName)
 	if err != nil {
 		return d, nil, false, err
 	}
@@ -24,6 +24,21 @@ func (s *session) FindAccount(ctx context.Context, p profile.Profile) (desired, 
 	}
 	a, err := s.t.find(c, p, d)
 	return d, a, a != nil, err
+}
+
+// FindByName maps p and finds the account holding its sAMAccountName or mail
+// (connectors.Accounts).
+func (s *session) FindByName(ctx context.Context, p profile.Profile) (*account, bool, error) {
+	d, err := s.t.mapProfile(p.Fields, p.AccountName)
+	if err != nil {
+		return nil, false, err
+	}
+	c, err := s.conn(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	a, err := s.t.findByName(c, d)
+	return a, a != nil, err
 }
 
 // AccountOwner reads the employee id a stores and whether it is protected, its nested

@@ -73,6 +73,18 @@ func (t *Target) Update(ctx context.Context, p profile.Profile, opts connectors.
 	return t.run(func(c contract, _ *session) (connectors.Result, error) { return c.Update(ctx, p, opts) })
 }
 
+// NameHolder returns the account holding the sAMAccountName or mail p maps to, unless it
+// is p's own (connectors.NameChecker).
+func (t *Target) NameHolder(ctx context.Context, p profile.Profile) (string, error) {
+	var holder string
+	_, err := t.run(func(c contract, _ *session) (connectors.Result, error) {
+		var err error
+		holder, err = c.NameHolder(ctx, p)
+		return connectors.Result{}, err
+	})
+	return holder, err
+}
+
 // Disable disables p's account and adds it to the disabled-users group when one is
 // configured (connectors.Contract).
 func (t *Target) Disable(ctx context.Context, p profile.Profile) (connectors.Result, error) {

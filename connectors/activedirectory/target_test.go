@@ -29,7 +29,7 @@ func TestStockMapperBuildsAnEscapedOU(t *testing.T) {
 		profile.Email: "Sean.OBrien@Example.com", profile.Username: "sean.obrien@example.com",
 		profile.GivenName: "Sean", profile.Surname: "O'Brien (Ops)", profile.DisplayName: "Doe, Jr.",
 		profile.Department: "R&D, EMEA", profile.ManagerEmailAddress: "boss@example.com", profile.EmployeeID: "E1",
-	})
+	}, "")
 	require.NoError(t, err)
 	assert.Equal(t, "sean.obrien", d.sam)
 	assert.Equal(t, `OU=R&D\, EMEA,OU=People,DC=example,DC=test`, d.ou)
@@ -39,11 +39,11 @@ func TestStockMapperBuildsAnEscapedOU(t *testing.T) {
 	assert.Equal(t, "E1", d.attrs["employeeID"])
 	assert.Equal(t, "", d.attrs["title"], "a mapped field without a value clears the attribute")
 
-	d, err = tg.mapProfile(profile.Fields{profile.Email: "a@example.com", profile.DisplayName: "A", profile.Location: "Paris"})
+	d, err = tg.mapProfile(profile.Fields{profile.Email: "a@example.com", profile.DisplayName: "A", profile.Location: "Paris"}, "")
 	require.NoError(t, err)
 	assert.Equal(t, "OU=Paris,OU=People,DC=example,DC=test", d.ou, "location when there is no department")
 
-	_, err = tg.mapProfile(profile.Fields{profile.Email: "a@example.com", profile.DisplayName: "A"})
+	_, err = tg.mapProfile(profile.Fields{profile.Email: "a@example.com", profile.DisplayName: "A"}, "")
 	require.Error(t, err)
 	assert.ErrorIs(t, err, connectors.ErrInvalid)
 	assert.Contains(t, err.Error(), `mapper "ad-outgoing"`)
@@ -56,7 +56,7 @@ func TestOldUserDataGivesOldKeys(t *testing.T) {
 		Fields:      profile.Fields{profile.Email: "new@example.com", profile.Username: "new@example.com", profile.DisplayName: "N", profile.Department: "Ops", profile.EmployeeID: "E1"},
 		OldUserData: profile.Fields{profile.Email: "old@example.com", profile.Username: "old@example.com"},
 	}
-	d, err := tg.mapProfile(p.Fields)
+	d, err := tg.mapProfile(p.Fields, "")
 	require.NoError(t, err)
 	k := tg.lookupKeys(p, d)
 	assert.Equal(t, []string{"new", "old"}, k.sam)

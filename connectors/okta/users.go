@@ -224,3 +224,14 @@ func (c *Client) DisableAccount(ctx context.Context, _ desired, u User) (connect
 func sortedKeys(m okta.UserProfile) []string {
 	return profile.SortedKeys(map[string]any(m))
 }
+
+// FindByName maps p and finds the user holding the mapped login or email, never by the old values of a renamed
+// person (connectors.Accounts).
+func (c *Client) FindByName(ctx context.Context, p profile.Profile) (User, bool, error) {
+	d, err := c.mapProfile(p)
+	if err != nil {
+		return User{}, false, err
+	}
+	p.OldUserData = nil
+	return c.find(ctx, p, d)
+}

@@ -252,3 +252,14 @@ func (c *Client) Users(ctx context.Context, fn func(id, userName string, active 
 		}
 	}
 }
+
+// FindByName maps p and finds the user holding the mapped userName (or, its own, the mapped externalId), never by the old values of a renamed
+// person (connectors.Accounts).
+func (c *Client) FindByName(ctx context.Context, p profile.Profile) (resource, bool, error) {
+	d, err := c.mapProfile(p)
+	if err != nil {
+		return nil, false, err
+	}
+	p.OldUserData = nil
+	return c.find(ctx, p, d)
+}

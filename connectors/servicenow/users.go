@@ -153,3 +153,14 @@ func (c *Client) DisableAccount(ctx context.Context, _ desired, r record) (conne
 	}
 	return c.result(connectors.OpDisable, disabled), nil
 }
+
+// FindByName maps p and finds the user holding the mapped match field, never by the old values of a renamed
+// person (connectors.Accounts).
+func (c *Client) FindByName(ctx context.Context, p profile.Profile) (record, bool, error) {
+	d, err := c.mapProfile(p)
+	if err != nil {
+		return nil, false, err
+	}
+	p.OldUserData = nil
+	return c.find(ctx, p, d)
+}

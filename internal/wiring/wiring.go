@@ -17,6 +17,7 @@ import (
 	"github.com/ilm-dev/ilm/hrsync"
 	"github.com/ilm-dev/ilm/internal/codec"
 	"github.com/ilm-dev/ilm/internal/redact"
+	"github.com/ilm-dev/ilm/mappers"
 	"github.com/ilm-dev/ilm/store"
 	_ "github.com/ilm-dev/ilm/store/postgres" // registers postgres://
 	_ "github.com/ilm-dev/ilm/store/sqlite"   // registers sqlite:
@@ -98,6 +99,22 @@ func Encrypt(opts *client.Options, keysFile string) error {
 	return nil
 }
 
+// UniqueNames compiles provisioning.unique_names' mapper; nil when the choice is off.
+func (e *Env) UniqueNames() (*activities.UniqueNames, error) {
+	u := e.Config.Provisioning.UniqueNames
+	if !u.Enabled {
+		return nil, nil
+	}
+	m, err := mappers.Load(u.Mapper)
+	if err == nil {
+		err = activities.RequireCandidates(m)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("provisioning.unique_names.mapper: %w", err)
+	}
+	return &activities.UniqueNames{Mapper: m, MaxLength: u.MaxLength}, nil
+}
+
 // Worker builds the worker of the config's task queue: every workflow, the activities, and
 // the activities' interceptors (the redaction boundary).
 func (e *Env) Worker(c client.Client, acts *activities.Activities) worker.Worker {
@@ -121,16 +138,21 @@ func (e *Env) Activities(c client.Client) (*activities.Activities, error) {
 	if err != nil {
 		return nil, err
 	}
+	names, err := e.UniqueNames()
+	if err != nil {
+		return nil, err
+	}
 	e.addSourceSecrets()
 	return &activities.Activities{
-		Redactor:   e.Secrets(),
-		Mail:       mail,
-		Activation: e.Activation(),
-		Config:     e.Config,
-		Store:      e.Store,
-		Targets:    targets,
-		Okta:       orgs,
-		Starter:    workflows.IncidentStarter{Client: c, Namespace: e.Config.Temporal.Namespace, TaskQueue: e.Config.Temporal.TaskQueue},
-		Planner:    e.Planner(),
+		UniqueNames: names,
+		Redactor:    e.Secrets(),
+		Mail:        mail,
+		Activation:  e.Activation(),
+		Config:      e.Config,
+		Store:       e.Store,
+		Targets:     targets,
+		Okta:        orgs,
+		Starter:     workflows.IncidentStarter{Client: c, Namespace: e.Config.Temporal.Namespace, TaskQueue: e.Config.Temporal.TaskQueue},
+		Planner:     e.Planner(),
 	}, nil
 }

@@ -51,6 +51,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"BreakerTrips", testBreakerTrips},
 		{"BreakerProbe", testBreakerProbe},
 		{"ResumeTarget", testResumeTarget},
+		{"ReserveAccountName", testReserveAccountName},
+		{"ConcurrentReservations", testConcurrentReservations},
 		{"Reopen", testReopen},
 	}
 	for _, tc := range tests {
@@ -97,6 +99,7 @@ func testRoundTrip(t *testing.T, open func(*testing.T) store.Store) {
 	p.AcquisitionHire = true
 	p.Applications = []string{"okta", "github", "zoom"}
 	p.OldUserData = profile.Fields{profile.Email: "old@example.com", "legacyid": "L-1"}
+	p.AccountName = "given1.family1"
 	require.NoError(t, s.SaveProfile(ctx, p, rec(1)))
 
 	got, err := s.GetProfile(ctx, "E000001")

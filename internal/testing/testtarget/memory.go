@@ -16,6 +16,8 @@ type Account struct {
 	Active bool
 	// Password is the last password set, kept so tests can compare it with what was mailed.
 	Password string
+	// AccountName is the reserved name the last write carried (profile.AccountName).
+	AccountName string
 }
 
 // Memory is a target keyed by employee id. Safe for concurrent use.
@@ -30,11 +32,42 @@ type Memory struct {
 	failures map[connectors.Operation][]error
 	gate     chan struct{}
 	held     int // calls that waited at gate
+	// taken are names held by accounts ILM does not know, by name.
+	taken map[string]string
 }
 
 // New returns an empty target called name.
 func New(name string) *Memory {
-	return &Memory{Name: name, accounts: map[string]Account{}, failures: map[connectors.Operation][]error{}}
+	return &Memory{Name: name, accounts: map[string]Account{}, failures: map[connectors.Operation][]error{}, taken: map[string]string{}}
+}
+
+// OpCheckName is how Calls and FailNext name NameHolder.
+const OpCheckName connectors.Operation = "check-name"
+
+// TakeName makes an account ILM does not know (called account, in messages) hold name.
+func (m *Memory) TakeName(name, account string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.taken[name] = account
+}
+
+// NameHolder returns the account holding p.AccountName: one TakeName made, or another
+// person's (connectors.NameChecker).
+func (m *Memory) NameHolder(ctx context.Context, p profile.Profile) (string, error) {
+	if err := m.begin(ctx, OpCheckName); err != nil {
+		return "", err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if account, ok := m.taken[p.AccountName]; ok {
+		return account, nil
+	}
+	for id, a := range m.accounts {
+		if a.AccountName == p.AccountName && id != p.EmployeeID() {
+			return "account of " + id, nil
+		}
+	}
+	return "", nil
 }
 
 // FailNext makes the next calls of op return errs, one each, in order.
@@ -134,7 +167,7 @@ func (m *Memory) Create(ctx context.Context, p profile.Profile) (connectors.Resu
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	a, ok := m.accounts[p.EmployeeID()]
-	a.Fields = p.Fields.Clone()
+	a.Fields, a.AccountName = p.Fields.Clone(), p.AccountName
 	m.accounts[p.EmployeeID()] = a
 	res := m.result(connectors.OpCreate, p.EmployeeID(), a)
 	if ok {
@@ -155,7 +188,7 @@ func (m *Memory) Update(ctx context.Context, p profile.Profile, opts connectors.
 	if !ok && !opts.CreateIfNotExists && !m.CreateIfNotExists {
 		return connectors.Skip(m.Name, connectors.OpUpdate, "User does not exist"), nil
 	}
-	a.Fields = p.Fields.Clone()
+	a.Fields, a.AccountName = p.Fields.Clone(), p.AccountName
 	if opts.AllowEnable {
 		a.Active = true
 	}

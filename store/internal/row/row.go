@@ -15,7 +15,7 @@ import (
 // ProfileColumns are the columns of the profiles table, in the order of Profile.Args;
 // updated_at comes last and is the backend's to encode.
 const ProfileColumns = "employee_id, email, fields, ad_status, source_priority, source_of_truth, " +
-	"conversion_hire, acquisition_hire, applications, old_user_data, " + summaryOnlyColumns + ", revision, updated_at"
+	"conversion_hire, acquisition_hire, applications, old_user_data, account_name, " + summaryOnlyColumns + ", revision, updated_at"
 
 // summaryOnlyColumns are the columns kept only for reading summaries without decoding fields:
 // copies of three fields and the profile.Digest of all of them.
@@ -40,6 +40,7 @@ type Profile struct {
 	AcquisitionHire bool
 	Applications    string
 	OldUserData     string
+	AccountName     string
 	Summary         Summary
 	Revision        int64
 	UpdatedAt       time.Time
@@ -99,6 +100,7 @@ func Encode(p profile.Profile) (Profile, error) {
 		SourceOfTruth:   p.SourceOfTruth,
 		ConversionHire:  p.ConversionHire,
 		AcquisitionHire: p.AcquisitionHire,
+		AccountName:     p.AccountName,
 		Summary: Summary{
 			DisplayName:        sum.DisplayName,
 			EmploymentStatus:   sum.EmploymentStatus,
@@ -124,14 +126,14 @@ func Encode(p profile.Profile) (Profile, error) {
 // Args returns the column values in ProfileColumns order, without updated_at.
 func (r *Profile) Args() []any {
 	return append(append([]any{r.EmployeeID, r.Email, r.Fields, r.ADStatus, r.SourcePriority, r.SourceOfTruth,
-		r.ConversionHire, r.AcquisitionHire, r.Applications, r.OldUserData}, r.Summary.args()...), r.Revision)
+		r.ConversionHire, r.AcquisitionHire, r.Applications, r.OldUserData, r.AccountName}, r.Summary.args()...), r.Revision)
 }
 
 // Dest returns scan destinations in ProfileColumns order, then updatedAt for the
 // backend's encoding of updated_at.
 func (r *Profile) Dest(updatedAt any) []any {
 	dest := []any{&r.EmployeeID, &r.Email, &r.Fields, &r.ADStatus, &r.SourcePriority, &r.SourceOfTruth,
-		&r.ConversionHire, &r.AcquisitionHire, &r.Applications, &r.OldUserData}
+		&r.ConversionHire, &r.AcquisitionHire, &r.Applications, &r.OldUserData, &r.AccountName}
 	return append(append(dest, r.Summary.dest()...), &r.Revision, updatedAt)
 }
 
@@ -143,6 +145,7 @@ func (r *Profile) Decode() (profile.Profile, error) {
 		SourceOfTruth:   r.SourceOfTruth,
 		ConversionHire:  r.ConversionHire,
 		AcquisitionHire: r.AcquisitionHire,
+		AccountName:     r.AccountName,
 		UpdatedAt:       r.UpdatedAt.UTC(),
 		Revision:        r.Revision,
 	}

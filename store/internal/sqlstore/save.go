@@ -22,11 +22,11 @@ const OnConflictUpdateProfile = ` ON CONFLICT (employee_id) DO UPDATE SET email 
 	ad_status = excluded.ad_status, source_priority = excluded.source_priority,
 	source_of_truth = excluded.source_of_truth, conversion_hire = excluded.conversion_hire,
 	acquisition_hire = excluded.acquisition_hire, applications = excluded.applications,
-	old_user_data = excluded.old_user_data, display_name = excluded.display_name,
+	old_user_data = excluded.old_user_data, account_name = excluded.account_name, display_name = excluded.display_name,
 	employment_status = excluded.employment_status, termination_trigger = excluded.termination_trigger,
 	fields_digest = excluded.fields_digest, revision = excluded.revision, updated_at = excluded.updated_at`
 
-const upsertProfile = `INSERT INTO profiles (` + row.ProfileColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)` +
+const upsertProfile = `INSERT INTO profiles (` + row.ProfileColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)` +
 	OnConflictUpdateProfile
 
 const insertHistory = `INSERT INTO profile_history (employee_id, at, actor, incident, changes) VALUES (?, ?, ?, ?, ?)`
