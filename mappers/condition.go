@@ -3,6 +3,7 @@ package mappers
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 
 	"github.com/expr-lang/expr"
@@ -36,13 +37,18 @@ func CompileCondition(source string) (*Condition, error) {
 	opts := append([]expr.Option{
 		expr.Env(map[string]any{}),
 		expr.AllowUndefinedVariables(),
-		expr.AsBool(),
 		expr.Patch(reads),
 		expr.Patch(p),
 	}, fns...)
 	prog, err := expr.Compile(source, opts...)
 	if err == nil {
 		err = errors.Join(p.errs...)
+	}
+	if err == nil {
+		// A result of unknown type (a field's value, any) is checked when evaluated.
+		if t := prog.Node().Type(); t != nil && t.Kind() != reflect.Bool && t.Kind() != reflect.Interface {
+			err = fmt.Errorf("expected bool, but got %s", t)
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("expression %q: %w", source, exprError(err))
