@@ -213,10 +213,10 @@ provisioning:
 	require.Equal(t, exitOK, code, errOut)
 
 	day2 := workday(t, dir, "day2.json",
-		employee("1001", "Ann", "Sales", "Employee_Type", "Regular"),                          // enters
-		employee("1002", "Bob", "Sales", "Employee_Type", "Contractor"),                       // leaves
-		employee("1003", "Cat", "Legal", "Employee_Type", "Contractor"),                       // stays out
-		employee("1004", "Dan", "Sales", "Employee_Type", "Contractor"),                       // a new hire, out
+		employee("1001", "Ann", "Sales", "Employee_Type", "Regular"),                        // enters
+		employee("1002", "Bob", "Sales", "Employee_Type", "Contractor"),                     // leaves
+		employee("1003", "Cat", "Legal", "Employee_Type", "Contractor"),                     // stays out
+		employee("1004", "Dan", "Sales", "Employee_Type", "Contractor"),                     // a new hire, out
 		employee("1005", "Eve", "Sales", "Employee_Type", nil, "Department", "Engineering")) // unreadable: refused
 	code, out, errOut := ilm("plan", "--config", cfg, "--store", st, "--instance", "workday", "--report", day2, "--now", cliNow)
 	require.Equal(t, exitOK, code, errOut)
