@@ -17,8 +17,8 @@ import (
 	"github.com/ilm-dev/ilm/config"
 	"github.com/ilm-dev/ilm/connectors"
 	"github.com/ilm-dev/ilm/connectors/okta"
-	"github.com/ilm-dev/ilm/internal/wiring"
 	oktastandin "github.com/ilm-dev/ilm/internal/testing/standin/okta"
+	"github.com/ilm-dev/ilm/internal/wiring"
 	"github.com/ilm-dev/ilm/lifecycle"
 	"github.com/ilm-dev/ilm/profile"
 )
