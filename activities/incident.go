@@ -26,7 +26,7 @@ func NewIncident(cfg *config.Config, instance string, ev lifecycle.Event) Incide
 		Profile:       ev.Profile,
 		// The event's profile is the stored one with the report's fields over it.
 		PlannedRevision: ev.Profile.Revision,
-		Targets:         targets(cfg),
+		Targets:         targets(cfg, ev.Scope),
 		UniqueNames:     cfg.Provisioning.UniqueNames.Enabled && (ev.Type == lifecycle.NewHire || ev.Type == lifecycle.RehireUser),
 		Review:          reviewPolicy(cfg),
 	}
@@ -48,16 +48,31 @@ func changedFields(ev lifecycle.Event) map[string]ChangedField {
 	return out
 }
 
-// targets copies provisioning.targets and names the Active Directory instances among them.
-func targets(cfg *config.Config) Targets {
+// targets copies provisioning.targets, names the Active Directory instances among them, and
+// sets apart the scoped targets the event's scope steps name.
+func targets(cfg *config.Config, scope []lifecycle.ScopeStep) Targets {
 	t := cfg.Provisioning.Targets
-	out := Targets{Create: slices.Clone(t.Create), Update: slices.Clone(t.Update), Disable: slices.Clone(t.Disable)}
+	apart := func(name string) bool {
+		return slices.ContainsFunc(scope, func(s lifecycle.ScopeStep) bool { return s.Instance == name })
+	}
+	out := Targets{
+		Create:  slices.DeleteFunc(slices.Clone(t.Create), apart),
+		Update:  slices.DeleteFunc(slices.Clone(t.Update), apart),
+		Disable: slices.DeleteFunc(slices.Clone(t.Disable), apart),
+	}
 	for _, names := range [][]string{t.Create, t.Update, t.Disable} {
 		for _, name := range names {
 			if isActiveDirectory(cfg, name) && !slices.Contains(out.ActiveDirectory, name) {
 				out.ActiveDirectory = append(out.ActiveDirectory, name)
 			}
 		}
+	}
+	for _, s := range scope {
+		step := ScopeStep{Instance: s.Instance, Move: s.Move, Scope: s.Scope, Create: slices.Contains(t.Create, s.Instance)}
+		if s.Move == lifecycle.ScopeEnter && !step.Create && !slices.Contains(t.Update, s.Instance) {
+			continue // a disable-only target has no account to give
+		}
+		out.Scope = append(out.Scope, step)
 	}
 	return out
 }

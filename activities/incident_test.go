@@ -40,6 +40,30 @@ provisioning:
 	assert.Equal(t, want, in.Targets, "a config change does not reach a planned incident")
 }
 
+// The scoped targets an event sets apart leave the create, update and disable lists, and
+// the snapshot says what happens to each: here github is left, ad entered (a create target,
+// so a missing account is created), and apps out of scope.
+func TestNewIncidentSetsScopedTargetsApart(t *testing.T) {
+	cfg := &config.Config{Instances: []config.Instance{{Name: "ad", Type: config.TypeActiveDirectory, ActiveDirectory: &config.ActiveDirectory{}}}}
+	cfg.Provisioning.Targets = config.Targets{Create: []string{"ad", "okta", "github"}, Update: []string{"ad", "okta", "github", "apps"}, Disable: []string{"github", "okta", "ad", "apps"}}
+	ev := lifecycle.Event{Type: lifecycle.UpdateUser, EmployeeID: "1001", Scope: []lifecycle.ScopeStep{
+		{Instance: "github", Move: lifecycle.ScopeExitDisable, Scope: "s1"},
+		{Instance: "ad", Move: lifecycle.ScopeEnter, Scope: "s2"},
+		{Instance: "apps", Move: lifecycle.ScopeOut, Scope: "s3"},
+	}}
+	in := NewIncident(cfg, "workday", ev)
+	assert.Equal(t, Targets{
+		Create: []string{"okta"}, Update: []string{"okta"}, Disable: []string{"okta"},
+		ActiveDirectory: []string{"ad"},
+		Scope: []ScopeStep{
+			{Instance: "github", Move: lifecycle.ScopeExitDisable, Scope: "s1", Create: true},
+			{Instance: "ad", Move: lifecycle.ScopeEnter, Scope: "s2", Create: true},
+			{Instance: "apps", Move: lifecycle.ScopeOut, Scope: "s3"},
+		},
+	}, in.Targets)
+	assert.Equal(t, []string{"github", "okta", "ad", "apps"}, cfg.Provisioning.Targets.Disable, "the config's lists are not changed")
+}
+
 // An incident carries each field value once: a changed field's new value is the profile's,
 // so changed_fields keeps only the old one; a review that carries the stored profile keeps
 // the new one too, as the profile does not hold it.

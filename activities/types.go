@@ -52,6 +52,21 @@ type Targets struct {
 	// ActiveDirectory names the Active Directory instances among them: their accounts are
 	// created disabled and enabled only by AD Activation.
 	ActiveDirectory []string `json:"active_directory,omitempty"`
+	// Scope are the scoped targets the incident sets apart (lifecycle/scope.go): the person
+	// is out of their scope, enters or leaves it. They are left out of Create, Update and
+	// Disable, and the playbook does what each step says.
+	Scope []ScopeStep `json:"scope,omitempty"`
+}
+
+// ScopeStep is one scoped target an incident sets apart, and what it does there.
+type ScopeStep struct {
+	Instance string              `json:"instance"`
+	Move     lifecycle.ScopeMove `json:"move"`
+	// Scope is the target's scope as written, for the result.
+	Scope string `json:"scope"`
+	// Create says that entering the scope creates a missing account: the target is a create
+	// target (otherwise its create_if_not_exists decides).
+	Create bool `json:"create,omitempty"`
 }
 
 // TargetCall is one connector operation on one instance.

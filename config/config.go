@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -252,6 +253,7 @@ func (c *Config) validate() error {
 		}
 		if t := in.Target(); t != nil {
 			errs = append(errs, t.validate(key)...)
+			errs = append(errs, c.validateScope(key, in.Name, t)...)
 		}
 	}
 	t := c.Provisioning.Targets
@@ -274,6 +276,26 @@ func (c *Config) validate() error {
 	errs = append(errs, c.Provisioning.Password.validate()...)
 	errs = append(errs, c.Provisioning.UniqueNames.validate()...)
 	return errors.Join(errs...)
+}
+
+// validateScope compiles a target instance's scope, and checks that a scoped instance is a
+// provisioning target, and one that disables when on_scope_exit says so: a scope nothing
+// reads, or a disable that no operation list allows, is a mistake to say at load.
+func (c *Config) validateScope(key, name string, t *TargetSettings) []error {
+	if err := t.compileScope(key, name); err != nil {
+		return []error{err}
+	}
+	if t.Scope == "" {
+		return nil
+	}
+	p := c.Provisioning.Targets
+	if !slices.Contains(p.Create, name) && !slices.Contains(p.Update, name) && !slices.Contains(p.Disable, name) {
+		return []error{fmt.Errorf("%s.scope: instance %q is in none of provisioning.targets.create/update/disable, so its scope would decide nothing", key, name)}
+	}
+	if t.OnScopeExit == ScopeExitDisable && !slices.Contains(p.Disable, name) {
+		return []error{fmt.Errorf("%s.on_scope_exit: disable (the default with a scope) needs %q in provisioning.targets.disable; list it there or set on_scope_exit: keep", key, name)}
+	}
+	return nil
 }
 
 // Instance returns the instance called name.

@@ -3,6 +3,8 @@ package config
 import (
 	"fmt"
 	"time"
+
+	"github.com/ilm-dev/ilm/mappers"
 )
 
 // TargetSettings are the keys every provisioning target instance has, whatever its type
@@ -17,7 +19,23 @@ type TargetSettings struct {
 	Timeout Duration `yaml:"timeout"`
 	// Breaker pauses the target while its calls keep failing (config/breaker.go).
 	Breaker Breaker `yaml:"breaker"`
+	// Scope, an expression over the profile in the mapper language, says who gets an
+	// account here (`employeetype != "Contractor"`); empty: everyone. OnScopeExit is what
+	// happens to the account of a person an HR change moves out of it.
+	Scope       string `yaml:"scope"`
+	OnScopeExit string `yaml:"on_scope_exit"`
+	// ScopeCondition is Scope compiled when the config is loaded; nil without a scope.
+	ScopeCondition *mappers.Condition `yaml:"-"`
 }
+
+// on_scope_exit values.
+const (
+	// ScopeExitDisable disables the account there, the default, as Entra ID deprovisions a
+	// user who goes out of an app's scope.
+	ScopeExitDisable = "disable"
+	// ScopeExitKeep leaves the account as it is; ILM no longer writes it.
+	ScopeExitKeep = "keep"
+)
 
 // MaxTargetTimeout is the longest a target instance's timeout may be: the activity that
 // makes a target call has 30 s to finish (StartToClose of workflows' connectorCall), so a
@@ -31,6 +49,9 @@ func (t *TargetSettings) applyDefaults() {
 	if t.Timeout.Duration == 0 {
 		t.Timeout.Duration = defaultTargetTimeout
 	}
+	if t.Scope != "" && t.OnScopeExit == "" {
+		t.OnScopeExit = ScopeExitDisable
+	}
 	t.Breaker.applyDefaults()
 }
 
@@ -43,6 +64,24 @@ func (t *TargetSettings) validate(key string) []error {
 		errs = append(errs, fmt.Errorf("%s.timeout: %s is more than %s, the time a target call's activity is given; at most %s", key, d, MaxTargetTimeout, MaxTargetTimeout))
 	}
 	return append(errs, t.Breaker.validate(key)...)
+}
+
+// compileScope compiles the scope of instance name once, for every poll to evaluate.
+func (t *TargetSettings) compileScope(key, name string) error {
+	switch {
+	case t.Scope == "" && t.OnScopeExit != "":
+		return fmt.Errorf("%s.on_scope_exit: instance %q: needs a scope", key, name)
+	case t.Scope == "":
+		return nil
+	case t.OnScopeExit != ScopeExitDisable && t.OnScopeExit != ScopeExitKeep:
+		return fmt.Errorf("%s.on_scope_exit: instance %q: %q is neither %s nor %s", key, name, t.OnScopeExit, ScopeExitDisable, ScopeExitKeep)
+	}
+	c, err := mappers.CompileCondition(t.Scope)
+	if err != nil {
+		return fmt.Errorf("%s.scope: instance %q: %w", key, name, err)
+	}
+	t.ScopeCondition = c
+	return nil
 }
 
 // Target returns the target settings of a provisioning target instance, nil for a source.

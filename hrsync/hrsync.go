@@ -92,9 +92,11 @@ func (p *Planner) source(instance, report string) (*source, error) {
 			return nil, fmt.Errorf("instance %q: %w", instance, err)
 		}
 	}
+	settings := Settings(instance, w)
+	settings.Scopes = TargetScopes(p.Config)
 	return &source{
 		instance: instance,
-		settings: Settings(instance, w),
+		settings: settings,
 		mapper:   m,
 		layout:   w.DateFormat,
 		client:   workday.New(workday.Config{ReportURL: url, Username: user, Password: pass, Timeout: w.Timeout.Duration}),
@@ -135,6 +137,26 @@ func Settings(instance string, w *config.Workday) lifecycle.Settings {
 			CredentialGrants: lifecycle.Limit(w.Guard.CredentialGrants()),
 		},
 	}
+}
+
+// TargetScopes are the scopes of the config's target instances, in file order. The config
+// compiled them when it was loaded, and checked that each scoped instance is a provisioning
+// target.
+func TargetScopes(cfg *config.Config) []lifecycle.TargetScope {
+	var out []lifecycle.TargetScope
+	for _, in := range cfg.Instances {
+		t := in.Target()
+		if t == nil || t.ScopeCondition == nil {
+			continue
+		}
+		out = append(out, lifecycle.TargetScope{
+			Instance:        in.Name,
+			Condition:       t.ScopeCondition,
+			DisableOnExit:   t.OnScopeExit == config.ScopeExitDisable,
+			ActiveDirectory: in.ActiveDirectory != nil,
+		})
+	}
+	return out
 }
 
 // each streams the report's rows, mapped, and stops at the first error fn returns. A mapping

@@ -123,6 +123,10 @@ func (d *Detector) Add(r Row) error {
 	}
 	if idx < 0 {
 		if ev, ok := d.newHire(&v); ok {
+			if serr := d.applyScopes(&ev, nil); serr != nil {
+				d.outcomes = append(d.outcomes, outcome{seq: seq, err: serr})
+				return nil
+			}
 			d.outcomes = append(d.outcomes, outcome{seq: seq, event: ev, name: nameToCheck(ev, &v, nil), self: -1})
 		}
 		return nil
@@ -138,6 +142,10 @@ func (d *Detector) Add(r Row) error {
 	}
 	ev, ok := d.build(typ, &v, stored)
 	if !ok {
+		return nil
+	}
+	if serr := d.applyScopes(&ev, stored.Fields); serr != nil {
+		d.outcomes = append(d.outcomes, outcome{seq: seq, err: serr})
 		return nil
 	}
 	o := outcome{seq: seq, event: ev, name: nameToCheck(ev, &v, sum), self: idx}
@@ -187,7 +195,7 @@ func (d *Detector) Finish() (Result, error) {
 		if o.name != "" && holders.heldByOther(o.name, o.self) {
 			ev = collision(ev, o.stored)
 		}
-		counts.add(ev.Type)
+		counts.add(&ev)
 		res.Events = append(res.Events, ev)
 	}
 	for _, e := range dups {

@@ -54,6 +54,14 @@ func appendEvent(b []byte, ev *Event) []byte {
 	for _, app := range p.Applications {
 		b = appendString(b, app)
 	}
+	if len(ev.Scope) > 0 {
+		// Tagged with a 0, which no event's encoding starts with (its type is never empty),
+		// and only when there are steps, so the digest of an unscoped plan is what it was.
+		b = binary.AppendUvarint(append(b, 0), uint64(len(ev.Scope)))
+		for _, s := range ev.Scope {
+			b = appendString(appendString(b, s.Instance), string(s.Move))
+		}
+	}
 	return b
 }
 

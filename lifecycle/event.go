@@ -51,6 +51,9 @@ type Event struct {
 	Intended EventType `json:"-"`
 	// Profile is the profile as it should be stored once the incident succeeded.
 	Profile profile.Profile `json:"-"`
+	// Scope lists the scoped targets the person is out of, enters or leaves (scope.go), in
+	// the order of Settings.Scopes; a target whose scope the person stays in is not listed.
+	Scope []ScopeStep `json:"scope,omitempty"`
 }
 
 // Row is one report row mapped to profile fields (dates in profile.DateLayout).
@@ -107,6 +110,8 @@ type Settings struct {
 	// InitialSyncMaxRowErrorPercent is the share of invalid rows beyond which an initial
 	// sync is refused; 0 allows none.
 	InitialSyncMaxRowErrorPercent float64
+	// Scopes are the provisioning targets' scopes (scope.go), in config order.
+	Scopes []TargetScope
 }
 
 // Guard bounds what one poll may do to people (SPEC §1, mass-change guard): a truncated or
@@ -115,11 +120,11 @@ type Settings struct {
 // off, so that forgetting a key never means "no guard". The config supplies the defaults.
 type Guard struct {
 	Disabled bool
-	// AccessRemovals bounds the events that take access away: terminations, AD deactivations
-	// and orphan reviews.
+	// AccessRemovals bounds the events that take access away: terminations, AD deactivations,
+	// orphan reviews and updates that disable an account on leaving a target's scope.
 	AccessRemovals Limit
 	// CredentialGrants bounds the events that create accounts or set passwords: new hires,
-	// AD activations and rehires.
+	// AD activations, rehires and updates that enter a target's scope.
 	CredentialGrants Limit
 }
 

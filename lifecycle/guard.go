@@ -15,11 +15,22 @@ type GuardCounts struct {
 	NewHires        int `json:"new_hires"`
 	ADActivations   int `json:"ad_activations"`
 	Rehires         int `json:"rehires"`
+	// ScopeExits are the updates that disable an account on leaving a target's scope, and
+	// ScopeEntries those that create one on entering it (one per person, whatever the
+	// number of targets).
+	ScopeExits   int `json:"scope_exits,omitempty"`
+	ScopeEntries int `json:"scope_entries,omitempty"`
 }
 
 // add counts an event raised from a report row.
-func (c *GuardCounts) add(t EventType) {
-	switch t {
+func (c *GuardCounts) add(ev *Event) {
+	if ev.hasMove(ScopeExitDisable) {
+		c.ScopeExits++
+	}
+	if ev.hasMove(ScopeEnter) {
+		c.ScopeEntries++
+	}
+	switch ev.Type {
 	case TerminateUser:
 		c.Terminations++
 	case ADDeactivation:
@@ -34,19 +45,31 @@ func (c *GuardCounts) add(t EventType) {
 }
 
 // AccessRemovals is the number of events that take access away.
-func (c GuardCounts) AccessRemovals() int { return c.Terminations + c.ADDeactivations + c.Orphans }
+func (c GuardCounts) AccessRemovals() int {
+	return c.Terminations + c.ADDeactivations + c.Orphans + c.ScopeExits
+}
 
 // CredentialGrants is the number of events that create accounts or set passwords.
-func (c GuardCounts) CredentialGrants() int { return c.NewHires + c.ADActivations + c.Rehires }
+func (c GuardCounts) CredentialGrants() int {
+	return c.NewHires + c.ADActivations + c.Rehires + c.ScopeEntries
+}
 
 // Removals lists the access removals per type.
 func (c GuardCounts) Removals() string {
-	return fmt.Sprintf("%d terminations, %d AD deactivations, %d orphans", c.Terminations, c.ADDeactivations, c.Orphans)
+	s := fmt.Sprintf("%d terminations, %d AD deactivations, %d orphans", c.Terminations, c.ADDeactivations, c.Orphans)
+	if c.ScopeExits > 0 {
+		s += fmt.Sprintf(", %d scope exits", c.ScopeExits)
+	}
+	return s
 }
 
 // Grants lists the credential grants per type.
 func (c GuardCounts) Grants() string {
-	return fmt.Sprintf("%d new hires, %d AD activations, %d rehires", c.NewHires, c.ADActivations, c.Rehires)
+	s := fmt.Sprintf("%d new hires, %d AD activations, %d rehires", c.NewHires, c.ADActivations, c.Rehires)
+	if c.ScopeEntries > 0 {
+		s += fmt.Sprintf(", %d scope entries", c.ScopeEntries)
+	}
+	return s
 }
 
 // String gives both totals with their types, as operators read them when the guard trips.

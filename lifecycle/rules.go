@@ -154,6 +154,7 @@ func nameToCheck(ev Event, v *view, stored *profile.Summary) string {
 func collision(ev Event, stored *profile.Profile) Event {
 	rv := ev
 	rv.Type, rv.Intended = SyncUser, ev.Type
+	rv.Scope = nil // a review calls no target
 	rv.Details = fmt.Sprintf(collisionDetails, ev.Type)
 	if len(ev.ChangedFields) > 0 {
 		rv.Details += "\n" + describe(ev.ChangedFields)

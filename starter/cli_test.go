@@ -191,3 +191,49 @@ func TestPlanSaysNoChanges(t *testing.T) {
 	assert.Contains(t, out, `"employee_id":"1001"`)
 	assert.NotContains(t, errOut, "no changes")
 }
+
+// `ilm plan` says who enters and who leaves each target's scope: the events carry their
+// scope steps, and stderr has a line per move and a count of those out of scope.
+func TestPlanShowsScopeMoves(t *testing.T) {
+	dir := t.TempDir()
+	base := workday(t, dir, "base.json",
+		employee("1001", "Ann", "Sales", "Employee_Type", "Contractor"),
+		employee("1002", "Bob", "Sales", "Employee_Type", "Regular"),
+		employee("1003", "Cat", "Sales", "Employee_Type", "Contractor"))
+	cfg := writeConfig(t, dir, base, `guard: {max_access_removal_percent: 100, max_credential_grant_percent: 100}
+  - name: github
+    type: scim
+    base_url: https://api.github.com/scim/v2/enterprises/example
+    token_env: ILM_TEST_UNUSED_TOKEN
+    scope: employeetype != "Contractor"
+provisioning:
+  targets: {create: [github], update: [github], disable: [github]}`)
+	st := "sqlite:" + filepath.Join(dir, "ilm.db")
+	code, _, errOut := ilm("sync", "--initial", "--config", cfg, "--store", st, "--instance", "workday", "--now", cliNow)
+	require.Equal(t, exitOK, code, errOut)
+
+	day2 := workday(t, dir, "day2.json",
+		employee("1001", "Ann", "Sales", "Employee_Type", "Regular"),                        // enters
+		employee("1002", "Bob", "Sales", "Employee_Type", "Contractor"),                     // leaves
+		employee("1003", "Cat", "Legal", "Employee_Type", "Contractor"),                     // stays out
+		employee("1004", "Dan", "Sales", "Employee_Type", "Contractor"),                     // a new hire, out
+		employee("1005", "Eve", "Sales", "Employee_Type", nil, "Department", "Engineering")) // unreadable: refused
+	code, out, errOut := ilm("plan", "--config", cfg, "--store", st, "--instance", "workday", "--report", day2, "--now", cliNow)
+	require.Equal(t, exitOK, code, errOut)
+
+	scopes := map[string]any{}
+	for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		var ev map[string]any
+		require.NoError(t, json.Unmarshal([]byte(line), &ev), line)
+		scopes[ev["employee_id"].(string)] = ev["scope"]
+	}
+	step := func(move string) []any {
+		return []any{map[string]any{"instance": "github", "move": move, "scope": `employeetype != "Contractor"`}}
+	}
+	assert.Equal(t, map[string]any{"1001": step("enter"), "1002": step("exit-disable"), "1003": step("out"), "1004": step("out")}, scopes)
+	assert.Equal(t, `scope: 1001 enters the scope of github (employeetype != "Contractor"): account created there
+scope: 1002 leaves the scope of github (employeetype != "Contractor"): account disabled there
+scope: 2 planned people are out of the scope of github: no call there
+row 5 (employee 1005): scope of instance "github": expression "employeetype != \"Contractor\"": field employeetype is missing; nothing is done for this person until it evaluates
+`, errOut)
+}

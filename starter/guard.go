@@ -23,6 +23,8 @@ func printGuard(w io.Writer, instance string, c lifecycle.GuardCounts, digest, n
 		{string(lifecycle.NewHire), c.NewHires},
 		{string(lifecycle.ADActivation), c.ADActivations},
 		{string(lifecycle.RehireUser), c.Rehires},
+		{"scope exits (disable)", c.ScopeExits},
+		{"scope entries", c.ScopeEntries},
 	} {
 		fmt.Fprintf(w, "  %-30s %d\n", t.typ, t.n)
 	}

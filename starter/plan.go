@@ -18,6 +18,8 @@ type planLine struct {
 	Email         string                    `json:"email"`
 	Details       string                    `json:"details"`
 	ChangedFields map[string]profile.Change `json:"changed_fields,omitempty"`
+	// Scope lists the scoped targets the person is out of, enters or leaves.
+	Scope []lifecycle.ScopeStep `json:"scope,omitempty"`
 }
 
 func runPlan(args []string, stdout, stderr io.Writer) error {
@@ -51,11 +53,12 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 	enc := json.NewEncoder(stdout)
 	enc.SetEscapeHTML(false)
 	for _, ev := range plan.Result.Events {
-		line := planLine{Type: ev.Type, EmployeeID: ev.EmployeeID, Email: ev.Email, Details: ev.Details, ChangedFields: ev.ChangedFields}
+		line := planLine{Type: ev.Type, EmployeeID: ev.EmployeeID, Email: ev.Email, Details: ev.Details, ChangedFields: ev.ChangedFields, Scope: ev.Scope}
 		if err := enc.Encode(line); err != nil {
 			return err
 		}
 	}
+	printScopeMoves(stderr, plan.Result.Events)
 	for _, rowErr := range plan.Result.Errors {
 		fmt.Fprintln(stderr, rowErr.Error())
 	}
@@ -72,6 +75,33 @@ func runPlan(args []string, stdout, stderr io.Writer) error {
 		return &exitCodeError{code: exitGuard, err: fmt.Errorf("%s: a poll would start nothing", g.Reason)}
 	}
 	return nil
+}
+
+// printScopeMoves says who enters and who leaves each target's scope, one line a move, and
+// how many people out of each scope the plan leaves without a call there.
+func printScopeMoves(w io.Writer, events []lifecycle.Event) {
+	out := map[string]int{}
+	var outOrder []string
+	for _, ev := range events {
+		for _, s := range ev.Scope {
+			switch s.Move {
+			case lifecycle.ScopeEnter:
+				fmt.Fprintf(w, "scope: %s enters the scope of %s (%s): account created there\n", ev.EmployeeID, s.Instance, s.Scope)
+			case lifecycle.ScopeExitDisable:
+				fmt.Fprintf(w, "scope: %s leaves the scope of %s (%s): account disabled there\n", ev.EmployeeID, s.Instance, s.Scope)
+			case lifecycle.ScopeExitKeep:
+				fmt.Fprintf(w, "scope: %s leaves the scope of %s (%s): account kept (on_scope_exit: keep)\n", ev.EmployeeID, s.Instance, s.Scope)
+			default:
+				if out[s.Instance] == 0 {
+					outOrder = append(outOrder, s.Instance)
+				}
+				out[s.Instance]++
+			}
+		}
+	}
+	for _, instance := range outOrder {
+		fmt.Fprintf(w, "scope: %d planned people are out of the scope of %s: no call there\n", out[instance], instance)
+	}
 }
 
 func runSync(args []string, stdout, stderr io.Writer) error {

@@ -17,6 +17,7 @@ import (
 //     order: one activity generates a temporary password, sets it (to be changed at first
 //     logon), mails it to the service desk, enables the account and, when configured, mails
 //     the manager that the accounts are ready. An account already enabled is left alone.
+//     An instance whose scope the person is out of is not called.
 //  3. Store the profile with AD status Enabled.
 //
 // A failed call mails IT and waits for a reviewer to retry, skip or abort; the profile is
@@ -30,6 +31,9 @@ func ADActivation(ctx workflow.Context, in activities.Incident) (IncidentResult,
 		if err := inc.call(ctx, target, connectors.OpActivate, connectors.UpdateOptions{}); err != nil {
 			return inc.res, err
 		}
+	}
+	if err := inc.applyScope(ctx, connectors.OpActivate, activeDirectory(in.Targets, scoped(in.Targets))); err != nil {
+		return inc.res, err
 	}
 	return inc.commit(ctx, withADStatus(in.Profile, profile.ADEnabled))
 }

@@ -14,7 +14,7 @@ import (
 //
 //  1. Stop if the stored profile is no longer the one the poll planned from.
 //  2. Disable the account in each Active Directory instance among the create targets, in
-//     order.
+//     order (not where the person is out of the instance's scope).
 //  3. Store the profile with AD status Pending, so AD Activation comes again when the new
 //     hire date is within the window.
 //
@@ -29,6 +29,9 @@ func ADDeactivation(ctx workflow.Context, in activities.Incident) (IncidentResul
 		if err := inc.call(ctx, target, connectors.OpDisable, connectors.UpdateOptions{}); err != nil {
 			return inc.res, err
 		}
+	}
+	if err := inc.applyScope(ctx, connectors.OpDisable, activeDirectory(in.Targets, scoped(in.Targets))); err != nil {
+		return inc.res, err
 	}
 	return inc.commit(ctx, withADStatus(in.Profile, profile.ADPending))
 }

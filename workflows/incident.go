@@ -86,6 +86,50 @@ func activeDirectory(t activities.Targets, names []string) []string {
 	return ad
 }
 
+// applyScope does what the incident's scope steps say (activities.Targets.Scope), for the
+// scoped targets among names, in order: a target the person is out of, or left keeping the
+// account, gets a skipped result for op saying so and no call; one the person entered gets
+// the account a new hire would, created or enabled (an AD account created disabled, for AD
+// Activation); one the person left gets their account disabled there, and only there.
+// An incident planned before scopes existed has no steps: it calls nothing more.
+func (inc *incident) applyScope(ctx workflow.Context, op connectors.Operation, names []string) error {
+	for _, s := range inc.in.Targets.Scope {
+		if !slices.Contains(names, s.Instance) {
+			continue
+		}
+		var err error
+		switch s.Move {
+		case lifecycle.ScopeEnter:
+			opts := connectors.UpdateOptions{CreateIfNotExists: s.Create, AllowEnable: !isActiveDirectory(inc.in.Targets, s.Instance)}
+			err = inc.call(ctx, s.Instance, connectors.OpUpdate, opts)
+		case lifecycle.ScopeExitDisable:
+			err = inc.call(ctx, s.Instance, connectors.OpDisable, connectors.UpdateOptions{})
+		case lifecycle.ScopeExitKeep:
+			inc.skip(s.Instance, op, fmt.Sprintf("left the scope (%s): account kept as it is (on_scope_exit: keep)", s.Scope))
+		default:
+			inc.skip(s.Instance, op, fmt.Sprintf("out of scope (%s)", s.Scope))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scoped lists the instances the incident's scope steps name.
+func scoped(t activities.Targets) []string {
+	names := make([]string, len(t.Scope))
+	for i, s := range t.Scope {
+		names[i] = s.Instance
+	}
+	return names
+}
+
+// skip records an operation the incident does not make on the instance, and why.
+func (inc *incident) skip(instance string, op connectors.Operation, reason string) {
+	inc.res.Results = append(inc.res.Results, connectors.Result{Instance: instance, Action: op, Success: true, Skipped: true, Reason: reason})
+}
+
 // checkPlannedRevision says why the incident is stale ("" when it is not): the stored profile
 // moved on since the poll planned it (another poll's incident, an App Sync change), so acting
 // could repeat a change (a second password reset) or undo a newer one. A stale incident ends

@@ -14,6 +14,8 @@ import (
 //     and in every create target (accountname.go).
 //  3. Create the account in each create target, in the configured order. An Active
 //     Directory account is created disabled, with no password: AD Activation enables it.
+//     A target whose scope the person is out of gets no account: the result says "out of
+//     scope".
 //  4. Store the profile, AD status Pending (the detector's new profile), with the name.
 //
 // A failed call mails IT and waits for a reviewer to retry, skip or abort; the profile is
@@ -30,6 +32,9 @@ func NewHire(ctx workflow.Context, in activities.Incident) (IncidentResult, erro
 		if err := inc.call(ctx, target, connectors.OpCreate, connectors.UpdateOptions{}); err != nil {
 			return inc.res, err
 		}
+	}
+	if err := inc.applyScope(ctx, connectors.OpCreate, scoped(in.Targets)); err != nil {
+		return inc.res, err
 	}
 	return inc.commit(ctx, inc.in.Profile)
 }

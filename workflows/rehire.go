@@ -16,6 +16,7 @@ import (
 //  3. Update the account in each update target, in the configured order, enabling it —
 //     except in Active Directory: an AD account is enabled only by AD Activation, which
 //     sets and mails a new temporary password; enabling it here would bring back the old one.
+//     A target whose scope the person is out of is not written.
 //  4. Store the profile with AD status Pending, so AD Activation comes when the hire date
 //     is within the activation window.
 //
@@ -34,6 +35,9 @@ func Rehire(ctx workflow.Context, in activities.Incident) (IncidentResult, error
 		if err := inc.call(ctx, target, connectors.OpUpdate, enable); err != nil {
 			return inc.res, err
 		}
+	}
+	if err := inc.applyScope(ctx, connectors.OpUpdate, scoped(in.Targets)); err != nil {
+		return inc.res, err
 	}
 	return inc.commit(ctx, withADStatus(inc.in.Profile, profile.ADPending))
 }
