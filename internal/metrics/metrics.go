@@ -62,8 +62,14 @@ func New(help map[string]string) *Registry {
 // Gatherer is what /metrics serves.
 func (r *Registry) Gatherer() prometheus.Gatherer { return r.prom }
 
-// Handler returns the SDK metrics handler that records into r, with no tags.
-func (r *Registry) Handler() client.MetricsHandler { return handler{r: r} }
+// Handler returns the SDK metrics handler that records into r, with no tags; nil for a nil
+// r, which the SDK takes for "record nothing".
+func (r *Registry) Handler() client.MetricsHandler {
+	if r == nil {
+		return nil
+	}
+	return handler{r: r}
+}
 
 func (r *Registry) helpOf(name string) string {
 	if h := r.help[name]; h != "" {
