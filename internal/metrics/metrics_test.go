@@ -171,3 +171,28 @@ func TestListenRefusesABadAddress(t *testing.T) {
 	_, err := Listen("not-an-address", New(nil), nil)
 	assert.ErrorContains(t, err, "metrics listen not-an-address")
 }
+
+func TestSumAddsTheMatchingSeries(t *testing.T) {
+	r := New(nil)
+	h := r.Handler()
+	h.WithTags(map[string]string{"instance": "ad", "operation": "create"}).Counter("ilm_c").Inc(2)
+	h.WithTags(map[string]string{"instance": "ad", "operation": "update"}).Counter("ilm_c").Inc(3)
+	h.WithTags(map[string]string{"instance": "okta", "operation": "update"}).Counter("ilm_c").Inc(5)
+	h.Timer("ilm_t").Record(time.Second)
+	for _, tc := range []struct {
+		name string
+		want map[string]string
+		sum  float64
+	}{
+		{"ilm_c", nil, 10},
+		{"ilm_c", map[string]string{"instance": "ad"}, 5},
+		{"ilm_c", map[string]string{"instance": "ad", "operation": "update"}, 3},
+		{"ilm_c", map[string]string{"instance": "scim"}, 0},
+		{"ilm_t", nil, 1},
+		{"ilm_none", nil, 0},
+	} {
+		got, err := r.Sum(tc.name, tc.want)
+		require.NoError(t, err)
+		assert.Equal(t, tc.sum, got, "%s %v", tc.name, tc.want)
+	}
+}
