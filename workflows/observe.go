@@ -25,9 +25,14 @@ const employeeHeader = "ilm-employee-id"
 //     handler, which records nothing while a workflow replays. Polls are not incidents.
 func Interceptor() interceptor.WorkerInterceptor { return &observer{} }
 
-// EmployeeIDOf returns the employee id a workflow id names: that of a PersonWorkflowID.
+// EmployeeIDOf returns the employee id a workflow id names: that of a PersonWorkflowID;
+// "" and false for another.
 func EmployeeIDOf(workflowID string) (string, bool) {
-	return strings.CutPrefix(workflowID, PersonWorkflowPrefix)
+	id, ok := strings.CutPrefix(workflowID, PersonWorkflowPrefix)
+	if !ok || id == "" {
+		return "", false
+	}
+	return id, true
 }
 
 type observer struct {

@@ -294,16 +294,21 @@ type timerFunc func(time.Duration)
 
 func (f timerFunc) Record(d time.Duration) { f(d) }
 
-// Sum adds up the series of name whose labels include want (all of them for nil): counters
-// and gauges by value, histograms by their number of samples. Tests and checks read
-// metrics with it.
+// Sum adds up r's series of name whose labels include want (see SumOf).
 func (r *Registry) Sum(name string, want map[string]string) (float64, error) {
 	mfs, err := r.prom.Gather()
 	if err != nil {
 		return 0, err
 	}
+	return SumOf(mfs, name, want), nil
+}
+
+// SumOf adds up the series of name whose labels include want (all of them for nil):
+// counters and gauges by value, histograms by their number of samples. Tests and checks
+// read metrics, gathered or scraped, with it.
+func SumOf(families []*dto.MetricFamily, name string, want map[string]string) float64 {
 	var sum float64
-	for _, mf := range mfs {
+	for _, mf := range families {
 		if mf.GetName() != name {
 			continue
 		}
@@ -321,7 +326,7 @@ func (r *Registry) Sum(name string, want map[string]string) (float64, error) {
 			}
 		}
 	}
-	return sum, nil
+	return sum
 }
 
 func hasLabels(m *dto.Metric, want map[string]string) bool {
