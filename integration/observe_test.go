@@ -31,9 +31,9 @@ import (
 	"github.com/ilm-dev/ilm/activities"
 	"github.com/ilm-dev/ilm/config"
 	"github.com/ilm-dev/ilm/internal/metrics"
-	"github.com/ilm-dev/ilm/internal/wiring"
 	scimstandin "github.com/ilm-dev/ilm/internal/testing/standin/scim"
 	standin "github.com/ilm-dev/ilm/internal/testing/standin/workday"
+	"github.com/ilm-dev/ilm/internal/wiring"
 	"github.com/ilm-dev/ilm/lifecycle"
 	"github.com/ilm-dev/ilm/workflows"
 )

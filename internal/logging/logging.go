@@ -99,7 +99,9 @@ type incidentHandler struct {
 	hasEmployee bool   // from WithAttrs
 }
 
-func (h incidentHandler) Enabled(ctx context.Context, l slog.Level) bool { return h.next.Enabled(ctx, l) }
+func (h incidentHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return h.next.Enabled(ctx, l)
+}
 
 func (h incidentHandler) WithAttrs(as []slog.Attr) slog.Handler {
 	for _, a := range as {
