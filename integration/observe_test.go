@@ -150,11 +150,15 @@ worker: {metrics_listen: "127.0.0.1:1"}
 	require.NoError(t, h.client.GetWorkflow(h.ctx, wfID, "").Get(h.ctx, &res))
 	require.True(t, res.ProfileSaved)
 
+	// The SDK's own metrics, under the worker's task queue. It counts a completion once the
+	// server took it, so maybe after the result reached the test.
+	completed := map[string]string{"workflow_type": "NewHire", "task_queue": queue}
+	require.Eventually(t, func() bool {
+		return metrics.SumOf(scrape(t, base), "temporal_workflow_completed", completed) == 1
+	}, 10*time.Second, 100*time.Millisecond, "temporal_workflow_completed of the New Hire")
 	m := scrape(t, base)
 	github := map[string]string{"instance": "github", "operation": "create"}
 	workday := map[string]string{"instance": "workday"}
-	// The SDK's own metrics, under the worker's task queue.
-	assert.GreaterOrEqual(t, metrics.SumOf(m, "temporal_workflow_completed", map[string]string{"workflow_type": "NewHire", "task_queue": queue}), 1.0)
 	assert.GreaterOrEqual(t, metrics.SumOf(m, "temporal_activity_execution_latency", map[string]string{"activity_type": "ProvisionTarget"}), 2.0)
 	assert.Positive(t, metrics.SumOf(m, "temporal_request", nil))
 	// ILM's.
