@@ -93,7 +93,7 @@ func (a *Activities) welcomeManager(ctx context.Context, p profile.Profile, user
 	logger := activity.GetLogger(ctx)
 	to := p.Fields.Get(profile.ManagerEmailAddress)
 	if to == "" {
-		logger.Info("no welcome mail: the person has no manager email", "employee_id", p.EmployeeID())
+		logger.Info("no welcome mail: the person has no manager email")
 		return
 	}
 	msg, err := a.Mail.Templates.RenderWelcome(mail.Welcome{ManagerName: p.Fields.Get(profile.ManagerName),
@@ -103,6 +103,6 @@ func (a *Activities) welcomeManager(ctx context.Context, p profile.Profile, user
 		err = a.Mail.Sender.Send(ctx, msg)
 	}
 	if err != nil {
-		logger.Warn("welcome mail to the manager not sent", "employee_id", p.EmployeeID(), "error", err)
+		logger.Warn("welcome mail to the manager not sent", "error", err)
 	}
 }

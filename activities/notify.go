@@ -31,7 +31,7 @@ func (a *Activities) NotifyFailure(ctx context.Context, n FailureNotice) error {
 	to := a.Config.Provisioning.ITNotificationEmail
 	if a.Mail.Sender == nil || a.Mail.Templates == nil || to == "" {
 		activity.GetLogger(ctx).Warn("provisioning failure not mailed: configure smtp and provisioning.it_notification_email",
-			"workflow_id", n.WorkflowID, "instance", n.Instance)
+			"instance", n.Instance)
 		return nil
 	}
 	msg, err := a.Mail.Templates.RenderProvisioningFailure(mail.ProvisioningFailure{

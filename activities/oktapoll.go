@@ -25,6 +25,12 @@ var appEventTypes = map[string]lifecycle.EventType{
 // were read, and starts one App workflow per event. Each page's end is heartbeated, so a retried attempt goes on from
 // there; an event read twice, in one poll or across polls, is dropped by its uuid.
 func (a *Activities) PollOktaLog(ctx context.Context, req OktaPollRequest) (OktaPollReport, error) {
+	report, err := a.pollOktaLog(ctx, req)
+	recordPoll(ctx, req.Instance, err)
+	return report, err
+}
+
+func (a *Activities) pollOktaLog(ctx context.Context, req OktaPollRequest) (OktaPollReport, error) {
 	report := OktaPollReport{Instance: req.Instance}
 	cfg, err := a.Config.OktaInstance(req.Instance)
 	if err != nil {

@@ -26,6 +26,12 @@ import (
 // Retrying is safe: a started incident is either still running (its start is refused) or has
 // changed the profile (so it is not detected again).
 func (a *Activities) PollWorkday(ctx context.Context, req PollRequest) (PollReport, error) {
+	report, err := a.pollWorkday(ctx, req)
+	recordPoll(ctx, req.Instance, err)
+	return report, err
+}
+
+func (a *Activities) pollWorkday(ctx context.Context, req PollRequest) (PollReport, error) {
 	now := req.Now
 	if now.IsZero() {
 		now = a.now()
@@ -134,6 +140,7 @@ func admit(ctx context.Context, req PollRequest, res lifecycle.Result, report *P
 		report.PlanAccepted = true
 		log.Warn("running an accepted plan", "instance", req.Instance, "digest", res.Digest, "guard", g.Reason)
 	case g.Tripped:
+		recordGuardTrip(ctx, req.Instance)
 		log.Error("mass-change guard tripped: no incident started", "instance", req.Instance, "reason", g.Reason)
 		return temporal.NewNonRetryableApplicationError(g.Reason, ErrTypeGuard, nil, *report)
 	case g.Disabled:

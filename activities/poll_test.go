@@ -19,6 +19,7 @@ import (
 
 	"github.com/ilm-dev/ilm/config"
 	"github.com/ilm-dev/ilm/hrsync"
+	"github.com/ilm-dev/ilm/internal/metrics"
 	"github.com/ilm-dev/ilm/lifecycle"
 	"github.com/ilm-dev/ilm/store"
 	_ "github.com/ilm-dev/ilm/store/sqlite"
@@ -52,6 +53,7 @@ type hrPoll struct {
 	dir     string
 	acts    *Activities
 	starter *hrStarter
+	metrics *metrics.Registry
 }
 
 func newHRPoll(t *testing.T) *hrPoll {
@@ -61,7 +63,7 @@ func newHRPoll(t *testing.T) *hrPoll {
 	st, err := store.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "ilm.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = st.Close() })
-	h := &hrPoll{t: t, dir: t.TempDir(), starter: &hrStarter{}}
+	h := &hrPoll{t: t, dir: t.TempDir(), starter: &hrStarter{}, metrics: metrics.New(MetricHelp)}
 	h.acts = &Activities{Config: cfg, Store: st, Starter: h.starter, Planner: &hrsync.Planner{Config: cfg, Store: st}}
 	return h
 }
@@ -99,6 +101,7 @@ func (h *hrPoll) poll(req PollRequest) (PollReport, error) {
 	h.t.Helper()
 	req.Instance, req.Now = "workday", pollNow
 	var s testsuite.WorkflowTestSuite
+	s.SetMetricsHandler(h.metrics.Handler())
 	env := s.NewTestActivityEnvironment()
 	env.RegisterActivity(h.acts)
 	var rep PollReport
@@ -145,6 +148,34 @@ func TestPollGuardTripsAndSaysWhatToAccept(t *testing.T) {
 	assert.Regexp(t, "^[0-9a-f]{64}$", rep.PlanDigest)
 	assert.Zero(t, rep.Started)
 	assert.Empty(t, h.starter.started)
+}
+
+// A tripped guard counts for the instance and is no successful poll; a poll that goes
+// through records its time.
+func TestPollMetricsCountGuardTripsAndSuccesses(t *testing.T) {
+	h := newHRPoll(t).synced()
+	instance := map[string]string{"instance": "workday"}
+	synced := h.metric(MetricPollLastSuccess, instance)
+	assert.InDelta(t, float64(time.Now().Unix()), synced, 60, "the initial sync is a successful poll, timed by the clock, not by --now")
+	assert.Zero(t, h.metric(MetricGuardTrips, instance))
+
+	_, err := h.poll(PollRequest{Report: h.report(5)})
+	require.Equal(t, ErrTypeGuard, errorType(err))
+	assert.Equal(t, 1.0, h.metric(MetricGuardTrips, instance))
+	assert.Equal(t, synced, h.metric(MetricPollLastSuccess, instance), "a tripped poll is not a success")
+
+	time.Sleep(10 * time.Millisecond)
+	_, err = h.poll(PollRequest{Report: h.report(1)})
+	require.NoError(t, err)
+	assert.Greater(t, h.metric(MetricPollLastSuccess, instance), synced)
+	assert.Equal(t, 1.0, h.metric(MetricGuardTrips, instance))
+}
+
+func (h *hrPoll) metric(name string, labels map[string]string) float64 {
+	h.t.Helper()
+	v, err := h.metrics.Sum(name, labels)
+	require.NoError(h.t, err)
+	return v
 }
 
 // The accepted digest runs exactly that plan, past the guard.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"go.temporal.io/sdk/activity"
 
@@ -25,7 +26,9 @@ func (a *Activities) ProvisionTarget(ctx context.Context, req TargetRequest) (co
 	if err != nil {
 		return connectors.Result{}, err
 	}
+	began := time.Now()
 	res, err := a.provision(ctx, target, req)
+	recordCall(ctx, req.Call, time.Since(began), err)
 	a.record(ctx, req.Call, adm.Probe, err)
 	return res, err
 }

@@ -24,6 +24,8 @@ type Config struct {
 	Instances    []Instance   `yaml:"instances"`
 	Provisioning Provisioning `yaml:"provisioning"`
 	SMTP         SMTP         `yaml:"smtp"`
+	Worker       Worker       `yaml:"worker"`
+	Log          Log          `yaml:"log"`
 
 	// Dir is the directory of the file; relative paths in the file are relative to it.
 	Dir string `yaml:"-"`
@@ -201,6 +203,7 @@ func (c *Config) applyDefaults() {
 		c.Provisioning.Review.Method = "random"
 	}
 	c.SMTP.applyDefaults()
+	c.Log.applyDefaults()
 	c.Provisioning.Password.applyDefaults()
 	c.Provisioning.UniqueNames.applyDefaults()
 	for i := range c.Instances {
@@ -275,6 +278,8 @@ func (c *Config) validate() error {
 	errs = append(errs, c.SMTP.validate()...)
 	errs = append(errs, c.Provisioning.Password.validate()...)
 	errs = append(errs, c.Provisioning.UniqueNames.validate()...)
+	errs = append(errs, c.Worker.validate()...)
+	errs = append(errs, c.Log.validate()...)
 	return errors.Join(errs...)
 }
 

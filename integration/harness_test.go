@@ -25,6 +25,7 @@ import (
 	"github.com/ilm-dev/ilm/hrsync"
 	standin "github.com/ilm-dev/ilm/internal/testing/standin/workday"
 	"github.com/ilm-dev/ilm/internal/testing/testtarget"
+	"github.com/ilm-dev/ilm/internal/wiring"
 	"github.com/ilm-dev/ilm/profile"
 	"github.com/ilm-dev/ilm/store"
 	_ "github.com/ilm-dev/ilm/store/sqlite"
@@ -115,7 +116,7 @@ instances:
 	for _, opt := range opts {
 		opt(cfg, acts)
 	}
-	w := worker.New(c, queue, worker.Options{Interceptors: activities.Interceptors(acts)})
+	w := worker.New(c, queue, worker.Options{Interceptors: wiring.Interceptors(acts)})
 	workflows.Register(w)
 	w.RegisterActivity(acts)
 	require.NoError(t, w.Start())

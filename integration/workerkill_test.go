@@ -33,10 +33,7 @@ func TestWorkerKilledMidwayChangesNothing(t *testing.T) {
 	h := newHarness(t) // for the client, the ids and the Workday stand-in helpers
 	dir := t.TempDir()
 
-	worker := filepath.Join(dir, "ilm-worker")
-	build := exec.Command("go", "build", "-o", worker, "../workers")
-	build.Stderr = os.Stderr
-	require.NoError(t, build.Run())
+	worker := buildWorker(t, dir)
 
 	wd := standin.New(standin.Config{Username: isuUser, Password: isuPassword})
 	srv := standin.Start(t, wd)

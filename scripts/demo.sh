@@ -110,7 +110,8 @@ ILM demo is running.
                  bin/ilm poll --config $CONFIG --instance okta
                  The App Add creates the person in the GitHub SCIM stand-in (the app map sends GitHub there):
                  curl -s -H "Authorization: Bearer \$(cat $ILM_STANDIN_DIR/scim/token)" http://127.0.0.1:8018/scim/v2/enterprises/acme/Users
-  worker log:    $DEMO/worker.log
+  worker log:    $DEMO/worker.log  (JSON lines; one person: jq -c 'select(.employee_id=="1001")' $DEMO/worker.log)
+  metrics:       curl -s http://127.0.0.1:9464/metrics | grep '^ilm_'   health: curl -s http://127.0.0.1:9464/healthz
   encryption:    payloads are stored encrypted (key: $CODEC_KEYS); the Web UI decodes them through
                  bin/ilm codec-server on http://127.0.0.1:$CODEC_PORT (log: $DEMO/codec-server.log).
                  raw: $(scripts/temporal.sh path) workflow show -w person/1001; decoded: add --codec-endpoint http://127.0.0.1:$CODEC_PORT

@@ -142,7 +142,7 @@ func checkPlannedRevision(ctx workflow.Context, in activities.Incident) (string,
 		return "", fmt.Errorf("check the stored profile: %w", err)
 	}
 	if stale != "" {
-		workflow.GetLogger(ctx).Warn("stale incident: nothing done", "employee_id", in.EmployeeID, "reason", stale)
+		workflow.GetLogger(ctx).Warn("stale incident: nothing done", "reason", stale)
 	}
 	return stale, nil
 }

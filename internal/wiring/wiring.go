@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
 
@@ -64,15 +65,26 @@ func (e *Env) Close() error { return e.Store.Close() }
 // Planner returns the HR planner over the env.
 func (e *Env) Planner() *hrsync.Planner { return &hrsync.Planner{Config: e.Config, Store: e.Store} }
 
-// Dial connects to the Temporal frontend of the config, logging through slog at level. With
-// temporal.codec.keys_file set, the client encrypts every payload and failure it sends and
-// decrypts those it reads.
+// Dial connects to the Temporal frontend of the config, logging in the config's log.format
+// to stderr at level. With temporal.codec.keys_file set, the client encrypts every payload
+// and failure it sends and decrypts those it reads.
 func (e *Env) Dial(level slog.Level) (client.Client, error) {
-	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	logger, err := e.Logger(os.Stderr, "", level)
+	if err != nil {
+		return nil, err
+	}
+	return e.DialWith(logger, nil)
+}
+
+// DialWith is Dial logging through logger and, when m is set, recording the SDK's metrics
+// through it (the worker's, internal/metrics). The client's identity is Identity().
+func (e *Env) DialWith(logger *slog.Logger, m client.MetricsHandler) (client.Client, error) {
 	opts := client.Options{
-		HostPort:  e.Config.Temporal.Address,
-		Namespace: e.Config.Temporal.Namespace,
-		Logger:    log.NewStructuredLogger(logger),
+		HostPort:       e.Config.Temporal.Address,
+		Namespace:      e.Config.Temporal.Namespace,
+		Logger:         log.NewStructuredLogger(logger),
+		MetricsHandler: m,
+		Identity:       Identity(),
 	}
 	if err := Encrypt(&opts, e.Config.Temporal.Codec.KeysFile); err != nil {
 		return nil, err
@@ -116,9 +128,10 @@ func (e *Env) UniqueNames() (*activities.UniqueNames, error) {
 }
 
 // Worker builds the worker of the config's task queue: every workflow, the activities, and
-// the activities' interceptors (the redaction boundary).
+// the interceptors: the activities' (the redaction boundary) and the incidents' logging and
+// metrics (workflows.Interceptor).
 func (e *Env) Worker(c client.Client, acts *activities.Activities) worker.Worker {
-	w := worker.New(c, e.Config.Temporal.TaskQueue, worker.Options{Interceptors: activities.Interceptors(acts)})
+	w := worker.New(c, e.Config.Temporal.TaskQueue, worker.Options{Interceptors: Interceptors(acts)})
 	workflows.Register(w)
 	w.RegisterActivity(acts)
 	return w
@@ -155,4 +168,10 @@ func (e *Env) Activities(c client.Client) (*activities.Activities, error) {
 		Starter:     workflows.IncidentStarter{Client: c, Namespace: e.Config.Temporal.Namespace, TaskQueue: e.Config.Temporal.TaskQueue},
 		Planner:     e.Planner(),
 	}, nil
+}
+
+// Interceptors are every worker interceptor of the activities: the tests' workers take
+// them too.
+func Interceptors(acts *activities.Activities) []interceptor.WorkerInterceptor {
+	return append(activities.Interceptors(acts), workflows.Interceptor())
 }
