@@ -3,6 +3,7 @@ package mappers
 import (
 	"errors"
 	"fmt"
+	"sort"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
@@ -42,6 +43,9 @@ func (m *Mapper) compile(layout string) (progs []*vm.Program, usesDate bool, err
 		}
 		progs[i] = prog
 		usesDate = usesDate || p.usesDate
+		if m.fields[i].reads == nil {
+			m.fields[i].reads, m.fields[i].readsAny = p.readNames(), p.readsAny
+		}
 	}
 	if len(errs) > 0 {
 		return nil, false, errors.Join(errs...)
@@ -58,13 +62,47 @@ type patcher struct {
 	functions conf.FunctionsTable
 	usesDate  bool
 	errs      []error
+	// reads collects the variables the expression names and the constant keys it reads
+	// out of a map (row["Email"], rdn.department); readsAny says it reads a key it
+	// computes, which may be any.
+	reads    map[string]bool
+	readsAny bool
+}
+
+func (p *patcher) read(name string) {
+	if p.reads == nil {
+		p.reads = map[string]bool{}
+	}
+	p.reads[name] = true
+}
+
+// readNames returns what the expression reads, functions left out.
+func (p *patcher) readNames() []string {
+	names := []string{}
+	for name := range p.reads {
+		if _, fn := p.functions[name]; !fn && name != "$env" && name != "row" {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	return names
 }
 
 func (p *patcher) Visit(node *ast.Node) {
 	switch n := (*node).(type) {
 	case *ast.IdentifierNode:
+		p.read(n.Value)
 		if n.Value == "row" {
 			ast.Patch(node, &ast.IdentifierNode{Value: "$env"})
+		}
+	case *ast.MemberNode:
+		switch prop := n.Property.(type) {
+		case *ast.StringNode:
+			p.read(prop.Value)
+		case *ast.IntegerNode: // a list index
+		default:
+			// row[someExpression]: any field may be read.
+			p.readsAny = true
 		}
 	case *ast.CallNode:
 		callee, ok := n.Callee.(*ast.IdentifierNode)

@@ -22,7 +22,7 @@ type Options struct {
 // field is reported (errors.Join of *FieldError) and the others are still returned.
 func (m *Mapper) Map(src map[string]any, opt Options) (map[string]any, error) {
 	out := make(map[string]any, len(m.fields))
-	err := m.each(src, opt, func(key string, v any) {
+	err := m.each(src, opt, nil, func(key string, v any) {
 		if v != nil {
 			out[key] = v
 		}
@@ -35,7 +35,7 @@ func (m *Mapper) Map(src map[string]any, opt Options) (map[string]any, error) {
 // objects as JSON; empty values are left out. Errors are as for Map.
 func (m *Mapper) MapFields(src map[string]any, opt Options) (profile.Fields, error) {
 	out := make(profile.Fields, len(m.fields))
-	err := m.each(src, opt, func(key string, v any) {
+	err := m.each(src, opt, nil, func(key string, v any) {
 		if s, ok := render(v); ok {
 			out[key] = s
 		}
@@ -43,8 +43,47 @@ func (m *Mapper) MapFields(src map[string]any, opt Options) (profile.Fields, err
 	return out, err
 }
 
-// each computes every field of a row and hands the values to set in file order.
-func (m *Mapper) each(src map[string]any, opt Options, set func(key string, v any)) error {
+// MapSome computes only the fields keys names, as MapFields does, except that a required
+// field that comes out empty is left out rather than failed: a lookup maps only the fields
+// accounts are found by, and tries the ones it has.
+func (m *Mapper) MapSome(src map[string]any, opt Options, keys ...string) (profile.Fields, error) {
+	want := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		want[k] = true
+	}
+	out := make(profile.Fields, len(keys))
+	err := m.each(src, opt, want, func(key string, v any) {
+		if s, ok := render(v); ok {
+			out[key] = s
+		}
+	})
+	return out, err
+}
+
+// FieldErrors splits an error of Map, MapFields or MapSome by field key; an error of no
+// field is under "".
+func FieldErrors(err error) map[string]error {
+	out := map[string]error{}
+	var each []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		each = j.Unwrap()
+	} else if err != nil {
+		each = []error{err}
+	}
+	for _, e := range each {
+		var fe *FieldError
+		if errors.As(e, &fe) {
+			out[fe.Field] = fe
+		} else {
+			out[""] = e
+		}
+	}
+	return out
+}
+
+// each computes every field of a row, or only those in only (whose required flags it then
+// ignores), and hands the values to set in file order.
+func (m *Mapper) each(src map[string]any, opt Options, only map[string]bool, set func(key string, v any)) error {
 	progs, err := m.programs(opt.DateLayout)
 	if err != nil {
 		return err
@@ -59,6 +98,9 @@ func (m *Mapper) each(src map[string]any, opt Options, set func(key string, v an
 	var errs []error
 	for i := range m.fields {
 		f := &m.fields[i]
+		if only != nil && !only[f.key] {
+			continue
+		}
 		var v any
 		var err error
 		if progs[i] == nil {
@@ -78,7 +120,7 @@ func (m *Mapper) each(src map[string]any, opt Options, set func(key string, v an
 				v, err = toBool(v)
 			}
 		}
-		if err == nil && f.required && isEmpty(v) {
+		if err == nil && f.required && only == nil && isEmpty(v) {
 			err = ErrRequired
 		}
 		if err != nil {

@@ -77,6 +77,10 @@ type field struct {
 	expr     string
 	typ      fieldType
 	required bool
+	// reads are the names the field reads from its source, readsAny whether it reads a
+	// name it computes (see Mapper.Reads).
+	reads    []string
+	readsAny bool
 }
 
 // fieldSpec is the long form of a field in YAML.
@@ -179,7 +183,23 @@ func parseField(k, v *yaml.Node) (field, error) {
 		return fld, fmt.Errorf("line %d: unknown type %q (want string, date or bool)", v.Line, spec.Type)
 	}
 	fld.from, fld.expr, fld.required = spec.From, spec.Expr, spec.Required
+	if fld.from != "" {
+		fld.reads = []string{fld.from}
+	}
 	return fld, nil
+}
+
+// Reads returns the names field key's value may depend on: its from column, or every variable
+// its expression names and every key it reads out of one (row["Email"], rdn.department),
+// sorted. It may name more than the value depends on, never less: readsAny is true when the
+// expression reads a key it computes (row[concat("A", b)]), which may be any name.
+func (m *Mapper) Reads(key string) (names []string, readsAny bool) {
+	for _, f := range m.fields {
+		if f.key == key {
+			return f.reads, f.readsAny
+		}
+	}
+	return nil, false
 }
 
 // Fields returns the target field keys in file order.
