@@ -19,10 +19,15 @@ func ReasonTurnedOff(op Operation) string { return string(op) + " is turned off 
 // Accounts is what a connector knows of one system's accounts: D is what its mapper makes
 // of a profile, A an account as it reads one. Contract builds the IAM contract on it.
 type Accounts[D, A any] interface {
-	// FindAccount maps p and finds its account; found is false when there is none.
-	FindAccount(ctx context.Context, p profile.Profile) (d D, a A, found bool, err error)
-	// FindByName maps p and finds an account holding one of the names the mapping gives
-	// it (login, user name, sAMAccountName, mail), for the unique-name check: unlike
+	// Desired maps p for a write: every mapped field, or, when partial, only those the
+	// fields p gives decide (Mapping.Given), so that the others are left alone.
+	Desired(p profile.Profile, partial bool) (D, error)
+	// FindAccount finds p's account by the keys accounts are found by (employee id, login,
+	// email, and their old values), mapping only those: a lookup needs nothing else of p.
+	// found is false when there is none.
+	FindAccount(ctx context.Context, p profile.Profile) (a A, found bool, err error)
+	// FindByName finds an account holding one of the names p maps to (login, user name,
+	// sAMAccountName, mail), mapping only those, for the unique-name check: unlike
 	// FindAccount, never by the old values of a renamed person, nor first by employee id,
 	// which would find the person's own account under another name. found is false when no
 	// account holds them.
@@ -32,7 +37,7 @@ type Accounts[D, A any] interface {
 	// UpdateAccount brings a in line with d, enabling it first when opts.AllowEnable.
 	UpdateAccount(ctx context.Context, d D, a A, opts UpdateOptions) (Result, error)
 	// DisableAccount disables a, which is active.
-	DisableAccount(ctx context.Context, d D, a A) (Result, error)
+	DisableAccount(ctx context.Context, a A) (Result, error)
 	// DescribeAccount is a's result as Get reports it (ID, Username, Email, Active, Details).
 	DescribeAccount(a A) Result
 	// AccountOwner is what a says about whose it is: the employee id it stores, and why it
@@ -64,7 +69,7 @@ func (c Contract[D, A]) fail(op Operation, err error) (Result, error) {
 	return Failure(c.Instance, op, err), err
 }
 
-// create creates p's account. A create the system refuses while the account now exists
+// create creates p's account from d, a full mapping. A create the system refuses while the account now exists
 // (created since the lookup, or under a name differing only in case: a 409, Okta's "already
 // exists", ServiceNow's unique index) converges on it with an update; an unavailable system
 // is not asked again.
@@ -73,7 +78,7 @@ func (c Contract[D, A]) create(ctx context.Context, p profile.Profile, d D, op O
 	if err == nil || errors.Is(err, ErrUnavailable) {
 		return res, err
 	}
-	d, a, ok, ferr := c.FindOwned(ctx, op, p)
+	a, ok, ferr := c.FindOwned(ctx, op, p)
 	if ferr != nil {
 		return c.fail(op, ferr)
 	}
@@ -89,23 +94,36 @@ func (c Contract[D, A]) create(ctx context.Context, p profile.Profile, d D, op O
 // must be bound to it (Binding.Check). Every write of the contract starts with it, and so do
 // a connector's own writes outside it (Active Directory's Enable and SetPassword), so that
 // the binding rule is the same for all.
-func (c Contract[D, A]) FindOwned(ctx context.Context, op Operation, p profile.Profile) (d D, a A, ok bool, err error) {
+func (c Contract[D, A]) FindOwned(ctx context.Context, op Operation, p profile.Profile) (a A, ok bool, err error) {
 	if err = RequireEmployeeID(op, p); err != nil {
-		return d, a, false, err
+		return a, false, err
 	}
-	if d, a, ok, err = c.Accounts.FindAccount(ctx, p); err != nil || !ok {
-		return d, a, ok, err
+	if a, ok, err = c.Accounts.FindAccount(ctx, p); err != nil || !ok {
+		return a, ok, err
 	}
 	o, err := c.Accounts.AccountOwner(ctx, a)
 	if err != nil {
-		return d, a, ok, err
+		return a, ok, err
 	}
-	return d, a, ok, c.Binding.Check(p, o)
+	return a, ok, c.Binding.Check(p, o)
+}
+
+// prepare maps p for a write, then finds its account as FindOwned does. A profile without
+// an employee id, or one the mapper refuses, fails before the system is asked.
+func (c Contract[D, A]) prepare(ctx context.Context, op Operation, p profile.Profile, partial bool) (d D, a A, ok bool, err error) {
+	if err = RequireEmployeeID(op, p); err != nil {
+		return d, a, false, err
+	}
+	if d, err = c.Accounts.Desired(p, partial); err != nil {
+		return d, a, false, err
+	}
+	a, ok, err = c.FindOwned(ctx, op, p)
+	return d, a, ok, err
 }
 
 // Get returns p's account; a missing one is skipped.
 func (c Contract[D, A]) Get(ctx context.Context, p profile.Profile) (Result, error) {
-	_, a, ok, err := c.Accounts.FindAccount(ctx, p)
+	a, ok, err := c.Accounts.FindAccount(ctx, p)
 	if err != nil {
 		return c.fail(OpGet, err)
 	}
@@ -122,7 +140,7 @@ func (c Contract[D, A]) Create(ctx context.Context, p profile.Profile) (Result, 
 	if !c.Operations.Create {
 		return c.off(OpCreate)
 	}
-	d, a, ok, err := c.FindOwned(ctx, OpCreate, p)
+	d, a, ok, err := c.prepare(ctx, OpCreate, p, false)
 	if err != nil {
 		return c.fail(OpCreate, err)
 	}
@@ -134,17 +152,24 @@ func (c Contract[D, A]) Create(ctx context.Context, p profile.Profile) (Result, 
 	return c.create(ctx, p, d, OpCreate)
 }
 
-// Update brings p's account in line with the mapper.
+// Update brings p's account in line with the mapper: every mapped attribute, or with
+// opts.Partial only those the fields p gives decide. A missing account is created from
+// the whole profile.
 func (c Contract[D, A]) Update(ctx context.Context, p profile.Profile, opts UpdateOptions) (Result, error) {
 	if !c.Operations.Update {
 		return c.off(OpUpdate)
 	}
-	d, a, ok, err := c.FindOwned(ctx, OpUpdate, p)
+	d, a, ok, err := c.prepare(ctx, OpUpdate, p, opts.Partial)
 	if err != nil {
 		return c.fail(OpUpdate, err)
 	}
 	if !ok {
 		if (opts.CreateIfNotExists || c.CreateIfNotExists) && c.Operations.Create {
+			if opts.Partial {
+				if d, err = c.Accounts.Desired(p, false); err != nil {
+					return c.fail(OpUpdate, err)
+				}
+			}
 			return c.create(ctx, p, d, OpUpdate)
 		}
 		return Skip(c.Instance, OpUpdate, ReasonNoAccount), nil
@@ -153,12 +178,13 @@ func (c Contract[D, A]) Update(ctx context.Context, p profile.Profile, opts Upda
 	return c.Accounts.UpdateAccount(ctx, d, a, opts)
 }
 
-// Disable disables p's account; a missing or disabled one is skipped.
+// Disable disables p's account; a missing or disabled one is skipped. It needs only the
+// keys the account is found by.
 func (c Contract[D, A]) Disable(ctx context.Context, p profile.Profile) (Result, error) {
 	if !c.Operations.Disable {
 		return c.off(OpDisable)
 	}
-	d, a, ok, err := c.FindOwned(ctx, OpDisable, p)
+	a, ok, err := c.FindOwned(ctx, OpDisable, p)
 	if err != nil {
 		return c.fail(OpDisable, err)
 	}
@@ -170,7 +196,7 @@ func (c Contract[D, A]) Disable(ctx context.Context, p profile.Profile) (Result,
 		res.ID, res.Username, res.Email = desc.ID, desc.Username, desc.Email
 		return res, nil
 	}
-	return c.Accounts.DisableAccount(ctx, d, a)
+	return c.Accounts.DisableAccount(ctx, a)
 }
 
 // NameHolder says whether the names p maps to (p.AccountName through the mapper: login,

@@ -17,8 +17,10 @@ type book struct {
 	// owner is what an account says of whose it is; by default it stores its own key.
 	owner map[string]Owner
 	calls []string
-	opts  UpdateOptions
-	err   error
+	// written is the mapping each create and update wrote: "desired" (all) or "partial".
+	written []string
+	opts    UpdateOptions
+	err     error
 	// ownerErr fails AccountOwner, as a DC that cannot list an account's groups would.
 	ownerErr error
 	// names maps an account name to the account holding it, for FindByName.
@@ -30,23 +32,30 @@ func (b *book) FindByName(_ context.Context, p profile.Profile) (string, bool, e
 	return id, ok, b.err
 }
 
-func (b *book) FindAccount(_ context.Context, p profile.Profile) (string, string, bool, error) {
-	_, ok := b.active[p.EmployeeID()]
-	return "desired", p.EmployeeID(), ok, b.err
+func (b *book) Desired(_ profile.Profile, partial bool) (string, error) {
+	if partial {
+		return "partial", nil
+	}
+	return "desired", nil
 }
 
-func (b *book) CreateAccount(_ context.Context, p profile.Profile, _ string, op Operation) (Result, error) {
-	b.calls = append(b.calls, "create as "+string(op))
+func (b *book) FindAccount(_ context.Context, p profile.Profile) (string, bool, error) {
+	_, ok := b.active[p.EmployeeID()]
+	return p.EmployeeID(), ok, b.err
+}
+
+func (b *book) CreateAccount(_ context.Context, p profile.Profile, d string, op Operation) (Result, error) {
+	b.calls, b.written = append(b.calls, "create as "+string(op)), append(b.written, d)
 	b.active[p.EmployeeID()] = true
 	return Result{Action: op, Success: true}, nil
 }
 
-func (b *book) UpdateAccount(_ context.Context, _, id string, opts UpdateOptions) (Result, error) {
-	b.calls, b.opts = append(b.calls, "update"), opts
+func (b *book) UpdateAccount(_ context.Context, d, id string, opts UpdateOptions) (Result, error) {
+	b.calls, b.opts, b.written = append(b.calls, "update"), opts, append(b.written, d)
 	return Result{Action: OpUpdate, Success: true, ID: id}, nil
 }
 
-func (b *book) DisableAccount(_ context.Context, _, id string) (Result, error) {
+func (b *book) DisableAccount(_ context.Context, id string) (Result, error) {
 	b.calls = append(b.calls, "disable")
 	b.active[id] = false
 	return Result{Action: OpDisable, Success: true}, nil
@@ -109,6 +118,21 @@ func TestContractCreatesAndUpdates(t *testing.T) {
 	_, err = c.Update(ctx, person, UpdateOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, "create as update", b.calls[3], "the instance's create_if_not_exists")
+	assert.Equal(t, []string{"desired", "desired", "desired"}, b.written)
+}
+
+// A partial update writes only what the profile decides; a missing account is still created
+// from the whole profile.
+func TestContractPartialUpdate(t *testing.T) {
+	c, b := contract(AllOperations)
+	ctx := context.Background()
+	_, err := c.Update(ctx, person, UpdateOptions{Partial: true, CreateIfNotExists: true})
+	require.NoError(t, err)
+	_, err = c.Update(ctx, person, UpdateOptions{Partial: true})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"create as update", "update"}, b.calls)
+	assert.Equal(t, []string{"desired", "partial"}, b.written)
+	assert.True(t, b.opts.Partial)
 }
 
 func TestContractHonoursTheOperationSwitches(t *testing.T) {
@@ -268,8 +292,8 @@ type refusingCreate struct {
 	created bool
 }
 
-func (r *refusingCreate) FindAccount(_ context.Context, p profile.Profile) (string, string, bool, error) {
-	return "desired", "taken", r.created, nil
+func (r *refusingCreate) FindAccount(_ context.Context, p profile.Profile) (string, bool, error) {
+	return "taken", r.created, nil
 }
 
 func (r *refusingCreate) CreateAccount(_ context.Context, _ profile.Profile, _ string, op Operation) (Result, error) {

@@ -26,6 +26,10 @@ type UpdateOptions struct {
 	AllowEnable bool `json:"allow_enable,omitempty"`
 	// CreateIfNotExists creates a missing account instead of skipping it.
 	CreateIfNotExists bool `json:"create_if_not_exists,omitempty"`
+	// Partial says the profile names only what changes (`ilm iam update-user`): an
+	// attribute that depends on a field it leaves out is left alone, and a field given as
+	// "" clears what it decides. HR's incidents send whole profiles and update everything.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // Operations says which operations a target instance may perform; one switched off is

@@ -253,7 +253,8 @@ func TestOktaAsAWorkdayTarget(t *testing.T) {
 // deactivates it (active=false, never GitHub's irreversible DELETE), a reassignment
 // reactivates it. GitHub's users have no enterprise extension (stand-ins.md §4.5) and the
 // app refuses what it does not declare, so the stock mapper's department is left out of
-// every write, which says so, and none of them fails for it.
+// every write that maps the profile, which says so, and none of them fails for it (the
+// deactivation sends active alone).
 func TestAppSyncProvisionsAGitHubSCIMApp(t *testing.T) {
 	var w oktaWorld
 	gh := scimstandin.New(scimstandin.Config{Vendor: scimstandin.GitHub, Token: "it-gh", Strict: true, NoEnterpriseExtension: true})
@@ -295,7 +296,10 @@ instances:
 	assert.Equal(t, "Staff Engineer", u["title"], "Okta's change reached GitHub")
 
 	require.NoError(t, w.org.Unassign(app.ID, grace.ID))
-	warnsOfDepartment("App Remove", h.appIncidents(1)[0])
+	remove := h.appIncidents(1)[0]
+	require.Len(t, remove.Results, 1, "App Remove: %+v", remove)
+	assert.Empty(t, remove.Results[0].Warnings, "App Remove sends active alone, nothing GitHub lacks")
+	assert.Empty(t, remove.Reviews)
 	u, _ = gh.User(email)
 	assert.Equal(t, false, u["active"], "soft-deprovisioned")
 

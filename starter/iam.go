@@ -62,7 +62,8 @@ func runIAM(args []string, stdout, stderr io.Writer) error {
 	if !ok {
 		return fmt.Errorf("instance %q is not a provisioning target in %s", *instance, c.config)
 	}
-	opts := connectors.UpdateOptions{AllowEnable: *allowEnable, CreateIfNotExists: *createIfNotExists}
+	// A user profile names what it changes: what it leaves out is left alone.
+	opts := connectors.UpdateOptions{AllowEnable: *allowEnable, CreateIfNotExists: *createIfNotExists, Partial: true}
 	res := runOperation(ctx, target, *instance, op, p, opts)
 	enc := json.NewEncoder(stdout)
 	enc.SetEscapeHTML(false)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,6 +13,9 @@ import (
 
 	"github.com/ilm-dev/ilm/connectors"
 	"github.com/ilm-dev/ilm/internal/testing/sambatest"
+	oktastandin "github.com/ilm-dev/ilm/internal/testing/standin/okta"
+	scimstandin "github.com/ilm-dev/ilm/internal/testing/standin/scim"
+	snowstandin "github.com/ilm-dev/ilm/internal/testing/standin/servicenow"
 	"github.com/ilm-dev/ilm/internal/testing/testtarget"
 	"github.com/ilm-dev/ilm/profile"
 )
@@ -91,9 +95,10 @@ instances:
 `), 0o600))
 	email := "cli." + d.Run + "@example.test"
 	user := `{"employeeid": "C` + d.Run + `", "email": "` + email + `", "username": "` + email + `",
-		"givenname": "Cli", "surname": "Tester", "displayname": "Cli Tester ` + d.Run + `", "department": "Sales"}`
-	iam := func(op string, flags ...string) (int, connectors.Result, string) {
-		code, out, errOut := ilm(append([]string{"iam", op, "--config", cfg, "--instance", "ad", "--user-profile", user}, flags...)...)
+		"givenname": "Cli", "surname": "Tester", "displayname": "Cli Tester ` + d.Run + `", "department": "Sales",
+		"title": "Clerk", "city": "Paris"}`
+	iamWith := func(userProfile, op string, flags ...string) (int, connectors.Result, string) {
+		code, out, errOut := ilm(append([]string{"iam", op, "--config", cfg, "--instance", "ad", "--user-profile", userProfile}, flags...)...)
 		var res connectors.Result
 		if out != "" {
 			require.NoError(t, json.Unmarshal([]byte(out), &res), out)
@@ -101,6 +106,7 @@ instances:
 		assert.NotContains(t, out+errOut, d.Password)
 		return code, res, errOut
 	}
+	iam := func(op string, flags ...string) (int, connectors.Result, string) { return iamWith(user, op, flags...) }
 
 	code, res, _ := iam("get-user")
 	assert.Equal(t, exitOK, code)
@@ -127,6 +133,32 @@ instances:
 	assert.Equal(t, exitOK, code)
 	assert.Equal(t, email, res.Email)
 
+	// Lookups need only a key the account is found by: the employee id, or the email.
+	byID, byEmail := `{"employeeid": "C`+d.Run+`"}`, `{"email": "`+email+`"}`
+	for _, key := range []string{byID, byEmail} {
+		code, res, errOut = iamWith(key, "get-user")
+		require.Equal(t, exitOK, code, errOut)
+		assert.Equal(t, dn, res.ID, key)
+		assert.False(t, res.Skipped, key)
+	}
+
+	// A partial update changes what it names, clears what it gives as "", and leaves the
+	// rest (names, department, OU) alone.
+	code, res, errOut = iamWith(`{"employeeid": "C`+d.Run+`", "title": "Engineer", "city": ""}`, "update-user")
+	require.Equal(t, exitOK, code, errOut)
+	assert.ElementsMatch(t, []string{"title", "l"}, res.Details["changed"])
+	e := d.Entry(t, dn, "l", "givenName", "department")
+	assert.Equal(t, "Engineer", e.GetAttributeValue("title"))
+	assert.Empty(t, e.GetAttributeValue("l"))
+	assert.Equal(t, "Cli", e.GetAttributeValue("givenName"))
+	assert.Equal(t, "Sales", e.GetAttributeValue("department"))
+	assert.Equal(t, email, e.GetAttributeValue("mail"))
+
+	code, res, errOut = iamWith(byID, "disable-user")
+	require.Equal(t, exitOK, code, errOut)
+	assert.False(t, res.Active || res.Skipped)
+	assert.Equal(t, "514", d.Entry(t, dn).GetAttributeValue("userAccountControl"))
+
 	// A create without an employee id, or one whose login is the built-in Administrator's,
 	// is refused and changes nothing.
 	refused := func(profileJSON, want string) {
@@ -140,4 +172,98 @@ instances:
 		"displayname": "Ad Min", "department": "Sales"}`, "LDAP 68") // the logon name is taken outside base_dn
 	admin := d.Entry(t, "CN=Administrator,CN=Users,"+os.Getenv("ILM_TEST_AD_BASE_DN"), "employeeID")
 	assert.Empty(t, admin.GetAttributeValue("employeeID"))
+}
+
+// ilm iam on the Okta, SCIM (PATCH and PUT-only) and ServiceNow stand-ins: get-user and
+// disable-user find the account by the employee id alone or the email alone, and update-user
+// changes only what the user profile names.
+func TestIAMPartialProfilesOnTheStandIns(t *testing.T) {
+	org := oktastandin.New(oktastandin.Config{Token: "okta-token"})
+	orgSrv := httptest.NewServer(org)
+	t.Cleanup(orgSrv.Close)
+	patchApp := scimstandin.New(scimstandin.Config{Token: "scim-token"})
+	patchSrv := scimstandin.Start(t, patchApp)
+	putApp := scimstandin.New(scimstandin.Config{Token: "scim-token", NoPatch: true})
+	putSrv := scimstandin.Start(t, putApp)
+	snow := snowstandin.New(snowstandin.Config{Username: "ilm", Password: "snow-password"})
+	snowSrv := snowstandin.Start(t, snow)
+	for name, value := range map[string]string{"ILM_TEST_OKTA_TOKEN": "okta-token", "ILM_TEST_SCIM_TOKEN": "scim-token",
+		"ILM_TEST_SNOW_USER": "ilm", "ILM_TEST_SNOW_PASSWORD": "snow-password"} {
+		t.Setenv(name, value)
+	}
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "ilm.yaml")
+	require.NoError(t, os.WriteFile(cfg, []byte(`store: sqlite:`+filepath.Join(dir, "ilm.db")+`
+instances:
+  - {name: okta, type: okta, org_url: "`+orgSrv.URL+`", token_env: ILM_TEST_OKTA_TOKEN}
+  - {name: scim-patch, type: scim, base_url: "`+patchApp.BaseURL(patchSrv.URL)+`", token_env: ILM_TEST_SCIM_TOKEN}
+  - {name: scim-put, type: scim, base_url: "`+putApp.BaseURL(putSrv.URL)+`", token_env: ILM_TEST_SCIM_TOKEN}
+  - {name: servicenow, type: servicenow, url: "`+snowSrv.URL+`", username_env: ILM_TEST_SNOW_USER, password_env: ILM_TEST_SNOW_PASSWORD}
+`), 0o600))
+
+	const login = "ada.lovelace@example.com"
+	scimState := func(app *scimstandin.Server) func() accountState {
+		return func() accountState {
+			u, ok := app.User(login)
+			require.True(t, ok)
+			name, _ := u["name"].(map[string]any)
+			ext, _ := u["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"].(map[string]any)
+			return accountState{text(u["title"]), text(ext["department"]), text(name["givenName"]), u["active"] == true}
+		}
+	}
+	for instance, state := range map[string]func() accountState{
+		"okta": func() accountState {
+			u, ok := org.User(login)
+			require.True(t, ok)
+			return accountState{text(u.Profile["title"]), text(u.Profile["department"]), text(u.Profile["firstName"]), u.Status == "ACTIVE"}
+		},
+		"scim-patch": scimState(patchApp),
+		"scim-put":   scimState(putApp),
+		"servicenow": func() accountState {
+			u, ok := snow.User("email", login)
+			require.True(t, ok)
+			return accountState{u["title"], u["department"], u["first_name"], u["active"] == "true"}
+		},
+	} {
+		t.Run(instance, func(t *testing.T) {
+			iam := func(op, userProfile string) connectors.Result {
+				t.Helper()
+				code, out, errOut := ilm("iam", op, "--config", cfg, "--instance", instance, "--user-profile", userProfile)
+				require.Equal(t, exitOK, code, out+errOut)
+				var res connectors.Result
+				require.NoError(t, json.Unmarshal([]byte(out), &res), out)
+				return res
+			}
+			created := iam("create-user", `{"employeeid": "1001", "email": "`+login+`", "username": "`+login+`",
+				"givenname": "Ada", "surname": "Lovelace", "displayname": "Ada Lovelace", "department": "Engineering", "title": "Analyst"}`)
+			require.True(t, created.Success)
+			assert.Equal(t, accountState{"Analyst", "Engineering", "Ada", true}, state())
+
+			byID, byEmail := `{"employeeid": "1001"}`, `{"email": "`+login+`"}`
+			for _, key := range []string{byID, byEmail} {
+				got := iam("get-user", key)
+				assert.False(t, got.Skipped, key)
+				assert.Equal(t, created.ID, got.ID, key)
+			}
+
+			iam("update-user", `{"employeeid": "1001", "title": "Lead Analyst", "department": ""}`)
+			assert.Equal(t, accountState{"Lead Analyst", "", "Ada", true}, state(),
+				"the title changed, the department cleared, the first name left alone")
+
+			disabled := iam("disable-user", byID)
+			assert.False(t, disabled.Skipped || disabled.Active)
+			assert.Equal(t, accountState{"Lead Analyst", "", "Ada", false}, state())
+		})
+	}
+}
+
+// accountState is what TestIAMPartialProfilesOnTheStandIns reads of an account.
+type accountState struct {
+	title, department, firstName string
+	active                       bool
+}
+
+func text(v any) string {
+	s, _ := v.(string)
+	return s
 }

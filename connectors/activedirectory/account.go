@@ -7,7 +7,6 @@ import (
 
 	"github.com/go-ldap/ldap/v3"
 	"github.com/ilm-dev/ilm/connectors"
-	"github.com/ilm-dev/ilm/mappers"
 	"github.com/ilm-dev/ilm/profile"
 )
 
@@ -25,31 +24,45 @@ const (
 	uacNormal   = 0x200
 )
 
-// desired is what the mapper says the account should look like.
+// desired is what the mapper says the account should look like. A partial mapping leaves
+// out what the profile does not decide: sam, ou and cn are then "" (keep), setManager false.
 type desired struct {
 	sam, ou, cn, managerEmail string
+	// setManager says whether the manager is decided; managerEmail "" then clears it.
+	setManager bool
 	// attrs are the LDAP attributes to write, by attribute name as the mapper spells it;
 	// an empty value means the attribute should have no value.
 	attrs map[string]string
 }
 
-// mapProfile runs the outgoing mapper over fields and the person's reserved account name.
-// Errors name the mapper and field.
-func (t *Target) mapProfile(fields profile.Fields, accountName string) (desired, error) {
-	src := connectors.MapperSource(fields, accountName, 2)
-	escaped := make(map[string]any, len(src))
-	for k, v := range src {
-		escaped[k] = rdnValue(v.(string))
+// mapping is the outgoing mapper over the environment it sees: the profile's MapperSource,
+// basedn and rdn (the same values escaped for use inside a DN).
+func (t *Target) mapping() connectors.Mapping {
+	return connectors.Mapping{Mapper: t.cfg.Mapper, Extend: func(src map[string]any) {
+		escaped := make(map[string]any, len(src))
+		for k, v := range src {
+			escaped[k] = rdnValue(v.(string))
+		}
+		src["basedn"] = t.cfg.BaseDN
+		src["rdn"] = escaped
+	}}
+}
+
+// mapProfile runs the outgoing mapper over p (its fields and reserved account name): every
+// field, or when partial only those p's fields decide. Errors name the mapper and field.
+func (t *Target) mapProfile(p profile.Profile, partial bool) (desired, error) {
+	var out map[string]string
+	var err error
+	if partial {
+		out, err = t.mapping().Given(p)
+	} else {
+		out, err = t.mapping().All(p)
 	}
-	src["basedn"] = t.cfg.BaseDN
-	src["rdn"] = escaped
-	out, err := t.cfg.Mapper.MapFields(src, mappers.Options{})
 	if err != nil {
-		return desired{}, &connectors.CodedError{Class: connectors.ErrInvalid, Message: err.Error()}
+		return desired{}, err
 	}
 	d := desired{attrs: map[string]string{}}
-	for _, key := range t.cfg.Mapper.Fields() {
-		v := out[key]
+	for key, v := range out {
 		switch strings.ToLower(key) {
 		case fieldSAM:
 			d.sam = v
@@ -59,14 +72,14 @@ func (t *Target) mapProfile(fields profile.Fields, accountName string) (desired,
 		case fieldCN:
 			d.cn = v
 		case fieldManagerEmail:
-			d.managerEmail = v
+			d.managerEmail, d.setManager = v, true
 		default:
 			d.attrs[key] = v
 		}
 	}
 	missing := []string{}
 	for k, v := range map[string]string{"sAMAccountName": d.sam, "ou": d.ou, "cn": d.cn} {
-		if v == "" {
+		if _, decided := out[t.fieldKey(strings.ToLower(k))]; v == "" && (decided || !partial) {
 			missing = append(missing, k)
 		}
 	}
@@ -74,10 +87,36 @@ func (t *Target) mapProfile(fields profile.Fields, accountName string) (desired,
 		sort.Strings(missing)
 		return desired{}, connectors.Invalid("mapper %q yields no %s", t.cfg.Mapper.Name, strings.Join(missing, ", "))
 	}
-	if _, err := ldap.ParseDN(d.ou); err != nil {
+	if _, err := ldap.ParseDN(d.ou); d.ou != "" && err != nil {
 		return desired{}, connectors.Invalid("mapper %q: ou %q is not a DN: %v", t.cfg.Mapper.Name, d.ou, err)
 	}
 	return d, nil
+}
+
+// fieldKey is the mapper's spelling of a field, matched without case ("" when it has none).
+func (t *Target) fieldKey(lower string) string {
+	for _, key := range t.cfg.Mapper.Fields() {
+		if strings.ToLower(key) == lower {
+			return key
+		}
+	}
+	return ""
+}
+
+// mappedAttrs are the LDAP attributes the mapper writes, sorted.
+func (t *Target) mappedAttrs() []string {
+	var names []string
+	for _, key := range t.cfg.Mapper.Fields() {
+		switch strings.ToLower(key) {
+		case fieldOU, fieldCN, fieldManagerEmail:
+		case fieldSAM:
+			names = append(names, "sAMAccountName")
+		default:
+			names = append(names, key)
+		}
+	}
+	sort.Slice(names, func(i, j int) bool { return strings.ToLower(names[i]) < strings.ToLower(names[j]) })
+	return names
 }
 
 // account is an existing AD user.
@@ -109,28 +148,33 @@ func add(list *[]string, v string) {
 	*list = append(*list, v)
 }
 
-// lookupKeys collects the current and old keys of p: the old ones come from mapping the
-// profile with its old user data laid over it, so a rename or an email change still finds
-// the account.
-func (t *Target) lookupKeys(p profile.Profile, d desired) keys {
+// lookupKeys collects the current and old keys of p, mapping only sAMAccountName and mail:
+// the old ones come from mapping the profile with its old user data laid over it, so a
+// rename or an email change still finds the account.
+func (t *Target) lookupKeys(p profile.Profile) (keys, error) {
 	k := keys{}
-	add(&k.sam, d.sam)
+	samKey, mailKey := t.fieldKey(fieldSAM), t.fieldKey("mail")
+	cur, err := t.mapping().Lookup(p, samKey, mailKey)
+	if err != nil {
+		return k, err
+	}
+	add(&k.sam, cur[samKey])
 	add(&k.employeeID, p.EmployeeID())
 	add(&k.mail, p.Email())
-	add(&k.mail, d.attrs["mail"])
+	add(&k.mail, cur[mailKey])
 	if len(p.OldUserData) > 0 {
-		old := p.Fields.Clone()
+		old := p.Clone()
 		for f, v := range p.OldUserData {
-			old[f] = v
+			old.Fields[f] = v
 		}
-		if od, err := t.mapProfile(old, p.AccountName); err == nil {
-			add(&k.sam, od.sam)
-			add(&k.mail, od.attrs["mail"])
+		if od, err := t.mapping().Lookup(old, samKey, mailKey); err == nil {
+			add(&k.sam, od[samKey])
+			add(&k.mail, od[mailKey])
 		}
 		add(&k.employeeID, p.OldUserData.Get(profile.EmployeeID))
 		add(&k.mail, p.OldUserData.Get(profile.Email))
 	}
-	return k
+	return k, nil
 }
 
 // userFilter matches users having any of values in attr.
@@ -148,27 +192,35 @@ func userFilter(attr string, values []string) string {
 // employeeID first, so an account found by its employee id wins over another that holds
 // the same login or email. An account found by login or email may be someone else's: a
 // write checks whose it is first (connectors.Contract.FindOwned).
-func (t *Target) find(s conn, p profile.Profile, d desired) (*account, error) {
-	return t.findBy(s, t.lookupKeys(p, d), d)
+func (t *Target) find(s conn, p profile.Profile) (*account, error) {
+	k, err := t.lookupKeys(p)
+	if err != nil {
+		return nil, err
+	}
+	return t.findBy(s, k)
 }
 
-// findByName returns the account holding the names d gives (sAMAccountName, mail), nil
-// when there is none: the unique-name check, which must not find the person's own account
-// by employee id when another account holds the name.
-func (t *Target) findByName(s conn, d desired) (*account, error) {
+// findByName returns the account holding the names p maps to (sAMAccountName, mail,
+// userPrincipalName), nil when there is none: the unique-name check, which must not find
+// the person's own account by employee id when another account holds the name.
+func (t *Target) findByName(s conn, p profile.Profile) (*account, error) {
+	samKey, mailKey, upnKey := t.fieldKey(fieldSAM), t.fieldKey("mail"), t.fieldKey("userprincipalname")
+	names, err := t.mapping().Lookup(p, samKey, mailKey, upnKey)
+	if err != nil {
+		return nil, err
+	}
 	k := keys{}
-	add(&k.sam, d.sam)
-	add(&k.mail, d.attrs["mail"])
-	add(&k.upn, d.attrs["userPrincipalName"])
-	return t.findBy(s, k, d)
+	add(&k.sam, names[samKey])
+	add(&k.mail, names[mailKey])
+	add(&k.upn, names[upnKey])
+	return t.findBy(s, k)
 }
 
 // findBy returns the first account found by k, nil when there is none.
-func (t *Target) findBy(s conn, k keys, d desired) (*account, error) {
+func (t *Target) findBy(s conn, k keys) (*account, error) {
+	mapped := t.mappedAttrs()
 	attrs := append([]string{"cn", "sAMAccountName", "mail", EmployeeIDAttribute, "userAccountControl", "manager", "memberOf"}, protectionAttrs...)
-	for name := range d.attrs {
-		attrs = append(attrs, name)
-	}
+	attrs = append(attrs, mapped...)
 	for _, by := range []struct {
 		attr   string
 		values []string
@@ -187,7 +239,7 @@ func (t *Target) findBy(s conn, k keys, d desired) (*account, error) {
 			}
 			e := res.Entries[0]
 			uac, _ := strconv.Atoi(e.GetAttributeValue("userAccountControl"))
-			return &account{entry: e, uac: uac, mapped: sortedKeys(d.attrs)}, nil
+			return &account{entry: e, uac: uac, mapped: mapped}, nil
 		}
 	}
 	return nil, nil

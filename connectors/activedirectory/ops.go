@@ -12,32 +12,30 @@ import (
 	"github.com/ilm-dev/ilm/profile"
 )
 
-// FindAccount maps p and finds its account (connectors.Accounts).
-func (s *session) FindAccount(ctx context.Context, p profile.Profile) (desired, *account, bool, error) {
-	d, err := s.t.mapProfile(p.Fields, p.AccountName)
-	if err != nil {
-		return d, nil, false, err
-	}
-	c, err := s.conn(ctx)
-	if err != nil {
-		return d, nil, false, err
-	}
-	a, err := s.t.find(c, p, d)
-	return d, a, a != nil, err
+// Desired maps p: every mapped attribute, or when partial only those p's fields decide
+// (connectors.Accounts).
+func (s *session) Desired(p profile.Profile, partial bool) (desired, error) {
+	return s.t.mapProfile(p, partial)
 }
 
-// FindByName maps p and finds the account holding its sAMAccountName or mail
-// (connectors.Accounts).
-func (s *session) FindByName(ctx context.Context, p profile.Profile) (*account, bool, error) {
-	d, err := s.t.mapProfile(p.Fields, p.AccountName)
-	if err != nil {
-		return nil, false, err
-	}
+// FindAccount finds p's account by employeeID, sAMAccountName or mail (connectors.Accounts).
+func (s *session) FindAccount(ctx context.Context, p profile.Profile) (*account, bool, error) {
 	c, err := s.conn(ctx)
 	if err != nil {
 		return nil, false, err
 	}
-	a, err := s.t.findByName(c, d)
+	a, err := s.t.find(c, p)
+	return a, a != nil, err
+}
+
+// FindByName finds the account holding the sAMAccountName, mail or userPrincipalName p
+// maps to (connectors.Accounts).
+func (s *session) FindByName(ctx context.Context, p profile.Profile) (*account, bool, error) {
+	c, err := s.conn(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	a, err := s.t.findByName(c, p)
 	return a, a != nil, err
 }
 
@@ -87,7 +85,7 @@ func (s *session) UpdateAccount(ctx context.Context, d desired, a *account, opts
 }
 
 // DisableAccount disables a (connectors.Accounts).
-func (s *session) DisableAccount(ctx context.Context, _ desired, a *account) (connectors.Result, error) {
+func (s *session) DisableAccount(ctx context.Context, a *account) (connectors.Result, error) {
 	const op = connectors.OpDisable
 	c, err := s.conn(ctx)
 	if err != nil {
@@ -165,19 +163,21 @@ func (t *Target) update(s conn, d desired, a *account, opts connectors.UpdateOpt
 		}
 		changed = append(changed, name)
 	}
-	manager, err := t.managerDN(s, d.managerEmail)
-	if err != nil {
-		return t.fail(op, err)
-	}
-	// HR dropped the manager: clear it. A manager email nobody has yet (not provisioned
-	// yet) leaves the current one.
-	switch have := a.get("manager"); {
-	case manager != "" && !sameDN(have, manager):
-		mod.Replace("manager", []string{manager})
-		changed = append(changed, "manager")
-	case d.managerEmail == "" && have != "":
-		mod.Delete("manager", nil)
-		changed = append(changed, "manager")
+	if d.setManager {
+		manager, err := t.managerDN(s, d.managerEmail)
+		if err != nil {
+			return t.fail(op, err)
+		}
+		// HR dropped the manager: clear it. A manager email nobody has yet (not provisioned
+		// yet) leaves the current one.
+		switch have := a.get("manager"); {
+		case manager != "" && !sameDN(have, manager):
+			mod.Replace("manager", []string{manager})
+			changed = append(changed, "manager")
+		case d.managerEmail == "" && have != "":
+			mod.Delete("manager", nil)
+			changed = append(changed, "manager")
+		}
 	}
 	if len(mod.Changes) > 0 {
 		if err := s.Modify(mod); err != nil {
@@ -193,7 +193,12 @@ func (t *Target) update(s conn, d desired, a *account, opts connectors.UpdateOpt
 		a.entry.DN = dn
 	}
 	res := t.result(op, a)
-	res.Username, res.Email = d.sam, d.attrs["mail"]
+	if v, ok := d.attrs["sAMAccountName"]; ok {
+		res.Username = v
+	}
+	if v, ok := d.attrs["mail"]; ok {
+		res.Email = v
+	}
 	if len(changed) == 0 {
 		res.Details = map[string]any{"changed": []string{}}
 	} else {
@@ -203,11 +208,17 @@ func (t *Target) update(s conn, d desired, a *account, opts connectors.UpdateOpt
 }
 
 // moveRename renames the account when the mapped CN changed and moves it when the mapped
-// OU did, returning its DN afterwards.
+// OU did, returning its DN afterwards. A CN or OU the mapping left out stays as it is.
 func (t *Target) moveRename(s conn, d desired, a *account) (string, error) {
 	parent, err := parentDN(a.dn())
 	if err != nil {
 		return "", classify("parse "+a.dn(), err)
+	}
+	if d.ou == "" {
+		d.ou = parent
+	}
+	if d.cn == "" {
+		d.cn = a.get("cn")
 	}
 	rename := !sameCN(a.get("cn"), d.cn)
 	move := !sameDN(parent, d.ou)

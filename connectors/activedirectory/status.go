@@ -34,7 +34,7 @@ func (t *Target) Enable(ctx context.Context, p profile.Profile) (connectors.Resu
 func (t *Target) onDisabledAccount(ctx context.Context, op connectors.Operation, p profile.Profile, enabledReason string,
 	act func(conn, *account) (connectors.Result, error)) (connectors.Result, error) {
 	return t.run(func(c contract, s *session) (connectors.Result, error) {
-		_, a, ok, err := c.FindOwned(ctx, op, p)
+		a, ok, err := c.FindOwned(ctx, op, p)
 		switch {
 		case err != nil:
 			return t.fail(op, err)

@@ -25,11 +25,11 @@ func stockTarget(t *testing.T, url string) *Target {
 
 func TestStockMapperBuildsAnEscapedOU(t *testing.T) {
 	tg := stockTarget(t, "ldaps://127.0.0.1:636")
-	d, err := tg.mapProfile(profile.Fields{
+	d, err := tg.mapProfile(profile.Profile{Fields: profile.Fields{
 		profile.Email: "Sean.OBrien@Example.com", profile.Username: "sean.obrien@example.com",
 		profile.GivenName: "Sean", profile.Surname: "O'Brien (Ops)", profile.DisplayName: "Doe, Jr.",
 		profile.Department: "R&D, EMEA", profile.ManagerEmailAddress: "boss@example.com", profile.EmployeeID: "E1",
-	}, "")
+	}}, false)
 	require.NoError(t, err)
 	assert.Equal(t, "sean.obrien", d.sam)
 	assert.Equal(t, `OU=R&D\, EMEA,OU=People,DC=example,DC=test`, d.ou)
@@ -39,11 +39,11 @@ func TestStockMapperBuildsAnEscapedOU(t *testing.T) {
 	assert.Equal(t, "E1", d.attrs["employeeID"])
 	assert.Equal(t, "", d.attrs["title"], "a mapped field without a value clears the attribute")
 
-	d, err = tg.mapProfile(profile.Fields{profile.Email: "a@example.com", profile.DisplayName: "A", profile.Location: "Paris"}, "")
+	d, err = tg.mapProfile(profile.Profile{Fields: profile.Fields{profile.Email: "a@example.com", profile.DisplayName: "A", profile.Location: "Paris"}}, false)
 	require.NoError(t, err)
 	assert.Equal(t, "OU=Paris,OU=People,DC=example,DC=test", d.ou, "location when there is no department")
 
-	_, err = tg.mapProfile(profile.Fields{profile.Email: "a@example.com", profile.DisplayName: "A"}, "")
+	_, err = tg.mapProfile(profile.Profile{Fields: profile.Fields{profile.Email: "a@example.com", profile.DisplayName: "A"}}, false)
 	require.Error(t, err)
 	assert.ErrorIs(t, err, connectors.ErrInvalid)
 	assert.Contains(t, err.Error(), `mapper "ad-outgoing"`)
@@ -56,9 +56,8 @@ func TestOldUserDataGivesOldKeys(t *testing.T) {
 		Fields:      profile.Fields{profile.Email: "new@example.com", profile.Username: "new@example.com", profile.DisplayName: "N", profile.Department: "Ops", profile.EmployeeID: "E1"},
 		OldUserData: profile.Fields{profile.Email: "old@example.com", profile.Username: "old@example.com"},
 	}
-	d, err := tg.mapProfile(p.Fields, "")
+	k, err := tg.lookupKeys(p)
 	require.NoError(t, err)
-	k := tg.lookupKeys(p, d)
 	assert.Equal(t, []string{"new", "old"}, k.sam)
 	assert.Equal(t, []string{"E1"}, k.employeeID)
 	assert.Equal(t, []string{"new@example.com", "old@example.com"}, k.mail)

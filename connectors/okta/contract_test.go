@@ -10,6 +10,7 @@ import (
 	"github.com/ilm-dev/ilm/connectors"
 	"github.com/ilm-dev/ilm/connectors/okta"
 	"github.com/ilm-dev/ilm/internal/testing/standin/okta/oktaspec"
+	"github.com/ilm-dev/ilm/profile"
 )
 
 // The connector's every call, and the stand-in's every answer, is one Okta's Management API
@@ -26,6 +27,9 @@ func TestEveryCallMatchesOktasSpec(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.Get(ctx, ada())
 	require.NoError(t, err)
+	byEmployeeID, err := c.Get(ctx, profile.Profile{Fields: profile.Fields{profile.EmployeeID: "1001"}})
+	require.NoError(t, err)
+	require.Equal(t, created.ID, byEmployeeID.ID, "found by the search on employeeNumber")
 	changed := ada()
 	changed.Fields["title"] = "Lead"
 	_, err = c.Update(ctx, changed, connectors.UpdateOptions{})

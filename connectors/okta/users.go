@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/okta/okta-sdk-golang/v2/okta"
@@ -47,15 +48,24 @@ func fromSDK(u *okta.User) User {
 	return out
 }
 
-// desired is what the mapper makes of a profile: every mapped attribute, "" for none.
+// desired is what the mapper makes of a profile: the attributes to write, "" to clear one.
 type desired map[string]string
 
-func (c *Client) mapProfile(p profile.Profile) (desired, error) {
-	d, err := connectors.MapProfile(c.cfg.Mapper, p)
+// Desired maps p: every mapped attribute, or when partial only those p's fields decide
+// (connectors.Accounts). A login is never cleared.
+func (c *Client) Desired(p profile.Profile, partial bool) (desired, error) {
+	m := connectors.Mapping{Mapper: c.cfg.Mapper}
+	var d map[string]string
+	var err error
+	if partial {
+		d, err = m.Given(p)
+	} else {
+		d, err = m.All(p)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if d["login"] == "" {
+	if login, ok := d["login"]; (ok || !partial) && login == "" {
 		return nil, connectors.Invalid("mapper %s: login is empty for employee %s", c.cfg.Mapper.Name, p.EmployeeID())
 	}
 	return d, nil
@@ -71,9 +81,27 @@ func (c *Client) GetUser(ctx context.Context, idOrLogin string) (User, error) {
 	return fromSDK(u), nil
 }
 
-// find returns p's Okta user: by the mapped login, then the email, then the old username and
-// email of a renamed person. ok is false when there is none.
-func (c *Client) find(ctx context.Context, p profile.Profile, d desired) (User, bool, error) {
+// FindAccount returns p's Okta user (connectors.Accounts): by the mapped login, then the
+// email, then the old username and email of a renamed person, then by the employee id the
+// user stores (a search, Okta's one lookup that is not by id or login). found is false when
+// there is none.
+func (c *Client) FindAccount(ctx context.Context, p profile.Profile) (User, bool, error) {
+	return c.find(ctx, p, true)
+}
+
+// FindByName finds the user holding the mapped login or email, never by the old values of
+// a renamed person nor by employee id (connectors.Accounts).
+func (c *Client) FindByName(ctx context.Context, p profile.Profile) (User, bool, error) {
+	p.OldUserData = nil
+	return c.find(ctx, p, false)
+}
+
+// find is FindAccount, by the employee id too when byEmployeeID.
+func (c *Client) find(ctx context.Context, p profile.Profile, byEmployeeID bool) (User, bool, error) {
+	d, err := connectors.Mapping{Mapper: c.cfg.Mapper}.Lookup(p, "login", "email", EmployeeIDAttribute)
+	if err != nil {
+		return User{}, false, err
+	}
 	var keys []string
 	seen := map[string]bool{}
 	for _, k := range []string{d["login"], d["email"], p.OldUserData.Get(profile.Username), p.OldUserData.Get(profile.Email)} {
@@ -91,22 +119,32 @@ func (c *Client) find(ctx context.Context, p profile.Profile, d desired) (User, 
 			return User{}, false, err
 		}
 	}
+	if id := d[EmployeeIDAttribute]; byEmployeeID && id != "" {
+		return c.findByEmployeeID(ctx, id)
+	}
 	return User{}, false, nil
+}
+
+// findByEmployeeID searches the users whose profile stores the employee id. Two are an
+// error: ILM will not guess.
+func (c *Client) findByEmployeeID(ctx context.Context, id string) (User, bool, error) {
+	ctx = withRateNote(ctx)
+	search := fmt.Sprintf("profile.%s eq %s", EmployeeIDAttribute, strconv.Quote(id))
+	users, resp, err := c.sdk.User.ListUsers(ctx, query.NewQueryParams(query.WithSearch(search), query.WithLimit(2)))
+	switch {
+	case err != nil:
+		return User{}, false, classify(ctx, "search users by "+EmployeeIDAttribute, resp, err)
+	case len(users) > 1:
+		return User{}, false, connectors.Invalid("more than one Okta user has %s %q", EmployeeIDAttribute, id)
+	case len(users) == 0:
+		return User{}, false, nil
+	}
+	return fromSDK(users[0]), true, nil
 }
 
 func isNotFound(err error) bool {
 	ce, ok := err.(*connectors.CodedError)
 	return ok && ce.Class == connectors.ErrNotFound
-}
-
-// FindAccount maps p and finds its user (connectors.Accounts).
-func (c *Client) FindAccount(ctx context.Context, p profile.Profile) (desired, User, bool, error) {
-	d, err := c.mapProfile(p)
-	if err != nil {
-		return nil, User{}, false, err
-	}
-	u, ok, err := c.find(ctx, p, d)
-	return d, u, ok, err
 }
 
 // EmployeeIDAttribute is the Okta profile attribute that binds a user to a person: the stock
@@ -208,7 +246,7 @@ func (c *Client) enable(ctx context.Context, u User) (User, error) {
 }
 
 // DisableAccount deactivates u; a user gone meanwhile is skipped.
-func (c *Client) DisableAccount(ctx context.Context, _ desired, u User) (connectors.Result, error) {
+func (c *Client) DisableAccount(ctx context.Context, u User) (connectors.Result, error) {
 	ctx = withRateNote(ctx)
 	resp, err := c.sdk.User.DeactivateUser(ctx, u.ID, query.NewQueryParams(query.WithSendEmail(false)))
 	if hasCode(err, codeNotFound) {
@@ -223,15 +261,4 @@ func (c *Client) DisableAccount(ctx context.Context, _ desired, u User) (connect
 
 func sortedKeys(m okta.UserProfile) []string {
 	return profile.SortedKeys(map[string]any(m))
-}
-
-// FindByName maps p and finds the user holding the mapped login or email, never by the old values of a renamed
-// person (connectors.Accounts).
-func (c *Client) FindByName(ctx context.Context, p profile.Profile) (User, bool, error) {
-	d, err := c.mapProfile(p)
-	if err != nil {
-		return User{}, false, err
-	}
-	p.OldUserData = nil
-	return c.find(ctx, p, d)
 }

@@ -12,12 +12,21 @@ import (
 	"github.com/ilm-dev/ilm/profile"
 )
 
-func (c *Client) mapProfile(p profile.Profile) (desired, error) {
-	d, err := connectors.MapProfile(c.cfg.Mapper, p)
+// Desired maps p: every mapped attribute, or when partial only those p's fields decide
+// (connectors.Accounts). A userName is never cleared.
+func (c *Client) Desired(p profile.Profile, partial bool) (desired, error) {
+	m := connectors.Mapping{Mapper: c.cfg.Mapper}
+	var d map[string]string
+	var err error
+	if partial {
+		d, err = m.Given(p)
+	} else {
+		d, err = m.All(p)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if d[keyUser] == "" {
+	if userName, ok := d[keyUser]; (ok || !partial) && userName == "" {
 		return nil, connectors.Invalid("mapper %s: userName is empty for employee %s", c.cfg.Mapper.Name, p.EmployeeID())
 	}
 	return d, nil
@@ -61,11 +70,20 @@ func (c *Client) lookup(ctx context.Context, attr, value string) (resource, bool
 	return list.Resources[0], true, nil
 }
 
+// FindAccount returns p's user (connectors.Accounts).
+func (c *Client) FindAccount(ctx context.Context, p profile.Profile) (resource, bool, error) {
+	return c.find(ctx, p)
+}
+
 // find returns p's user: by the mapped userName, then the mapped externalId, then the old
 // username and email of a renamed person.
-func (c *Client) find(ctx context.Context, p profile.Profile, d desired) (resource, bool, error) {
+func (c *Client) find(ctx context.Context, p profile.Profile) (resource, bool, error) {
+	d, err := connectors.Mapping{Mapper: c.cfg.Mapper}.Lookup(p, keyUser, EmployeeIDAttribute)
+	if err != nil {
+		return nil, false, err
+	}
 	type key struct{ attr, value string }
-	keys := []key{{keyUser, d[keyUser]}, {"externalId", d["externalId"]},
+	keys := []key{{keyUser, d[keyUser]}, {EmployeeIDAttribute, d[EmployeeIDAttribute]},
 		{keyUser, p.OldUserData.Get(profile.Username)}, {keyUser, p.OldUserData.Get(profile.Email)}}
 	seen := map[key]bool{}
 	for _, k := range keys {
@@ -79,15 +97,6 @@ func (c *Client) find(ctx context.Context, p profile.Profile, d desired) (resour
 		}
 	}
 	return nil, false, nil
-}
-
-func (c *Client) FindAccount(ctx context.Context, p profile.Profile) (desired, resource, bool, error) {
-	d, err := c.mapProfile(p)
-	if err != nil {
-		return nil, nil, false, err
-	}
-	r, ok, err := c.find(ctx, p, d)
-	return d, r, ok, err
 }
 
 // EmployeeIDAttribute is the SCIM attribute that binds a user to a person: the stock
@@ -208,12 +217,13 @@ func patchOps(d desired, changed []string, setActive, active bool) map[string]an
 // DisableAccount deactivates r: active=false, or for Slack DELETE, which deactivates there.
 // GitHub's DELETE would deprovision for good, so it is never sent. A user gone meanwhile is
 // skipped.
-func (c *Client) DisableAccount(ctx context.Context, d desired, r resource) (connectors.Result, error) {
-	warnings, err := c.withDeclared(ctx, d, func(send desired, caps *capabilities) error {
+func (c *Client) DisableAccount(ctx context.Context, r resource) (connectors.Result, error) {
+	// Nothing but active changes: a PUT sends the user as it is, with active=false.
+	warnings, err := c.withDeclared(ctx, nil, func(_ desired, caps *capabilities) error {
 		if c.cfg.Vendor == VendorSlack {
 			return c.do(ctx, http.MethodDelete, "/Users/"+url.PathEscape(r.id()), nil, nil)
 		}
-		_, err := c.write(ctx, caps.patch, r, send, nil, false)
+		_, err := c.write(ctx, caps.patch, r, nil, nil, false)
 		return err
 	})
 	if errors.Is(err, connectors.ErrNotFound) {
@@ -253,13 +263,9 @@ func (c *Client) Users(ctx context.Context, fn func(id, userName string, active 
 	}
 }
 
-// FindByName maps p and finds the user holding the mapped userName (or, its own, the mapped externalId), never by the old values of a renamed
-// person (connectors.Accounts).
+// FindByName finds the user holding the mapped userName (or, its own, the mapped
+// externalId), never by the old values of a renamed person (connectors.Accounts).
 func (c *Client) FindByName(ctx context.Context, p profile.Profile) (resource, bool, error) {
-	d, err := c.mapProfile(p)
-	if err != nil {
-		return nil, false, err
-	}
 	p.OldUserData = nil
-	return c.find(ctx, p, d)
+	return c.find(ctx, p)
 }

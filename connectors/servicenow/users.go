@@ -11,23 +11,49 @@ import (
 	"github.com/ilm-dev/ilm/profile"
 )
 
-// desired is what the mapper makes of a profile: every mapped field, "" for none.
+// desired is what the mapper makes of a profile: the fields to write, "" to empty one.
 type desired map[string]string
 
-func (c *Client) mapProfile(p profile.Profile) (desired, error) {
-	d, err := connectors.MapProfile(c.cfg.Mapper, p)
+// Desired maps p: every mapped field, or when partial only those p's fields decide
+// (connectors.Accounts). The match field is never emptied.
+func (c *Client) Desired(p profile.Profile, partial bool) (desired, error) {
+	m := connectors.Mapping{Mapper: c.cfg.Mapper}
+	var d map[string]string
+	var err error
+	if partial {
+		d, err = m.Given(p)
+	} else {
+		d, err = m.All(p)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if d[c.cfg.MatchField] == "" {
+	if v, ok := d[c.cfg.MatchField]; (ok || !partial) && v == "" {
 		return nil, connectors.Invalid("mapper %s: %s is empty for employee %s", c.cfg.Mapper.Name, c.cfg.MatchField, p.EmployeeID())
 	}
 	return d, nil
 }
 
-// find returns p's sys_user record: by the mapped match field, then by the person's old
-// value of it (a rename). Two records with one value are an error: ILM will not guess.
-func (c *Client) find(ctx context.Context, p profile.Profile, d desired) (record, bool, error) {
+// FindAccount returns p's sys_user record (connectors.Accounts): by the mapped match field,
+// then by the person's old value of it (a rename), then by the employee id it stores. Two
+// records with one value are an error: ILM will not guess.
+func (c *Client) FindAccount(ctx context.Context, p profile.Profile) (record, bool, error) {
+	return c.find(ctx, p, true)
+}
+
+// FindByName finds the user holding the mapped match field, never by the old values of a
+// renamed person nor by employee id (connectors.Accounts).
+func (c *Client) FindByName(ctx context.Context, p profile.Profile) (record, bool, error) {
+	p.OldUserData = nil
+	return c.find(ctx, p, false)
+}
+
+// find is FindAccount, by the employee id too when byEmployeeID.
+func (c *Client) find(ctx context.Context, p profile.Profile, byEmployeeID bool) (record, bool, error) {
+	d, err := connectors.Mapping{Mapper: c.cfg.Mapper}.Lookup(p, c.cfg.MatchField, EmployeeIDField)
+	if err != nil {
+		return nil, false, err
+	}
 	old := p.OldUserData.Get(profile.Email)
 	if c.cfg.MatchField == MatchUserName {
 		old = p.OldUserData.Get(profile.Username)
@@ -36,32 +62,29 @@ func (c *Client) find(ctx context.Context, p profile.Profile, d desired) (record
 			old = p.OldUserData.Get(profile.Email)
 		}
 	}
-	keys := []string{d[c.cfg.MatchField]}
-	if old != "" && !strings.EqualFold(old, keys[0]) {
-		keys = append(keys, old)
+	type key struct{ field, value string }
+	keys := []key{{c.cfg.MatchField, d[c.cfg.MatchField]}}
+	if !strings.EqualFold(old, keys[0].value) {
+		keys = append(keys, key{c.cfg.MatchField, old})
+	}
+	if byEmployeeID {
+		keys = append(keys, key{EmployeeIDField, d[EmployeeIDField]})
 	}
 	for _, k := range keys {
-		recs, err := c.findUsers(ctx, c.cfg.MatchField, k)
+		if k.value == "" {
+			continue
+		}
+		recs, err := c.findUsers(ctx, k.field, k.value)
 		switch {
 		case err != nil:
 			return nil, false, err
 		case len(recs) > 1:
-			return nil, false, connectors.Invalid("find user by %s %q: ambiguous, more than one sys_user record has it", c.cfg.MatchField, k)
+			return nil, false, connectors.Invalid("find user by %s %q: ambiguous, more than one sys_user record has it", k.field, k.value)
 		case len(recs) == 1:
 			return recs[0], true, nil
 		}
 	}
 	return nil, false, nil
-}
-
-// FindAccount maps p and finds its user (connectors.Accounts).
-func (c *Client) FindAccount(ctx context.Context, p profile.Profile) (desired, record, bool, error) {
-	d, err := c.mapProfile(p)
-	if err != nil {
-		return nil, nil, false, err
-	}
-	r, ok, err := c.find(ctx, p, d)
-	return d, r, ok, err
 }
 
 // EmployeeIDField is the sys_user field that binds a user to a person: the stock
@@ -141,7 +164,7 @@ func (c *Client) patch(ctx context.Context, sysID string, body map[string]string
 }
 
 // DisableAccount deactivates and locks out r; a user gone meanwhile is skipped.
-func (c *Client) DisableAccount(ctx context.Context, _ desired, r record) (connectors.Result, error) {
+func (c *Client) DisableAccount(ctx context.Context, r record) (connectors.Result, error) {
 	var disabled record
 	err := c.patch(ctx, r.get("sys_id"), map[string]string{"active": "false", "locked_out": "true"}, &disabled,
 		fmt.Sprintf("disable user %s", r.get("user_name")))
@@ -152,15 +175,4 @@ func (c *Client) DisableAccount(ctx context.Context, _ desired, r record) (conne
 		return c.fail(connectors.OpDisable, err)
 	}
 	return c.result(connectors.OpDisable, disabled), nil
-}
-
-// FindByName maps p and finds the user holding the mapped match field, never by the old values of a renamed
-// person (connectors.Accounts).
-func (c *Client) FindByName(ctx context.Context, p profile.Profile) (record, bool, error) {
-	d, err := c.mapProfile(p)
-	if err != nil {
-		return nil, false, err
-	}
-	p.OldUserData = nil
-	return c.find(ctx, p, d)
 }
