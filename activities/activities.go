@@ -48,6 +48,9 @@ type Activities struct {
 	Redactor *redact.Redactor
 	// Now is the clock (time.Now when nil); tests and --now override it.
 	Now func() time.Time
+	// EmailSearch, when set, is the Email search attribute's value of an email, which App
+	// incidents set once they know the person (codec.EmailSearch.Value).
+	EmailSearch func(email string) string
 }
 
 func (a *Activities) now() time.Time {

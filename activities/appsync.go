@@ -34,6 +34,9 @@ func (a *Activities) ResolveAppEvent(ctx context.Context, ev AppEvent) (AppPlan,
 		return plan, nil
 	}
 	plan.Incident.EmployeeID, plan.Incident.Profile = p.EmployeeID(), p
+	if a.EmailSearch != nil && p.Email() != "" {
+		plan.EmailSearch = a.EmailSearch(p.Email())
+	}
 	facts, err := a.appFacts(ctx, org, ev, stored)
 	if err != nil {
 		return plan, err

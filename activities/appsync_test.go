@@ -221,6 +221,15 @@ func TestResolveAddChecksTheLiveAssignment(t *testing.T) {
 }
 
 // An AD account is enabled by AD Activation (with a password), never by an App Add before it.
+// The plan carries the Email search attribute's value of the person, as the worker's
+// EmailSearch makes it; without one, none.
+func TestResolveGivesTheEmailSearchValue(t *testing.T) {
+	w := newAppSync(t)
+	assert.Empty(t, w.resolve(w.event(lifecycle.AppUpdate, w.github)).EmailSearch)
+	w.acts.EmailSearch = func(email string) string { return "value of " + email }
+	assert.Equal(t, "value of ada@example.com", w.resolve(w.event(lifecycle.AppUpdate, w.github)).EmailSearch)
+}
+
 func TestResolveAddEnablesADOnlyAfterActivation(t *testing.T) {
 	w := newAppSync(t)
 	ctx := context.Background()

@@ -80,6 +80,9 @@ type AppPlan struct {
 	// Apps is what the incident does to the person's app list once the calls succeeded;
 	// the zero change (no stored profile, or nothing to change) records nothing.
 	Apps AppListChange `json:"apps"`
+	// EmailSearch is the value of the incident's Email search attribute (Activities.EmailSearch);
+	// "" sets none.
+	EmailSearch string `json:"email_search,omitempty"`
 }
 
 // AppListChange is what one App incident does to the person's app list

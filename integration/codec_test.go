@@ -26,7 +26,8 @@ import (
 )
 
 // With temporal.codec.keys_file set, Temporal holds no name, email or phone of the person in
-// clear: not in inputs, results, failure messages, memo or static summary and details. The
+// clear: not in inputs, results, failure messages, memo, static summary and details, or
+// search attributes (Email holds a keyed hash). The
 // same run without the codec shows the scan finds them, so an empty scan means something.
 func TestHistoryHoldsNoPersonalDataWithTheCodec(t *testing.T) {
 	t.Run("without the codec the scan finds them", func(t *testing.T) {
@@ -71,7 +72,7 @@ type scannedRun struct {
 func runScannedIncident(t *testing.T, keysFile string) scannedRun {
 	var copts client.Options
 	require.NoError(t, wiring.Encrypt(&copts, keysFile))
-	h := newHarnessDialing(t, copts)
+	h := newHarnessDialing(t, copts, withEmailSearch(t, keysFile))
 	email := fmt.Sprintf("ada.lovelace.%s@example.com", h.prefix)
 	needles := []string{email, "Lovelace", "Augusta", "+44 20 7946 0958"}
 	row := h.person(1, "2026-10-01")

@@ -47,7 +47,7 @@ start() {
 	fi
 	"$(cli_path)" server start-dev --ip 127.0.0.1 --ui-ip 127.0.0.1 \
 		--port "$PORT" --ui-port "$UI_PORT" "${dbargs[@]}" --log-level error \
-		--search-attribute EmployeeID=Keyword --search-attribute IncidentType=Keyword \
+		--search-attribute EmployeeID=Keyword --search-attribute Email=Keyword --search-attribute IncidentType=Keyword \
 		--search-attribute Instance=Keyword --search-attribute ReviewState=Keyword \
 		--search-attribute Reviewer=Keyword "${extra[@]}" \
 		>"$DIR/temporal.log" 2>&1 &

@@ -16,6 +16,7 @@
 //	ilm mapper    test --mapper F --input ROW.json|- [--date-format LAYOUT]
 //	ilm iam       get-user|create-user|update-user|disable-user --config F --instance NAME
 //	              --user-profile JSON|@FILE [--allow-enable] [--create-if-not-exists]
+//	ilm incidents --email ADDR [--print-query] --config F
 //	ilm codec-server --config F [--listen 127.0.0.1:8234] [--origin URL] [--token-env NAME]
 //
 // Every command takes --config (default $ILM_CONFIG or ilm.yaml; a missing file is an error)
@@ -80,6 +81,7 @@ var commands = []command{
 	{"okta", runOkta},
 	{"mapper", runMapper},
 	{"iam", runIAM},
+	{"incidents", runIncidents},
 	{"codec-server", runCodecServer},
 }
 
@@ -111,6 +113,8 @@ var help = map[string]struct{ about, synopsis string }{
 		"ilm mapper test --mapper F --input ROW.json|- [--date-format LAYOUT]"},
 	"iam": {"get-user | create-user | update-user | disable-user: one connector operation, result as JSON",
 		"ilm iam get-user|create-user|update-user|disable-user --config F --instance NAME --user-profile JSON|@FILE [--allow-enable] [--create-if-not-exists]"},
+	"incidents": {"list a person's incidents by email (the Email search attribute), or print the query for the Web UI",
+		"ilm incidents --email ADDR [--print-query] --config F"},
 	"codec-server": {"serve the payload codec to the Temporal Web UI (POST /encode, /decode)",
 		"ilm codec-server --config F [--listen 127.0.0.1:8234] [--origin http://localhost:8233] [--token-env NAME]"},
 }

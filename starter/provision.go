@@ -73,7 +73,10 @@ func provision(ctx context.Context, env *wiring.Env, tc client.Client, instance,
 	if first {
 		return 0, fmt.Errorf("instance %s has not had its initial sync: run ilm sync --initial first", instance)
 	}
-	starter := workflows.IncidentStarter{Client: tc, Namespace: env.Config.Temporal.Namespace, TaskQueue: env.Config.Temporal.TaskQueue}
+	starter, err := env.IncidentStarter(tc)
+	if err != nil {
+		return 0, err
+	}
 	for n := 0; n < maxProvisionSteps; n++ {
 		ev, found, err := plannedEvent(ctx, planner, starter, instance, employeeID, now)
 		if err != nil || !found {

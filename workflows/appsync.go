@@ -107,6 +107,12 @@ func beginApp(ctx workflow.Context, ev activities.AppEvent) (*incident, activiti
 			return inc, plan, err
 		}
 	}
+	// Incidents started before the Email search attribute replay without this upsert.
+	if plan.EmailSearch != "" && workflow.GetVersion(ctx, emailSearchAttributeChange, workflow.DefaultVersion, 1) == 1 {
+		if err := workflow.UpsertTypedSearchAttributes(ctx, EmailKey.ValueSet(plan.EmailSearch)); err != nil {
+			return inc, plan, err
+		}
+	}
 	inc.res.Skipped = plan.Skip
 	if !inc.stale() {
 		inc.review = newReview(ctx, plan.Incident)

@@ -78,6 +78,36 @@ func (s *appSuite) TestAddUpdatesWithAllowEnableThenRecordsTheApp() {
 	s.Empty(res.Skipped)
 }
 
+// Once the person is known the incident carries their employee id and Email search
+// attributes; a plan without EmailSearch (its worker has none, or a history recorded before
+// it) sets no Email.
+func (s *appSuite) TestTheIncidentCarriesTheEmailSearchAttribute() {
+	plan := addPlan()
+	plan.EmailSearch = "hmac-sha256:0f1e"
+	s.env.OnActivity(a.ResolveAppEvent, mock.Anything, mock.Anything).Return(plan, nil).Once()
+	s.env.OnActivity(a.ProvisionTarget, mock.Anything, mock.Anything).
+		Return(connectors.Result{Instance: "github", Action: connectors.OpUpdate, Success: true}, nil).Once()
+	s.env.OnActivity(a.RecordApplications, mock.Anything, mock.Anything).Return(nil).Once()
+	s.env.OnUpsertTypedSearchAttributes(temporal.NewSearchAttributes(EmployeeIDKey.ValueSet("1001"))).Return(nil).Once()
+	s.env.OnUpsertTypedSearchAttributes(temporal.NewSearchAttributes(EmailKey.ValueSet("hmac-sha256:0f1e"))).Return(nil).Once()
+
+	s.env.ExecuteWorkflow(AppAdd, addEvent())
+
+	s.True(s.result().ProfileSaved)
+}
+
+func (s *appSuite) TestWithoutEmailSearchNoEmailIsSet() {
+	s.env.OnActivity(a.ResolveAppEvent, mock.Anything, mock.Anything).Return(addPlan(), nil).Once()
+	s.env.OnActivity(a.ProvisionTarget, mock.Anything, mock.Anything).
+		Return(connectors.Result{Instance: "github", Action: connectors.OpUpdate, Success: true}, nil).Once()
+	s.env.OnActivity(a.RecordApplications, mock.Anything, mock.Anything).Return(nil).Once()
+	s.env.OnUpsertTypedSearchAttributes(temporal.NewSearchAttributes(EmployeeIDKey.ValueSet("1001"))).Return(nil).Once()
+
+	s.env.ExecuteWorkflow(AppAdd, addEvent())
+
+	s.True(s.result().ProfileSaved)
+}
+
 func (s *appSuite) TestSkippedEventCallsNoTarget() {
 	plan := addPlan()
 	plan.Skip = "stale event: the user is no longer assigned to GitHub"

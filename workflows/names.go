@@ -10,17 +10,23 @@ import (
 )
 
 // Search attributes the Web UI filters incidents by. They hold opaque ids and types, never
-// names or emails.
+// names; Email holds the person's email in clear only when payloads are not encrypted, else
+// a keyed hash of it (codec.EmailSearch).
 var (
 	EmployeeIDKey   = temporal.NewSearchAttributeKeyKeyword("EmployeeID")
+	EmailKey        = temporal.NewSearchAttributeKeyKeyword("Email")
 	IncidentTypeKey = temporal.NewSearchAttributeKeyKeyword("IncidentType")
 	InstanceKey     = temporal.NewSearchAttributeKeyKeyword("Instance")
 	ReviewStateKey  = temporal.NewSearchAttributeKeyKeyword("ReviewState")
 	ReviewerKey     = temporal.NewSearchAttributeKeyKeyword("Reviewer")
 )
 
+// emailSearchAttributeChange is the workflow.GetVersion change id of App incidents setting
+// Email.
+const emailSearchAttributeChange = "app-email-search-attribute"
+
 // SearchAttributes lists every key, for registration on the server.
-var SearchAttributes = []temporal.SearchAttributeKeyKeyword{EmployeeIDKey, IncidentTypeKey, InstanceKey, ReviewStateKey, ReviewerKey}
+var SearchAttributes = []temporal.SearchAttributeKeyKeyword{EmployeeIDKey, EmailKey, IncidentTypeKey, InstanceKey, ReviewStateKey, ReviewerKey}
 
 // Review states shown in the ReviewState search attribute.
 const (

@@ -20,6 +20,10 @@ type IncidentStarter struct {
 	Client    client.Client
 	Namespace string
 	TaskQueue string
+	// EmailSearch, when set, is the value of the Email search attribute of a person's email
+	// (codec.EmailSearch.Value: the email, or a keyed hash of it when payloads are
+	// encrypted); unset, incidents carry no Email.
+	EmailSearch func(email string) string
 }
 
 // Start starts the incident's workflow under the person's id. While another incident of the
@@ -31,18 +35,22 @@ func (s IncidentStarter) Start(ctx context.Context, in activities.Incident) (str
 		return "", false, fmt.Errorf("no workflow for incident type %q", in.Type)
 	}
 	id := PersonWorkflowID(in.EmployeeID)
+	attrs := []temporal.SearchAttributeUpdate{
+		EmployeeIDKey.ValueSet(in.EmployeeID),
+		IncidentTypeKey.ValueSet(string(in.Type)),
+		InstanceKey.ValueSet(in.Instance),
+	}
+	if email := s.emailValue(in.Profile.Email()); email != "" {
+		attrs = append(attrs, EmailKey.ValueSet(email))
+	}
 	opts := client.StartWorkflowOptions{
 		ID:                       id,
 		TaskQueue:                s.TaskQueue,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			EmployeeIDKey.ValueSet(in.EmployeeID),
-			IncidentTypeKey.ValueSet(string(in.Type)),
-			InstanceKey.ValueSet(in.Instance),
-		),
-		StaticSummary: fmt.Sprintf("%s %s", in.Type, in.EmployeeID),
-		StaticDetails: in.Details,
+		TypedSearchAttributes:    temporal.NewSearchAttributes(attrs...),
+		StaticSummary:            fmt.Sprintf("%s %s", in.Type, in.EmployeeID),
+		StaticDetails:            in.Details,
 	}
 	started, err := s.start(ctx, opts, wf, in)
 	return id, started, err
@@ -69,6 +77,14 @@ func (s IncidentStarter) StartApp(ctx context.Context, ev activities.AppEvent) (
 	}
 	started, err := s.start(ctx, opts, wf, ev)
 	return id, started, err
+}
+
+// emailValue is the Email search attribute's value of email; "" for none.
+func (s IncidentStarter) emailValue(email string) string {
+	if s.EmailSearch == nil || email == "" {
+		return ""
+	}
+	return s.EmailSearch(email)
 }
 
 // start starts a workflow; started is false when its id is taken, which the options turn

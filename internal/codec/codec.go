@@ -6,7 +6,8 @@
 // Payloads are sealed with AES-256-GCM under the first key of the keys file; any key of the
 // file opens them, so a new key is put first and the old ones stay until their histories are
 // gone. Search attributes are not payloads: Temporal indexes them in clear, which is why ILM
-// puts only ids and states there.
+// puts only ids and states there, and the person's email only as a keyed hash
+// (EmailSearch).
 package codec
 
 import (
@@ -37,6 +38,8 @@ const KeySize = 32
 type Codec struct {
 	current string
 	keys    map[string]cipher.AEAD
+	// emailKeys hash the Email search attribute (EmailSearch), in the keys' order.
+	emailKeys [][]byte
 }
 
 var _ converter.PayloadCodec = (*Codec)(nil)
@@ -72,6 +75,7 @@ func New(keys ...Key) (*Codec, error) {
 			return nil, fmt.Errorf("key %q: %w", k.ID, err)
 		}
 		c.keys[k.ID] = aead
+		c.emailKeys = append(c.emailKeys, emailKey(k.Bytes))
 	}
 	return c, nil
 }

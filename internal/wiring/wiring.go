@@ -102,9 +102,9 @@ func Encrypt(opts *client.Options, keysFile string) error {
 	if keysFile == "" {
 		return nil
 	}
-	c, err := codec.Load(keysFile)
+	c, err := loadCodec(keysFile)
 	if err != nil {
-		return fmt.Errorf("temporal.codec.keys_file: %w", err)
+		return err
 	}
 	opts.DataConverter = codec.DataConverter(c)
 	opts.FailureConverter = codec.FailureConverter(opts.DataConverter)
@@ -125,6 +125,37 @@ func (e *Env) UniqueNames() (*activities.UniqueNames, error) {
 		return nil, fmt.Errorf("provisioning.unique_names.mapper: %w", err)
 	}
 	return &activities.UniqueNames{Mapper: m, MaxLength: u.MaxLength}, nil
+}
+
+func loadCodec(keysFile string) (*codec.Codec, error) {
+	c, err := codec.Load(keysFile)
+	if err != nil {
+		return nil, fmt.Errorf("temporal.codec.keys_file: %w", err)
+	}
+	return c, nil
+}
+
+// EmailSearch is how incidents store the person's email in the Email search attribute:
+// in clear, or with temporal.codec.keys_file set as keyed hashes under its keys.
+func (e *Env) EmailSearch() (codec.EmailSearch, error) {
+	if e.Config.Temporal.Codec.KeysFile == "" {
+		return codec.EmailSearch{}, nil
+	}
+	c, err := loadCodec(e.Config.Temporal.Codec.KeysFile)
+	if err != nil {
+		return codec.EmailSearch{}, err
+	}
+	return c.EmailSearch(), nil
+}
+
+// IncidentStarter starts incidents on c, with the Email search attribute of the config.
+func (e *Env) IncidentStarter(c client.Client) (workflows.IncidentStarter, error) {
+	emails, err := e.EmailSearch()
+	if err != nil {
+		return workflows.IncidentStarter{}, err
+	}
+	return workflows.IncidentStarter{Client: c, Namespace: e.Config.Temporal.Namespace, TaskQueue: e.Config.Temporal.TaskQueue,
+		EmailSearch: emails.Value}, nil
 }
 
 // Worker builds the worker of the config's task queue: every workflow, the activities, and
@@ -155,6 +186,10 @@ func (e *Env) Activities(c client.Client) (*activities.Activities, error) {
 	if err != nil {
 		return nil, err
 	}
+	starter, err := e.IncidentStarter(c)
+	if err != nil {
+		return nil, err
+	}
 	e.addSourceSecrets()
 	return &activities.Activities{
 		UniqueNames: names,
@@ -165,7 +200,8 @@ func (e *Env) Activities(c client.Client) (*activities.Activities, error) {
 		Store:       e.Store,
 		Targets:     targets,
 		Okta:        orgs,
-		Starter:     workflows.IncidentStarter{Client: c, Namespace: e.Config.Temporal.Namespace, TaskQueue: e.Config.Temporal.TaskQueue},
+		Starter:     starter,
+		EmailSearch: starter.EmailSearch,
 		Planner:     e.Planner(),
 	}, nil
 }
