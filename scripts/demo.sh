@@ -98,6 +98,7 @@ ILM demo is running.
   Web UI:        http://localhost:8233/namespaces/default/workflows
   one person:    http://localhost:8233/namespaces/default/workflows?query=EmployeeID%3D%221001%22
   by type:       query  IncidentType="IAM - New Hire"
+  by email:      bin/ilm incidents --config $CONFIG --email <an email from the report>   (--print-query: the Web UI's query)
   profiles:      bin/ilm profiles list --config $CONFIG
   history:       bin/ilm profiles history 1001 --config $CONFIG
   dry run:       bin/ilm plan --config $CONFIG --instance workday --report examples/workday-report-day2.json
