@@ -133,6 +133,16 @@ instances:
 	assert.Equal(t, exitOK, code)
 	assert.Equal(t, email, res.Email)
 
+	// A profile that leaves out the given name and the city leaves them alone (HR's full
+	// profile would clear them).
+	code, _, errOut = iamWith(`{"employeeid": "C`+d.Run+`", "email": "`+email+`", "username": "`+email+`",
+		"displayname": "Cli Tester `+d.Run+`", "department": "Sales", "title": "Lead"}`, "update-user")
+	require.Equal(t, exitOK, code, errOut)
+	e := d.Entry(t, dn, "l", "givenName", "department")
+	assert.Equal(t, "Lead", e.GetAttributeValue("title"))
+	assert.Equal(t, "Paris", e.GetAttributeValue("l"))
+	assert.Equal(t, "Cli", e.GetAttributeValue("givenName"))
+
 	// Lookups need only a key the account is found by: the employee id, or the email.
 	byID, byEmail := `{"employeeid": "C`+d.Run+`"}`, `{"email": "`+email+`"}`
 	for _, key := range []string{byID, byEmail} {
@@ -147,7 +157,7 @@ instances:
 	code, res, errOut = iamWith(`{"employeeid": "C`+d.Run+`", "title": "Engineer", "city": ""}`, "update-user")
 	require.Equal(t, exitOK, code, errOut)
 	assert.ElementsMatch(t, []string{"title", "l"}, res.Details["changed"])
-	e := d.Entry(t, dn, "l", "givenName", "department")
+	e = d.Entry(t, dn, "l", "givenName", "department")
 	assert.Equal(t, "Engineer", e.GetAttributeValue("title"))
 	assert.Empty(t, e.GetAttributeValue("l"))
 	assert.Equal(t, "Cli", e.GetAttributeValue("givenName"))
@@ -174,9 +184,9 @@ instances:
 	assert.Empty(t, admin.GetAttributeValue("employeeID"))
 }
 
-// ilm iam on the Okta, SCIM (PATCH and PUT-only) and ServiceNow stand-ins: get-user and
-// disable-user find the account by the employee id alone or the email alone, and update-user
-// changes only what the user profile names.
+// ilm iam on the Okta, SCIM (PATCH and PUT-only) and ServiceNow stand-ins: update-user
+// changes only what the user profile names, and get-user and disable-user find the account
+// by the employee id alone or the email alone.
 func TestIAMPartialProfilesOnTheStandIns(t *testing.T) {
 	org := oktastandin.New(oktastandin.Config{Token: "okta-token"})
 	orgSrv := httptest.NewServer(org)
@@ -239,16 +249,19 @@ instances:
 			require.True(t, created.Success)
 			assert.Equal(t, accountState{"Analyst", "Engineering", "Ada", true}, state())
 
+			// A profile without a department leaves it alone (HR's full profile would clear it).
+			iam("update-user", `{"employeeid": "1001", "email": "`+login+`", "username": "`+login+`",
+				"givenname": "Ada", "surname": "Lovelace", "title": "Lead Analyst"}`)
+			assert.Equal(t, accountState{"Lead Analyst", "Engineering", "Ada", true}, state(), "only the title changed")
+			iam("update-user", `{"employeeid": "1001", "department": ""}`)
+			assert.Equal(t, accountState{"Lead Analyst", "", "Ada", true}, state(), "the department cleared, nothing else")
+
 			byID, byEmail := `{"employeeid": "1001"}`, `{"email": "`+login+`"}`
 			for _, key := range []string{byID, byEmail} {
 				got := iam("get-user", key)
 				assert.False(t, got.Skipped, key)
 				assert.Equal(t, created.ID, got.ID, key)
 			}
-
-			iam("update-user", `{"employeeid": "1001", "title": "Lead Analyst", "department": ""}`)
-			assert.Equal(t, accountState{"Lead Analyst", "", "Ada", true}, state(),
-				"the title changed, the department cleared, the first name left alone")
 
 			disabled := iam("disable-user", byID)
 			assert.False(t, disabled.Skipped || disabled.Active)
