@@ -39,6 +39,11 @@ type Temporal struct {
 	// UIURL is the Web UI base address used in notification links.
 	UIURL string `yaml:"ui_url"`
 	Codec Codec  `yaml:"codec"`
+	// TLS is the connection's TLS (config/temporal.go); any key set turns it on.
+	TLS TemporalTLS `yaml:"tls"`
+	// APIKeyEnv names the environment variable holding a Temporal Cloud API key, sent as
+	// `authorization: Bearer …` on every call (over TLS, always).
+	APIKeyEnv string `yaml:"api_key_env"`
 }
 
 // Codec is the payload encryption of every Temporal client ILM makes (internal/codec).
@@ -125,6 +130,7 @@ func (c *Config) resolvePaths() {
 	}
 	c.SMTP.resolvePaths(c)
 	c.Temporal.Codec.KeysFile = c.Path(c.Temporal.Codec.KeysFile)
+	c.Temporal.TLS.resolvePaths(c)
 	c.Provisioning.TemplatesDir = c.Path(c.Provisioning.TemplatesDir)
 	c.Provisioning.UniqueNames.Mapper = c.Path(c.Provisioning.UniqueNames.Mapper)
 	for _, in := range c.Instances {
@@ -230,6 +236,7 @@ func (c *Config) applyDefaults() {
 
 func (c *Config) validate() error {
 	errs := c.validateStore()
+	errs = append(errs, c.Temporal.validate()...)
 	seen := map[string]bool{}
 	for i, in := range c.Instances {
 		key := fmt.Sprintf("instances[%d]", i)

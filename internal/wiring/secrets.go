@@ -18,8 +18,12 @@ func (e *Env) Secrets() *redact.Redactor {
 }
 
 // addSourceSecrets adds the secrets the worker reads again at run time, not at start: the
-// Workday report's password (a poll that cannot read it says so itself) and the store's.
+// Workday report's password (a poll that cannot read it says so itself), the store's and the
+// Temporal API key.
 func (e *Env) addSourceSecrets() {
+	if key, err := e.Config.Temporal.APIKey(); err == nil {
+		e.Secrets().Add(key)
+	}
 	for _, name := range e.Config.WorkdayInstances() {
 		w, err := e.Config.WorkdayInstance(name)
 		if err != nil {

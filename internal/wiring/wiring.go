@@ -67,7 +67,9 @@ func (e *Env) Planner() *hrsync.Planner { return &hrsync.Planner{Config: e.Confi
 
 // Dial connects to the Temporal frontend of the config, logging in the config's log.format
 // to stderr at level. With temporal.codec.keys_file set, the client encrypts every payload
-// and failure it sends and decrypts those it reads.
+// and failure it sends and decrypts those it reads; with temporal.tls or temporal.api_key_env
+// set, it connects over TLS (mTLS with a client certificate) and sends the API key as a
+// bearer token.
 func (e *Env) Dial(level slog.Level) (client.Client, error) {
 	logger, err := e.Logger(os.Stderr, "", level)
 	if err != nil {
@@ -89,11 +91,35 @@ func (e *Env) DialWith(logger *slog.Logger, m client.MetricsHandler) (client.Cli
 	if err := Encrypt(&opts, e.Config.Temporal.Codec.KeysFile); err != nil {
 		return nil, err
 	}
+	if err := Secure(&opts, e.Config.Temporal); err != nil {
+		return nil, err
+	}
 	c, err := client.Dial(opts)
 	if err != nil {
-		return nil, fmt.Errorf("temporal %s: %w", e.Config.Temporal.Address, err)
+		return nil, fmt.Errorf("temporal %s: %w", e.Config.Temporal.Describe(), err)
 	}
 	return c, nil
+}
+
+// Secure sets the client options' TLS and API key credentials from the config's temporal.tls
+// and temporal.api_key_env; with neither it leaves them as they are.
+func Secure(opts *client.Options, t config.Temporal) error {
+	tlsConfig, err := t.ClientTLS()
+	if err != nil {
+		return err
+	}
+	if tlsConfig != nil {
+		opts.ConnectionOptions.TLS = tlsConfig
+	}
+	key, err := t.APIKey()
+	if err != nil {
+		return err
+	}
+	if key != "" {
+		// The SDK turns TLS on (system CAs) when it is not set: the key never goes in clear.
+		opts.Credentials = client.NewAPIKeyStaticCredentials(key)
+	}
+	return nil
 }
 
 // Encrypt sets the client options' data and failure converters to the codec of the keys
