@@ -41,11 +41,7 @@ import (
 // buildWorker builds ilm-worker into dir and returns its path.
 func buildWorker(t *testing.T, dir string) string {
 	t.Helper()
-	worker := filepath.Join(dir, "ilm-worker")
-	build := exec.Command("go", "build", "-o", worker, "../workers")
-	build.Stderr = os.Stderr
-	require.NoError(t, build.Run())
-	return worker
+	return goBuild(t, dir, "ilm-worker", "../workers")
 }
 
 // freeAddr returns a loopback address no one listens on now.

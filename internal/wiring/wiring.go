@@ -4,9 +4,14 @@ package wiring
 
 import (
 	"context"
+	"crypto/tls"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
+	"strings"
+	"time"
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/interceptor"
@@ -96,9 +101,39 @@ func (e *Env) DialWith(logger *slog.Logger, m client.MetricsHandler) (client.Cli
 	}
 	c, err := client.Dial(opts)
 	if err != nil {
+		if tlsErr := probeTLS(opts.HostPort, opts.ConnectionOptions.TLS); tlsErr != nil {
+			return nil, fmt.Errorf("temporal %s: %w (TLS: %v)", e.Config.Temporal.Describe(), err, tlsErr)
+		}
 		return nil, fmt.Errorf("temporal %s: %w", e.Config.Temporal.Describe(), err)
 	}
 	return c, nil
+}
+
+// probeTLS shakes hands with addr once more after a failed dial and waits briefly for the
+// server's first word, to say why TLS failed: under TLS 1.3 a frontend that wants a client
+// certificate says so only after the handshake, which gRPC reports as a broken connection.
+// nil when TLS is off or the handshake holds.
+func probeTLS(addr string, cfg *tls.Config) error {
+	if cfg == nil {
+		return nil
+	}
+	cfg = cfg.Clone()
+	cfg.NextProtos = []string{"h2"}
+	dialer := &tls.Dialer{NetDialer: &net.Dialer{Timeout: 5 * time.Second}, Config: cfg}
+	conn, err := dialer.DialContext(context.Background(), "tcp", addr)
+	if err == nil {
+		defer conn.Close()
+		_ = conn.SetReadDeadline(time.Now().Add(time.Second))
+		_, err = conn.Read(make([]byte, 1))
+		var netErr net.Error
+		if err == nil || errors.As(err, &netErr) && netErr.Timeout() {
+			return nil
+		}
+	}
+	if strings.Contains(err.Error(), "certificate required") {
+		return fmt.Errorf("%w: the frontend asks for a client certificate (temporal.tls.cert_file, key_file)", err)
+	}
+	return err
 }
 
 // Secure sets the client options' TLS and API key credentials from the config's temporal.tls
