@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,8 +20,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/ilm-dev/ilm/internal/testing/testpki"
 	standin "github.com/ilm-dev/ilm/internal/testing/standin/workday"
+	"github.com/ilm-dev/ilm/internal/testing/testpki"
 )
 
 // tlsProxy terminates TLS on a loopback port and passes the bytes on, in clear, to a
@@ -109,8 +110,9 @@ func goBuild(t *testing.T, dir, name, pkg string) string {
 
 // The worker and the CLI reach a Temporal frontend that speaks only mutual TLS through
 // temporal.tls: `ilm poll` runs a poll on `ilm-worker`, both connected through a TLS proxy in
-// front of the dev server that requires a client certificate. A CA that did not sign the
-// frontend's certificate, or no client certificate, fails the command, saying so.
+// front of the dev server that requires a client certificate, and the worker's /healthz finds
+// it polling through the same connection. A CA that did not sign the frontend's certificate,
+// or no client certificate, fails the command, saying so.
 func TestWorkerAndCLIOverMutualTLS(t *testing.T) {
 	backend := os.Getenv("ILM_TEST_TEMPORAL_ADDRESS")
 	if backend == "" {
@@ -161,7 +163,8 @@ instances:
 	}
 
 	good := writeConfig("ilm.yaml", fmt.Sprintf("{ca_file: %q, cert_file: %q, key_file: %q, server_name: temporal.it.test}", caFile, certFile, keyFile))
-	worker := exec.Command(ilmWorker, "--config", good)
+	healthAddr := freeAddr(t)
+	worker := exec.Command(ilmWorker, "--config", good, "--metrics-listen", healthAddr)
 	worker.Env = append(os.Environ(), "IT_WD_USER="+isuUser, "IT_WD_PASSWORD="+isuPassword, "ILM_TEMPORAL_ADDRESS=")
 	var workerLog strings.Builder
 	worker.Stderr = &workerLog
@@ -171,6 +174,12 @@ instances:
 	stdout, stderr, err := run(good, "poll", "--instance", "workday")
 	require.NoError(t, err, "ilm poll: %s\nworker: %s", stderr, workerLog.String())
 	assert.Contains(t, stdout, "poll of workday: 1 rows")
+	// The worker's /healthz asks Temporal, through the proxy, whether the worker polls.
+	resp, err := http.Get("http://" + healthAddr + "/healthz")
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "worker health: %s", body)
 	clients, _ := proxy.seen()
 	assert.GreaterOrEqual(t, len(clients), 2, "the worker's and the CLI's connections went through the proxy")
 	for _, c := range clients {

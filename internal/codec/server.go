@@ -2,6 +2,7 @@ package codec
 
 import (
 	"crypto/subtle"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -24,7 +25,7 @@ type ServerOptions struct {
 
 // Handler is the codec server the Temporal Web UI and CLI call (--codec-endpoint): POST
 // /encode and /decode with `{"payloads": […]}`, answered by the SDK's handler over c, behind
-// CORS for opts.Origins and an optional bearer check.
+// CORS for opts.Origins and an optional bearer check; GET /healthz answers "ok" to anyone.
 func Handler(c *Codec, opts ServerOptions) http.Handler {
 	codec := converter.NewPayloadCodecHTTPHandler(c)
 	mux := http.NewServeMux()
@@ -38,6 +39,11 @@ func Handler(c *Codec, opts ServerOptions) http.Handler {
 			h.Set("Access-Control-Allow-Credentials", "true")
 			h.Set("Access-Control-Allow-Methods", "POST, OPTIONS")
 			h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Namespace")
+		}
+		if r.Method == http.MethodGet && r.URL.Path == "/healthz" {
+			// For container health checks: says only that the server runs, so no token.
+			_, _ = io.WriteString(w, "ok\n")
+			return
 		}
 		if r.Method == http.MethodOptions {
 			// A preflight carries no credentials: it is answered before the bearer check.

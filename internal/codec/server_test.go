@@ -121,3 +121,24 @@ func TestServerEncodesAndRefusesOtherPaths(t *testing.T) {
 	get.Body.Close()
 	assert.Equal(t, http.StatusMethodNotAllowed, get.StatusCode)
 }
+
+// GET /healthz answers without the token (container health checks carry none); nothing else
+// does.
+func TestServerHealthNeedsNoToken(t *testing.T) {
+	_, srv := codecServer(t, "codec-token-1234567890")
+	resp, err := http.Get(srv.URL + "/healthz")
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "ok\n", string(body))
+
+	resp = post(t, srv.URL+"/decode", "", `{"payloads": []}`)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "the codec itself still wants the token")
+	resp, err = http.Get(srv.URL + "/healthz/../decode")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.NotEqual(t, http.StatusOK, resp.StatusCode)
+}
