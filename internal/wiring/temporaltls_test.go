@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
@@ -140,4 +141,19 @@ func TestDialWithoutAPIKey(t *testing.T) {
 	tmp.APIKeyEnv = "ILM_TEST_TEMPORAL_API_KEY"
 	_, err = dialEnv(t, tmp)
 	assert.EqualError(t, err, "temporal.api_key_env: environment variable ILM_TEST_TEMPORAL_API_KEY is empty or not set")
+}
+
+// An API key alone turns TLS on: it never goes to the frontend in clear.
+func TestAPIKeyAloneMeansTLS(t *testing.T) {
+	t.Setenv("ILM_TEST_TEMPORAL_API_KEY", "tcld-api-key-6d1f0c9e-not-for-logs")
+	var opts client.Options
+	require.NoError(t, secure(&opts, config.Temporal{Address: "eu-west-1.aws.api.temporal.io:7233", APIKeyEnv: "ILM_TEST_TEMPORAL_API_KEY"}))
+	require.NotNil(t, opts.ConnectionOptions.TLS)
+	assert.Nil(t, opts.ConnectionOptions.TLS.RootCAs, "the system's CAs")
+	assert.NotNil(t, opts.Credentials)
+
+	var plain client.Options
+	require.NoError(t, secure(&plain, config.Temporal{Address: "temporal:7233"}))
+	assert.Nil(t, plain.ConnectionOptions.TLS)
+	assert.Nil(t, plain.Credentials)
 }

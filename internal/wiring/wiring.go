@@ -96,7 +96,7 @@ func (e *Env) DialWith(logger *slog.Logger, m client.MetricsHandler) (client.Cli
 	if err := Encrypt(&opts, e.Config.Temporal.Codec.KeysFile); err != nil {
 		return nil, err
 	}
-	if err := Secure(&opts, e.Config.Temporal); err != nil {
+	if err := secure(&opts, e.Config.Temporal); err != nil {
 		return nil, err
 	}
 	c, err := client.Dial(opts)
@@ -130,15 +130,19 @@ func probeTLS(addr string, cfg *tls.Config) error {
 			return nil
 		}
 	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "dial" {
+		return nil // no TCP connection: nothing TLS can tell
+	}
 	if strings.Contains(err.Error(), "certificate required") {
 		return fmt.Errorf("%w: the frontend asks for a client certificate (temporal.tls.cert_file, key_file)", err)
 	}
 	return err
 }
 
-// Secure sets the client options' TLS and API key credentials from the config's temporal.tls
+// secure sets the client options' TLS and API key credentials from the config's temporal.tls
 // and temporal.api_key_env; with neither it leaves them as they are.
-func Secure(opts *client.Options, t config.Temporal) error {
+func secure(opts *client.Options, t config.Temporal) error {
 	tlsConfig, err := t.ClientTLS()
 	if err != nil {
 		return err
@@ -151,7 +155,10 @@ func Secure(opts *client.Options, t config.Temporal) error {
 		return err
 	}
 	if key != "" {
-		// The SDK turns TLS on (system CAs) when it is not set: the key never goes in clear.
+		// An API key goes over TLS only: the system's CAs unless temporal.tls says otherwise.
+		if opts.ConnectionOptions.TLS == nil {
+			opts.ConnectionOptions.TLS = &tls.Config{MinVersion: tls.VersionTLS12}
+		}
 		opts.Credentials = client.NewAPIKeyStaticCredentials(key)
 	}
 	return nil
