@@ -38,8 +38,8 @@ import (
 	"github.com/ilm-dev/ilm/workflows"
 )
 
-// buildWorker builds ilm-worker into dir and returns its path.
-func buildWorker(t *testing.T, dir string) string {
+// workerBinary builds ilm-worker into dir and returns its path.
+func workerBinary(t *testing.T, dir string) string {
 	t.Helper()
 	return goBuild(t, dir, "ilm-worker", "../workers")
 }
@@ -62,7 +62,7 @@ func freeAddr(t *testing.T) string {
 func TestWorkerMetricsHealthAndLogs(t *testing.T) {
 	h := newHarness(t) // for the client, the ids and the review helpers
 	dir := t.TempDir()
-	worker := buildWorker(t, dir)
+	worker := workerBinary(t, dir)
 
 	wd := standin.New(standin.Config{Username: isuUser, Password: isuPassword})
 	wdSrv := standin.Start(t, wd)

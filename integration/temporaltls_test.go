@@ -120,7 +120,7 @@ func TestWorkerAndCLIOverMutualTLS(t *testing.T) {
 	}
 	dir := t.TempDir()
 	ilm := goBuild(t, dir, "ilm", "../starter")
-	ilmWorker := buildWorker(t, dir)
+	ilmWorker := workerBinary(t, dir)
 
 	ca := testpki.NewCA(t, "temporal-it")
 	caFile := ca.WriteCA(dir)

@@ -33,7 +33,7 @@ func TestWorkerKilledMidwayChangesNothing(t *testing.T) {
 	h := newHarness(t) // for the client, the ids and the Workday stand-in helpers
 	dir := t.TempDir()
 
-	worker := buildWorker(t, dir)
+	worker := workerBinary(t, dir)
 
 	wd := standin.New(standin.Config{Username: isuUser, Password: isuPassword})
 	srv := standin.Start(t, wd)
