@@ -24,8 +24,9 @@ type Config struct {
 	Instances    []Instance   `yaml:"instances"`
 	Provisioning Provisioning `yaml:"provisioning"`
 	SMTP         SMTP         `yaml:"smtp"`
-	Worker       Worker       `yaml:"worker"`
-	Log          Log          `yaml:"log"`
+	// Worker is the worker process: its concurrency (config/worker.go) and metrics.
+	Worker Worker `yaml:"worker"`
+	Log    Log    `yaml:"log"`
 
 	// Dir is the directory of the file; relative paths in the file are relative to it.
 	Dir string `yaml:"-"`
@@ -210,6 +211,7 @@ func (c *Config) applyDefaults() {
 	}
 	c.SMTP.applyDefaults()
 	c.Log.applyDefaults()
+	c.Worker.applyDefaults()
 	c.Provisioning.Password.applyDefaults()
 	c.Provisioning.UniqueNames.applyDefaults()
 	for i := range c.Instances {

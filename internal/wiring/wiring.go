@@ -228,12 +228,26 @@ func (e *Env) IncidentStarter(c client.Client) (workflows.IncidentStarter, error
 
 // Worker builds the worker of the config's task queue: every workflow, the activities, and
 // the interceptors: the activities' (the redaction boundary) and the incidents' logging and
-// metrics (workflows.Interceptor).
+// metrics (workflows.Interceptor); with the config's concurrency.
 func (e *Env) Worker(c client.Client, acts *activities.Activities) worker.Worker {
-	w := worker.New(c, e.Config.Temporal.TaskQueue, worker.Options{Interceptors: Interceptors(acts)})
+	opts := WorkerOptions(e.Config.Worker)
+	opts.Interceptors = Interceptors(acts)
+	w := worker.New(c, e.Config.Temporal.TaskQueue, opts)
 	workflows.Register(w)
 	w.RegisterActivity(acts)
 	return w
+}
+
+// WorkerOptions are the SDK worker options of the config's worker section.
+func WorkerOptions(w config.Worker) worker.Options {
+	return worker.Options{
+		MaxConcurrentActivityExecutionSize:      w.MaxConcurrentActivities,
+		MaxConcurrentLocalActivityExecutionSize: w.MaxConcurrentLocalActivities,
+		MaxConcurrentWorkflowTaskExecutionSize:  w.MaxConcurrentWorkflowTasks,
+		MaxConcurrentWorkflowTaskPollers:        w.WorkflowTaskPollers,
+		MaxConcurrentActivityTaskPollers:        w.ActivityTaskPollers,
+		WorkerActivitiesPerSecond:               w.ActivitiesPerSecond,
+	}
 }
 
 // Activities builds the worker's activities over the env and a Temporal client.
