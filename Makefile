@@ -2,7 +2,7 @@
 GO ?= go
 BIN := bin
 
-.PHONY: build demo test test-unit test-integration test-faults fuzz record-histories lint bench clean
+.PHONY: build demo test test-unit test-integration test-faults test-scale fuzz record-histories lint bench clean
 
 build:
 	$(GO) build -o $(BIN)/ilm ./starter
@@ -31,6 +31,13 @@ FAULT_PEOPLE ?= 60
 test-faults:
 	ILM_FAULT_PEOPLE=$(FAULT_PEOPLE) scripts/test.sh faults
 
+# The scale-out suite (integration/scale_test.go): SCALE_PEOPLE new hires into AD and the
+# Okta stand-in through two ilm-worker processes on a PostgreSQL store and one Temporal dev
+# server of its own; one worker is SIGKILLed a quarter of the way. It prints what each worker did.
+SCALE_PEOPLE ?= 1000
+test-scale:
+	ILM_SCALE_PEOPLE=$(SCALE_PEOPLE) scripts/test.sh scale
+
 # Each fuzz target for ILM_FUZZTIME (default 8s); test-unit and test run it too.
 fuzz:
 	scripts/fuzz.sh
@@ -45,6 +52,7 @@ lint:
 	$(GO) vet ./...
 	$(GO) vet -tags integration ./integration/...
 	$(GO) vet -tags integration,faults ./integration/...
+	$(GO) vet -tags integration,scale ./integration/...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.7.0 ./...
 	$(GO) run go.temporal.io/sdk/contrib/tools/workflowcheck@v0.6.0 ./workflows/...
 

@@ -20,8 +20,7 @@ import (
 	"github.com/go-ldap/ldap/v3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/workflowservice/v1"
+	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
 
 	"github.com/ilm-dev/ilm/activities"
@@ -47,18 +46,6 @@ const (
 	smtpDown  = 30 * time.Second
 )
 
-// faultPeople reads ILM_FAULT_PEOPLE (make test-faults FAULT_PEOPLE=500).
-func faultPeople(t *testing.T) int {
-	v := os.Getenv("ILM_FAULT_PEOPLE")
-	if v == "" {
-		return defaultFaultPeople
-	}
-	n, err := strconv.Atoi(v)
-	require.NoError(t, err, "ILM_FAULT_PEOPLE")
-	require.Positive(t, n, "ILM_FAULT_PEOPLE")
-	return n
-}
-
 // N new hires go into Active Directory, Okta and a SCIM app, then are activated (a temporary
 // password mailed for each), while the worker is killed twice, the Temporal server restarts,
 // the DC is down for a minute, Okta answers 429 for two minutes and SMTP is down. In the end
@@ -69,7 +56,7 @@ func faultPeople(t *testing.T) int {
 // target, Okta the second, the mail is inside the activation), so they land on work in
 // flight whatever N and the machine's speed.
 func TestFaultsChangeNothing(t *testing.T) {
-	people := faultPeople(t)
+	people := peopleFromEnv(t, "ILM_FAULT_PEOPLE", defaultFaultPeople) // make test-faults FAULT_PEOPLE=500
 	d := sambatest.New(t, "Sales")
 	dc := newSambaOutage(t, d)
 	temporal := startDevServer(t)
@@ -119,34 +106,8 @@ smtp: {host: %s, port: %d, from: ilm@example.test, tls: none}
 		"--config", cfg, "--store", storeDSN)
 	w.start()
 
-	// count returns how many person workflows of the type are in the status, or -1 while
-	// the server does not answer.
-	count := func(typ lifecycle.EventType, status string) int {
-		resp, err := c.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Namespace: "default",
-			Query: fmt.Sprintf(`IncidentType = %q AND ExecutionStatus = %q`, string(typ), status)})
-		if err != nil {
-			return -1
-		}
-		return int(resp.Count)
-	}
-	// waitDone waits, up to limit, until want incidents of the type are completed, failing
-	// with where they stand.
-	waitDone := func(typ lifecycle.EventType, want int, limit time.Duration, why string) {
-		t.Helper()
-		deadline := time.Now().Add(limit)
-		for {
-			done := count(typ, "Completed")
-			if done >= want {
-				return
-			}
-			w.requireRunning()
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: after %v, %d of %d %s incidents completed, %d running, %d failed", why, limit, done, want,
-					typ, count(typ, "Running"), count(typ, "Failed"))
-			}
-			time.Sleep(time.Second)
-		}
-	}
+	incidents := incidentCounter{t: t, ctx: ctx, c: c, alive: w.requireRunning}
+	count, waitDone := incidents.count, incidents.waitDone
 	poll := func(now time.Time) activities.PollReport {
 		t.Helper()
 		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: fmt.Sprintf("poll-faults-%d", time.Now().UnixNano()),
@@ -279,35 +240,20 @@ func incidentFigures(t *testing.T, ctx context.Context, c client.Client) (int, s
 	t.Helper()
 	reviews := 0
 	retries := map[string]int{}
-	var token []byte
-	for {
-		page, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Namespace: "default",
-			Query: fmt.Sprintf("WorkflowId STARTS_WITH %q", workflows.PersonWorkflowPrefix), NextPageToken: token, PageSize: 500})
-		require.NoError(t, err)
-		for _, ex := range page.Executions {
-			id, run := ex.Execution.WorkflowId, ex.Execution.RunId
-			var res workflows.IncidentResult
-			require.NoError(t, c.GetWorkflow(ctx, id, run).Get(ctx, &res), id)
-			assert.True(t, res.ProfileSaved, "%s: %+v", id, res)
-			assert.Empty(t, res.Skipped, id)
-			reviews += len(res.Reviews)
-			iter := c.GetWorkflowHistory(ctx, id, run, false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-			scheduled := map[int64]string{}
-			for iter.HasNext() {
-				ev, err := iter.Next()
-				require.NoError(t, err)
-				if a := ev.GetActivityTaskScheduledEventAttributes(); a != nil {
-					scheduled[ev.EventId] = a.ActivityType.GetName()
-				}
-				if a := ev.GetActivityTaskStartedEventAttributes(); a != nil && a.Attempt > 1 {
-					retries[scheduled[a.ScheduledEventId]] += int(a.Attempt) - 1
-				}
+	eachIncident(t, ctx, c, func(id string, res workflows.IncidentResult, events []*historypb.HistoryEvent) {
+		assert.True(t, res.ProfileSaved, "%s: %+v", id, res)
+		assert.Empty(t, res.Skipped, id)
+		reviews += len(res.Reviews)
+		scheduled := map[int64]string{}
+		for _, ev := range events {
+			if a := ev.GetActivityTaskScheduledEventAttributes(); a != nil {
+				scheduled[ev.EventId] = a.ActivityType.GetName()
+			}
+			if a := ev.GetActivityTaskStartedEventAttributes(); a != nil && a.Attempt > 1 {
+				retries[scheduled[a.ScheduledEventId]] += int(a.Attempt) - 1
 			}
 		}
-		if token = page.NextPageToken; len(token) == 0 {
-			break
-		}
-	}
+	})
 	var parts []string
 	for name, n := range retries {
 		parts = append(parts, fmt.Sprintf("%s %d", name, n))

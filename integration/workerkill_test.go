@@ -5,9 +5,7 @@ package integration
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -32,8 +30,6 @@ func TestWorkerKilledMidwayChangesNothing(t *testing.T) {
 	mp := mailpittest.New(t)
 	h := newHarness(t) // for the client, the ids and the Workday stand-in helpers
 	dir := t.TempDir()
-
-	worker := workerBinary(t, dir)
 
 	wd := standin.New(standin.Config{Username: isuUser, Password: isuPassword})
 	srv := standin.Start(t, wd)
@@ -62,15 +58,9 @@ smtp: {host: %s, port: %d, from: ilm@example.test, tls: none}
 `, os.Getenv("ILM_TEST_TEMPORAL_ADDRESS"), queue, wd.URL(srv.URL), d.URL, d.CAFile, d.CAFile == "", d.BindDN, d.Base,
 		mp.Host, mp.Port)), 0o600))
 
-	start := func() *exec.Cmd {
-		cmd := exec.Command(worker, "--config", cfg, "--store", storeDSN)
-		cmd.Env = append(os.Environ(), "IT_WD_USER="+isuUser, "IT_WD_PASSWORD="+isuPassword, "IT_AD_PASSWORD="+d.Password)
-		cmd.Stdout, cmd.Stderr = nil, nil
-		require.NoError(t, cmd.Start())
-		return cmd
-	}
-	first := start()
-	t.Cleanup(func() { _ = first.Process.Kill(); _, _ = first.Process.Wait() })
+	w := buildWorker(t, dir, []string{"IT_WD_USER=" + isuUser, "IT_WD_PASSWORD=" + isuPassword, "IT_AD_PASSWORD=" + d.Password},
+		"--config", cfg, "--store", storeDSN)
+	w.start()
 
 	run, err := h.client.ExecuteWorkflow(h.ctx, client.StartWorkflowOptions{ID: "poll-kill-" + h.prefix, TaskQueue: queue},
 		workflows.WorkdayPoll, activities.PollRequest{Instance: "workday", Now: time.Now()})
@@ -83,13 +73,11 @@ smtp: {host: %s, port: %d, from: ilm@example.test, tls: none}
 	// Kill the worker as soon as the first new hire is done, the others still in flight.
 	query := fmt.Sprintf(`WorkflowId STARTS_WITH "person/%s" AND ExecutionStatus = "Completed"`, h.prefix)
 	require.Eventually(t, func() bool { return h.countNow(query) >= 1 }, time.Minute, 20*time.Millisecond)
-	require.NoError(t, first.Process.Signal(syscall.SIGKILL))
-	_, _ = first.Process.Wait()
+	w.kill()
 	killedAt := h.countNow(query)
 	t.Logf("killed the worker with %d of %d new hires done", killedAt, people)
 
-	second := start()
-	t.Cleanup(func() { _ = second.Process.Kill(); _, _ = second.Process.Wait() })
+	w.start()
 	// Calls lost with the worker are retried when their 30 s start-to-close timeout passes.
 	require.Eventually(t, func() bool { return h.countNow(query) >= people }, 2*time.Minute, time.Second)
 	assert.Equal(t, people, h.countNow(query), "every new hire completes, once")

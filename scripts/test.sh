@@ -13,6 +13,10 @@
 #                                 kills, a Temporal restart and AD, Okta and SMTP outages. It
 #                                 runs its own Temporal dev server and mailpit, and stops and
 #                                 starts the Samba DC: run it alone.
+#   scripts/test.sh scale         the scale-out suite alone (build tags "integration scale"):
+#                                 ILM_SCALE_PEOPLE new hires (default 1000) through two
+#                                 workers on PostgreSQL, one of them killed. It runs its own
+#                                 Temporal dev server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,13 +26,17 @@ cleanup() {
 	for s in "${started[@]}"; do "scripts/$s.sh" stop || true; done
 }
 trap cleanup EXIT
-
-if [ "$what" = faults ]; then
+# The Samba AD DC, unless the environment names one.
+start_samba() {
 	if [ -z "${ILM_TEST_AD_URL:-}" ]; then
 		scripts/samba-ad.sh start
 		started+=(samba-ad)
 		eval "$(scripts/samba-ad.sh env)"
 	fi
+}
+
+if [ "$what" = faults ]; then
+	start_samba
 	go vet -tags integration,faults ./integration/...
 	go test -race -count=1 -v -tags integration,faults -run '^TestFaultsChangeNothing$' -timeout 60m ./integration/...
 	exit 0
@@ -37,6 +45,12 @@ if [ -z "${ILM_TEST_POSTGRES_DSN:-}" ]; then
 	scripts/postgres.sh start
 	started+=(postgres)
 	eval "$(scripts/postgres.sh env)"
+fi
+if [ "$what" = scale ]; then
+	start_samba
+	go vet -tags integration,scale ./integration/...
+	go test -count=1 -v -tags integration,scale -run '^TestScaleOutTwoWorkersOneKilled$' -timeout 60m ./integration/...
+	exit 0
 fi
 if [ "$what" != unit ] && [ -z "${ILM_TEST_TEMPORAL_ADDRESS:-}" ]; then
 	export ILM_TEMPORAL_DIR=${ILM_TEMPORAL_DIR:-/tmp/ilm-temporal-test} ILM_TEMPORAL_PORT=${ILM_TEMPORAL_PORT:-7245} ILM_TEMPORAL_UI_PORT=${ILM_TEMPORAL_UI_PORT:-8245}
@@ -51,11 +65,7 @@ if [ -z "${ILM_TEST_SMTP_ADDR:-}" ]; then
 	started+=(mailpit)
 	eval "$(scripts/mailpit.sh env)"
 fi
-if [ -z "${ILM_TEST_AD_URL:-}" ]; then
-	scripts/samba-ad.sh start
-	started+=(samba-ad)
-	eval "$(scripts/samba-ad.sh env)"
-fi
+start_samba
 export ILM_SHARED=${ILM_SHARED:-$(cd .. && pwd)/shared}
 
 if [ "$what" != integration ]; then

@@ -7,12 +7,13 @@ import (
 
 	"github.com/ilm-dev/ilm/store"
 	"github.com/ilm-dev/ilm/store/postgres"
+	"github.com/ilm-dev/ilm/store/postgres/postgrestest"
 	"github.com/ilm-dev/ilm/store/storetest"
 )
 
 // openSchema opens a store on a new schema of the benchmark's.
 func openSchema(b *testing.B) store.Store {
-	s, err := postgres.Open(b.Context(), newSchema(b))
+	s, err := postgres.Open(b.Context(), postgrestest.NewSchema(b))
 	require.NoError(b, err)
 	return s
 }

@@ -1,67 +1,21 @@
 package postgres_test
 
 import (
-	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
-	"net/url"
-	"os"
 	"sync"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ilm-dev/ilm/store"
+	"github.com/ilm-dev/ilm/store/postgres/postgrestest"
 	"github.com/ilm-dev/ilm/store/storetest"
 )
 
-// testDSN returns the DSN of the test server, or skips the test.
-func testDSN(t testing.TB) string {
-	dsn := os.Getenv("ILM_TEST_POSTGRES_DSN")
-	if dsn == "" {
-		t.Skip("ILM_TEST_POSTGRES_DSN not set: start PostgreSQL with scripts/postgres.sh start")
-	}
-	return dsn
-}
-
-// newSchema creates a schema of its own for the test, dropped when it ends, and returns
-// the DSN that puts the store's tables in it.
-func newSchema(t testing.TB) string {
-	base := testDSN(t)
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "ilm_test_" + hex.EncodeToString(b)
-
-	conn, err := pgx.Connect(t.Context(), base)
-	require.NoError(t, err)
-	defer conn.Close(context.Background())
-	_, err = conn.Exec(t.Context(), `CREATE SCHEMA `+schema)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		ctx := context.Background()
-		conn, err := pgx.Connect(ctx, base)
-		if !assert.NoError(t, err) {
-			return
-		}
-		defer conn.Close(ctx)
-		_, err = conn.Exec(ctx, `DROP SCHEMA `+schema+` CASCADE`)
-		assert.NoError(t, err)
-	})
-
-	u, err := url.Parse(base)
-	require.NoError(t, err, "ILM_TEST_POSTGRES_DSN must be a postgres:// URL")
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
 func TestStore(t *testing.T) {
-	testDSN(t)
+	postgrestest.DSN(t)
 	var mu sync.Mutex
 	dsns := map[*testing.T]string{}
 	storetest.Run(t, func(t *testing.T) store.Store {
@@ -69,7 +23,7 @@ func TestStore(t *testing.T) {
 		dsn, ok := dsns[t]
 		mu.Unlock()
 		if !ok {
-			dsn = newSchema(t)
+			dsn = postgrestest.NewSchema(t)
 			mu.Lock()
 			dsns[t] = dsn
 			mu.Unlock()
@@ -82,7 +36,7 @@ func TestStore(t *testing.T) {
 
 // TestConcurrentOpen opens a new schema from many pools at once.
 func TestConcurrentOpen(t *testing.T) {
-	dsn := newSchema(t)
+	dsn := postgrestest.NewSchema(t)
 	db, err := sql.Open("pgx", dsn)
 	require.NoError(t, err)
 	defer db.Close()
