@@ -61,17 +61,19 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 }
 
 // newHarnessDialing is newHarness with the client (the worker's and the test's) dialed with
-// copts, e.g. an encrypting data converter.
+// copts, e.g. an encrypting data converter; copts.HostPort, when set, is a server of the
+// test's own instead of the shared one.
 func newHarnessDialing(t *testing.T, copts client.Options, opts ...harnessOption) *harness {
 	t.Helper()
-	addr := os.Getenv("ILM_TEST_TEMPORAL_ADDRESS")
-	if addr == "" {
+	if copts.HostPort == "" {
+		copts.HostPort = os.Getenv("ILM_TEST_TEMPORAL_ADDRESS")
+	}
+	if copts.HostPort == "" {
 		t.Skip("ILM_TEST_TEMPORAL_ADDRESS not set: run `make test-integration`, which starts a Temporal dev server")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	t.Cleanup(cancel)
 
-	copts.HostPort = addr
 	c, err := client.Dial(copts)
 	require.NoError(t, err)
 	t.Cleanup(c.Close)
