@@ -87,10 +87,9 @@ func runEncryptedIncident(t *testing.T, ds *devServer, keys string) encryptedInc
 	require.True(t, h.incident(day1, 1).ProfileSaved)
 
 	id := workflows.PersonWorkflowID(h.id(1))
-	desc, err := h.client.DescribeWorkflowExecution(h.ctx, id, "")
+	desc, err := h.client.DescribeWorkflow(h.ctx, id, "")
 	require.NoError(t, err)
-	inc.page = fmt.Sprintf("%s/namespaces/default/workflows/%s/%s/history", ds.UIURL, url.PathEscape(id),
-		desc.WorkflowExecutionInfo.Execution.RunId)
+	inc.page = fmt.Sprintf("%s/namespaces/default/workflows/%s/%s/history", ds.UIURL, url.PathEscape(id), desc.WorkflowExecution.RunID)
 	return inc
 }
 

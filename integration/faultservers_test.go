@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/go-ldap/ldap/v3"
 	"github.com/stretchr/testify/require"
@@ -98,4 +99,21 @@ func (o *sambaOutage) start() {
 	require.NoError(o.t, conn.Bind(o.d.BindDN, o.d.Password), "the Samba DC is back but refuses the admin bind")
 	_ = o.d.Admin.Close()
 	o.d.Admin = conn
+}
+
+// restart stops the server and starts it again on the same port and database file.
+func (s *devServer) restart() {
+	s.t.Helper()
+	t0 := time.Now()
+	s.stop()
+	s.start()
+	s.Restarts++
+	s.Unavailable += time.Since(t0)
+}
+
+// killAndRestart kills the process and starts a new one.
+func (w *workerProc) killAndRestart() {
+	w.t.Helper()
+	w.kill()
+	w.start()
 }

@@ -53,12 +53,6 @@ type devServer struct {
 	Unavailable time.Duration
 }
 
-// startDevServer starts a dev server without its Web UI.
-func startDevServer(t *testing.T) *devServer {
-	t.Helper()
-	return newDevServer(t, false, "")
-}
-
 // startDevServerWithUI starts a dev server with its Web UI on a free port, pointed at
 // codecEndpoint when one is given (--ui-codec-endpoint).
 func startDevServerWithUI(t *testing.T, codecEndpoint string) *devServer {
@@ -141,16 +135,6 @@ func (s *devServer) stop() {
 	s.cmd = nil
 }
 
-// restart stops the server and starts it again on the same port and database file.
-func (s *devServer) restart() {
-	s.t.Helper()
-	t0 := time.Now()
-	s.stop()
-	s.start()
-	s.Restarts++
-	s.Unavailable += time.Since(t0)
-}
-
 // workerProc is the real ilm-worker binary run as a process, started again after each kill.
 type workerProc struct {
 	t     *testing.T
@@ -180,12 +164,6 @@ func newWorkerProc(t *testing.T, bin, log string, env, args []string) *workerPro
 		}
 	})
 	return w
-}
-
-// another returns a second worker process (not started) of the same binary, environment
-// and arguments, logging to name.log next to w's log.
-func (w *workerProc) another(name string) *workerProc {
-	return newWorkerProc(w.t, w.bin, filepath.Join(filepath.Dir(w.log), name+".log"), w.env, w.args)
 }
 
 func (w *workerProc) start() {
@@ -222,13 +200,6 @@ func (w *workerProc) kill() {
 	require.NoError(w.t, w.cmd.Process.Signal(syscall.SIGKILL))
 	<-w.done
 	w.Kills++
-}
-
-// killAndRestart kills the process and starts a new one.
-func (w *workerProc) killAndRestart() {
-	w.t.Helper()
-	w.kill()
-	w.start()
 }
 
 // requireRunning fails the test, with the end of the worker's log, if it exited by itself.

@@ -267,3 +267,9 @@ func (cc *createCounter) total() int {
 	}
 	return n
 }
+
+// another returns a second worker process (not started) of the same binary, environment
+// and arguments, logging to name.log next to w's log.
+func (w *workerProc) another(name string) *workerProc {
+	return newWorkerProc(w.t, w.bin, filepath.Join(filepath.Dir(w.log), name+".log"), w.env, w.args)
+}

@@ -1,4 +1,7 @@
-//go:build integration
+//go:build integration && (faults || scale)
+
+// What the long suites (faults_test.go, scale_test.go) share: a Temporal dev server of their
+// own, their size from the environment, and the incidents counted and read on that server.
 
 package integration
 
@@ -99,4 +102,10 @@ func peopleFromEnv(t *testing.T, name string, def int) int {
 	require.NoError(t, err, name)
 	require.Positive(t, n, name)
 	return n
+}
+
+// startDevServer starts a dev server without its Web UI.
+func startDevServer(t *testing.T) *devServer {
+	t.Helper()
+	return newDevServer(t, false, "")
 }
