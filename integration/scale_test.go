@@ -65,7 +65,8 @@ func TestScaleOutTwoWorkersOneKilled(t *testing.T) {
 	oktaSrv := httptest.NewServer(oktaCreates)
 	t.Cleanup(oktaSrv.Close)
 
-	h := &harness{prefix: fmt.Sprintf("scl%d-", time.Now().UnixNano()%1e9)} // for person rows
+	h := &harness{prefix: fmt.Sprintf("s%d-", time.Now().UnixNano()%1e8)} // for person rows
+	require.LessOrEqual(t, len(h.id(people)), 16, "AD's employeeID holds at most 16 characters")
 	hired := time.Now().UTC().AddDate(0, 0, 30).Format("2006-01-02")
 	var rows []map[string]any
 	for n := 1; n <= people; n++ {
@@ -92,7 +93,12 @@ provisioning:
 	b := a.another("worker-b")
 	a.start()
 	b.start()
-	incidents := incidentCounter{t: t, ctx: ctx, c: c, alive: a.requireRunning}
+	// Any review is a failure here: stop at the first rather than wait for the time limit.
+	incidents := incidentCounter{t: t, ctx: ctx, c: c}
+	incidents.alive = func() {
+		a.requireRunning()
+		incidents.requireNoReview()
+	}
 
 	t0 := time.Now()
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "poll-scale", TaskQueue: "ilm-scale"},
