@@ -92,7 +92,7 @@ func (w *Worker) validate() []error {
 		}
 	}
 	if w.ActivitiesPerSecond < 0 {
-		errs = append(errs, fmt.Errorf("%s.activities_per_second: %g; must be empty or > 0", key, w.ActivitiesPerSecond))
+		errs = append(errs, fmt.Errorf("%s.activities_per_second: %g; must be >= 0 (0: no cap)", key, w.ActivitiesPerSecond))
 	}
 	return errs
 }

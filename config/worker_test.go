@@ -31,6 +31,6 @@ func TestWorkerErrorsNameTheKey(t *testing.T) {
 		"negative pollers":        {`worker: {activity_task_pollers: -2}`, `worker.activity_task_pollers: -2`},
 		"more pollers than slots": {`worker: {max_concurrent_activities: 4, activity_task_pollers: 8}`, `worker.activity_task_pollers: 8 is more than max_concurrent_activities (4)`},
 		"more wf pollers":         {`worker: {max_concurrent_workflow_tasks: 4, workflow_task_pollers: 5}`, `worker.workflow_task_pollers: 5 is more than max_concurrent_workflow_tasks (4)`},
-		"negative rate":           {`worker: {activities_per_second: -0.5}`, `worker.activities_per_second: -0.5; must be empty or > 0`},
+		"negative rate":           {`worker: {activities_per_second: -0.5}`, `worker.activities_per_second: -0.5; must be >= 0 (0: no cap)`},
 	})
 }
