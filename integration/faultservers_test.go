@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-ldap/ldap/v3"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ilm-dev/ilm/internal/testing/sambatest"
@@ -69,14 +68,8 @@ func newSambaOutage(t *testing.T, d *sambatest.Domain) *sambaOutage {
 		if _, err := script(nil, "samba-ad.sh", "status"); err != nil {
 			if out, err := script(nil, "samba-ad.sh", "start"); err != nil {
 				t.Errorf("restarting the Samba DC after the test: %v: %s", err, out)
-				return
 			}
-			// A fresh admin connection for sambatest's cleanup of the run's OU.
-			if conn, err := ldap.DialURL(d.URL, ldap.DialWithTLSConfig(d.TLS)); err == nil {
-				if conn.Bind(d.BindDN, d.Password) == nil {
-					d.Admin = conn
-				}
-			}
+			// sambatest's cleanup of the run's OU dials a new connection of its own.
 		}
 	})
 	return o
@@ -94,11 +87,7 @@ func (o *sambaOutage) start() {
 	o.t.Helper()
 	out, err := script(nil, "samba-ad.sh", "start")
 	require.NoError(o.t, err, "starting the Samba DC again: %s", out)
-	conn, err := ldap.DialURL(o.d.URL, ldap.DialWithTLSConfig(o.d.TLS))
-	require.NoError(o.t, err, "the Samba DC is back but does not accept a connection")
-	require.NoError(o.t, conn.Bind(o.d.BindDN, o.d.Password), "the Samba DC is back but refuses the admin bind")
-	_ = o.d.Admin.Close()
-	o.d.Admin = conn
+	o.d.Reconnect(o.t)
 }
 
 // restart stops the server and starts it again on the same port and database file.

@@ -175,6 +175,7 @@ provisioning:
 	assert.Positive(t, byWorker["B"].workflowTasks, "worker B ran workflow tasks before its kill")
 
 	// One AD account, one Okta user from one create call, one profile saved once, per person.
+	d.Reconnect(t) // the test's connection idled out while the workers ran
 	res, err := d.Admin.SearchWithPaging(ldap.NewSearchRequest("OU=People,"+d.Base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
 		0, 0, false, "(objectClass=user)", []string{"employeeID"}, nil), 500)
 	require.NoError(t, err)

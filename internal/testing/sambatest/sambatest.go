@@ -43,10 +43,7 @@ func New(t *testing.T, departments ...string) *Domain {
 		require.True(t, pool.AppendCertsFromPEM(pem))
 		d.TLS = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
-	conn, err := ldap.DialURL(url, ldap.DialWithTLSConfig(d.TLS))
-	require.NoError(t, err)
-	require.NoError(t, conn.Bind(d.BindDN, d.Password))
-	d.Admin = conn
+	d.Reconnect(t)
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	d.Run = hex.EncodeToString(b)
@@ -57,8 +54,22 @@ func New(t *testing.T, departments ...string) *Domain {
 		// AD also wants "=" escaped, which RFC 4514 does not.
 		d.AddOU(t, "OU="+strings.ReplaceAll(ldap.EscapeDN(dep), "=", `\=`)+",OU=People,"+d.Base)
 	}
-	t.Cleanup(func() { d.deleteTree(t); _ = conn.Close() })
+	t.Cleanup(func() { d.deleteTree(t); _ = d.Admin.Close() })
 	return d
+}
+
+// Reconnect gives the domain a new admin connection, closing the old one: the DC drops a
+// connection idle for longer than its MaxConnIdleTime (15 minutes) and, of course, one to a
+// DC that was restarted.
+func (d *Domain) Reconnect(t *testing.T) {
+	t.Helper()
+	conn, err := ldap.DialURL(d.URL, ldap.DialWithTLSConfig(d.TLS))
+	require.NoError(t, err, "dialing the Samba DC at %s", d.URL)
+	require.NoError(t, conn.Bind(d.BindDN, d.Password), "binding to the Samba DC as %s", d.BindDN)
+	if d.Admin != nil {
+		_ = d.Admin.Close()
+	}
+	d.Admin = conn
 }
 
 func (d *Domain) AddOU(t *testing.T, dn string) {
@@ -68,10 +79,12 @@ func (d *Domain) AddOU(t *testing.T, dn string) {
 	require.NoError(t, d.Admin.Add(req), dn)
 }
 
-// deleteTree deletes the run's OU, children first.
+// deleteTree deletes the run's OU, children first, on a new connection (the test's may have
+// idled out), reading it in pages (AD answers at most 1,000 entries a search).
 func (d *Domain) deleteTree(t *testing.T) {
-	res, err := d.Admin.Search(ldap.NewSearchRequest(d.Base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
-		0, 0, false, "(objectClass=*)", []string{"dn"}, nil))
+	d.Reconnect(t)
+	res, err := d.Admin.SearchWithPaging(ldap.NewSearchRequest(d.Base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
+		0, 0, false, "(objectClass=*)", []string{"dn"}, nil), 500)
 	if err != nil {
 		t.Errorf("cleanup of %s: %v", d.Base, err)
 		return
