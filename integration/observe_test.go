@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -42,16 +41,6 @@ import (
 func workerBinary(t *testing.T, dir string) string {
 	t.Helper()
 	return goBuild(t, dir, "ilm-worker", "../workers")
-}
-
-// freeAddr returns a loopback address no one listens on now.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	return addr
 }
 
 // The worker binary with --metrics-listen: /healthz answers 200 once it polls; a New Hire

@@ -30,6 +30,12 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
+// freeAddr returns a loopback host:port nothing listens on right now.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	return "127.0.0.1:" + strconv.Itoa(freePort(t))
+}
+
 // script runs one of scripts/*.sh with extra environment and returns its output.
 func script(env []string, name string, args ...string) (string, error) {
 	cmd := exec.Command(filepath.Join("..", "scripts", name), args...)
