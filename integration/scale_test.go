@@ -23,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
 	"github.com/ilm-dev/ilm/activities"
@@ -279,4 +280,21 @@ func (cc *createCounter) total() int {
 // and arguments, logging to name.log next to w's log.
 func (w *workerProc) another(name string) *workerProc {
 	return newWorkerProc(w.t, w.bin, filepath.Join(filepath.Dir(w.log), name+".log"), w.env, w.args)
+}
+
+// requireNoReview fails the test, with the reason of one, when incidents wait for a
+// reviewer's decision.
+func (ic incidentCounter) requireNoReview() {
+	ic.t.Helper()
+	page, err := ic.c.ListWorkflow(ic.ctx, &workflowservice.ListWorkflowExecutionsRequest{Namespace: "default",
+		Query: fmt.Sprintf(`ReviewState = %q`, workflows.ReviewPending), PageSize: 1})
+	if err != nil || len(page.Executions) == 0 {
+		return
+	}
+	id := page.Executions[0].Execution.WorkflowId
+	var review workflows.ReviewStatus
+	if v, err := ic.c.QueryWorkflow(ic.ctx, id, "", workflows.ReviewQuery); err == nil {
+		_ = v.Get(&review)
+	}
+	ic.t.Fatalf("incidents wait for review, %s among them: %s", id, review.Reason)
 }

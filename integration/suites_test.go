@@ -71,23 +71,6 @@ func (ic incidentCounter) count(typ lifecycle.EventType, status string) int {
 	return int(resp.Count)
 }
 
-// requireNoReview fails the test, with the reason of one, when incidents wait for a
-// reviewer's decision.
-func (ic incidentCounter) requireNoReview() {
-	ic.t.Helper()
-	page, err := ic.c.ListWorkflow(ic.ctx, &workflowservice.ListWorkflowExecutionsRequest{Namespace: "default",
-		Query: fmt.Sprintf(`ReviewState = %q`, workflows.ReviewPending), PageSize: 1})
-	if err != nil || len(page.Executions) == 0 {
-		return
-	}
-	id := page.Executions[0].Execution.WorkflowId
-	var review workflows.ReviewStatus
-	if v, err := ic.c.QueryWorkflow(ic.ctx, id, "", workflows.ReviewQuery); err == nil {
-		_ = v.Get(&review)
-	}
-	ic.t.Fatalf("incidents wait for review, %s among them: %s", id, review.Reason)
-}
-
 // waitDone waits, up to limit, until want incidents of the type are completed, failing
 // with where they stand.
 func (ic incidentCounter) waitDone(typ lifecycle.EventType, want int, limit time.Duration, why string) {
