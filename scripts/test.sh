@@ -34,6 +34,14 @@ start_samba() {
 		eval "$(scripts/samba-ad.sh env)"
 	fi
 }
+# PostgreSQL, unless the environment names one.
+start_postgres() {
+	if [ -z "${ILM_TEST_POSTGRES_DSN:-}" ]; then
+		scripts/postgres.sh start
+		started+=(postgres)
+		eval "$(scripts/postgres.sh env)"
+	fi
+}
 
 if [ "$what" = faults ]; then
 	start_samba
@@ -41,11 +49,7 @@ if [ "$what" = faults ]; then
 	go test -race -count=1 -v -tags integration,faults -run '^TestFaultsChangeNothing$' -timeout 60m ./integration/...
 	exit 0
 fi
-if [ -z "${ILM_TEST_POSTGRES_DSN:-}" ]; then
-	scripts/postgres.sh start
-	started+=(postgres)
-	eval "$(scripts/postgres.sh env)"
-fi
+start_postgres
 if [ "$what" = scale ]; then
 	start_samba
 	go vet -tags integration,scale ./integration/...
