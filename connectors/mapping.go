@@ -107,6 +107,27 @@ func (m Mapping) Given(p profile.Profile) (map[string]string, error) {
 	return d, nil
 }
 
+// Desired maps p for a create or an update: every field (All), or when partial only those
+// p's fields decide (Given). name, the field an account is named by, is never emptied: when
+// it comes out "" (from a full profile, or a partial one that decides it), that is ErrInvalid
+// naming the mapper, the field and the employee.
+func (m Mapping) Desired(p profile.Profile, partial bool, name string) (map[string]string, error) {
+	var d map[string]string
+	var err error
+	if partial {
+		d, err = m.Given(p)
+	} else {
+		d, err = m.All(p)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := d[name]; (ok || !partial) && v == "" {
+		return nil, Invalid("mapper %s: %s is empty for employee %s", m.Mapper.Name, name, p.EmployeeID())
+	}
+	return d, nil
+}
+
 // Lookup maps only keys, the fields accounts are found by, leaving out those that come out
 // empty: a lookup tries the keys it has.
 func (m Mapping) Lookup(p profile.Profile, keys ...string) (map[string]string, error) {

@@ -106,3 +106,34 @@ func TestMappingLookupNeedsOnlyTheKeys(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, map[string]string{"employeeNumber": "1001"}, got)
 }
+
+// Desired never empties the field an account is named by, even when the mapper does not
+// require it: from a full profile, or from a partial one that decides it; a partial profile
+// that leaves it alone is no error.
+func TestMappingDesiredRefusesAnEmptyName(t *testing.T) {
+	mapper, err := mappers.Parse("t", []byte(`
+fields:
+  login: username
+  title: title
+`))
+	require.NoError(t, err)
+	m := Mapping{Mapper: mapper}
+	p := profile.Profile{Fields: profile.Fields{profile.EmployeeID: "1001", profile.Title: "Lead"}}
+
+	_, err = m.Desired(p, false, "login")
+	require.ErrorIs(t, err, ErrInvalid)
+	assert.EqualError(t, err, "mapper t: login is empty for employee 1001")
+
+	d, err := m.Desired(p, true, "login")
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"title": "Lead"}, d, "the login is left alone")
+
+	p.Fields[profile.Username] = ""
+	_, err = m.Desired(p, true, "login")
+	require.ErrorIs(t, err, ErrInvalid, "a partial profile clearing the login")
+
+	p.Fields[profile.Username] = "ann.lee"
+	d, err = m.Desired(p, false, "login")
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"login": "ann.lee", "title": "Lead"}, d)
+}

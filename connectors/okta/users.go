@@ -54,21 +54,7 @@ type desired map[string]string
 // Desired maps p: every mapped attribute, or when partial only those p's fields decide
 // (connectors.Accounts). A login is never cleared.
 func (c *Client) Desired(p profile.Profile, partial bool) (desired, error) {
-	m := connectors.Mapping{Mapper: c.cfg.Mapper}
-	var d map[string]string
-	var err error
-	if partial {
-		d, err = m.Given(p)
-	} else {
-		d, err = m.All(p)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if login, ok := d["login"]; (ok || !partial) && login == "" {
-		return nil, connectors.Invalid("mapper %s: login is empty for employee %s", c.cfg.Mapper.Name, p.EmployeeID())
-	}
-	return d, nil
+	return connectors.Mapping{Mapper: c.cfg.Mapper}.Desired(p, partial, "login")
 }
 
 // GetUser returns the user with the id or login; ErrNotFound when there is none.

@@ -15,21 +15,7 @@ import (
 // Desired maps p: every mapped attribute, or when partial only those p's fields decide
 // (connectors.Accounts). A userName is never cleared.
 func (c *Client) Desired(p profile.Profile, partial bool) (desired, error) {
-	m := connectors.Mapping{Mapper: c.cfg.Mapper}
-	var d map[string]string
-	var err error
-	if partial {
-		d, err = m.Given(p)
-	} else {
-		d, err = m.All(p)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if userName, ok := d[keyUser]; (ok || !partial) && userName == "" {
-		return nil, connectors.Invalid("mapper %s: userName is empty for employee %s", c.cfg.Mapper.Name, p.EmployeeID())
-	}
-	return d, nil
+	return connectors.Mapping{Mapper: c.cfg.Mapper}.Desired(p, partial, keyUser)
 }
 
 // filterValue quotes a filter value as RFC 7644 §3.4.2.2 wants: a JSON string. Control

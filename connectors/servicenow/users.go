@@ -17,21 +17,7 @@ type desired map[string]string
 // Desired maps p: every mapped field, or when partial only those p's fields decide
 // (connectors.Accounts). The match field is never emptied.
 func (c *Client) Desired(p profile.Profile, partial bool) (desired, error) {
-	m := connectors.Mapping{Mapper: c.cfg.Mapper}
-	var d map[string]string
-	var err error
-	if partial {
-		d, err = m.Given(p)
-	} else {
-		d, err = m.All(p)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if v, ok := d[c.cfg.MatchField]; (ok || !partial) && v == "" {
-		return nil, connectors.Invalid("mapper %s: %s is empty for employee %s", c.cfg.Mapper.Name, c.cfg.MatchField, p.EmployeeID())
-	}
-	return d, nil
+	return connectors.Mapping{Mapper: c.cfg.Mapper}.Desired(p, partial, c.cfg.MatchField)
 }
 
 // FindAccount returns p's sys_user record (connectors.Accounts): by the mapped match field,
