@@ -25,7 +25,7 @@ const department = enterprise + ":department"
 // conformant apps of the report did. Each way an update can go: PATCH (update_method auto
 // on an app with PATCH), PUT (auto on an app without) and PUT configured.
 func TestAppWithoutEnterpriseExtension(t *testing.T) {
-	for _, mode := range modes {
+	for _, mode := range standin.Modes {
 		for name, tc := range map[string]struct {
 			noPatch bool
 			method  string
@@ -35,11 +35,11 @@ func TestAppWithoutEnterpriseExtension(t *testing.T) {
 			"auto-put":   {noPatch: true, method: scim.UpdateAuto, write: http.MethodPut},
 			"put":        {method: scim.UpdatePut, write: http.MethodPut},
 		} {
-			t.Run(mode.name+"/"+name, func(t *testing.T) {
+			t.Run(mode.Name+"/"+name, func(t *testing.T) {
 				// racing, when set, runs before the next POST /Users reaches the app.
 				var racing func()
 				conflicts := 0
-				s, c := appBehind(t, standin.Config{Strict: mode.strict, NoEnterpriseExtension: true, NoPatch: tc.noPatch},
+				s, c := appBehind(t, standin.Config{Strict: mode.Strict, NoEnterpriseExtension: true, NoPatch: tc.noPatch},
 					func(s *standin.Server) http.Handler {
 						return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 							if r.Method == http.MethodPost && racing != nil {
@@ -131,23 +131,23 @@ func TestAppWithoutEnterpriseExtension(t *testing.T) {
 
 // With the extension declared, department is sent and stored, and nothing is warned of.
 func TestDeclaredExtensionIsSent(t *testing.T) {
-	for _, mode := range modes {
-		s, c := app(t, standin.Config{Strict: mode.strict})
+	for _, mode := range standin.Modes {
+		s, c := app(t, standin.Config{Strict: mode.Strict})
 		ctx := context.Background()
 		created, err := c.Create(ctx, grace())
-		require.NoError(t, err, mode.name)
-		assert.Empty(t, created.Warnings, mode.name)
+		require.NoError(t, err, mode.Name)
+		assert.Empty(t, created.Warnings, mode.Name)
 		u, _ := s.User("grace.hopper@example.com")
-		assert.Equal(t, "Navy", pick(u[enterprise], "department")["department"], mode.name)
+		assert.Equal(t, "Navy", pick(u[enterprise], "department")["department"], mode.Name)
 
 		moved := grace()
 		moved.Fields[profile.Department] = "Fleet"
 		upd, err := c.Update(ctx, moved, connectors.UpdateOptions{})
-		require.NoError(t, err, mode.name)
-		assert.Empty(t, upd.Warnings, mode.name)
-		assert.Equal(t, []string{department}, upd.Details["changed_attributes"], mode.name)
+		require.NoError(t, err, mode.Name)
+		assert.Empty(t, upd.Warnings, mode.Name)
+		assert.Equal(t, []string{department}, upd.Details["changed_attributes"], mode.Name)
 		u, _ = s.User("grace.hopper@example.com")
-		assert.Equal(t, "Fleet", pick(u[enterprise], "department")["department"], mode.name)
+		assert.Equal(t, "Fleet", pick(u[enterprise], "department")["department"], mode.Name)
 	}
 }
 

@@ -23,20 +23,6 @@ const enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 
 var vendors = []string{scim.VendorGeneric, scim.VendorGitHub, scim.VendorSlack}
 
-// modes are the stand-in's two ways with what its schemas do not declare: dropped, or
-// refused as real apps do (standin.Config.Strict). The connector's suite runs in both.
-var modes = []struct {
-	name   string
-	strict bool
-}{{"lenient", false}, {"strict", true}}
-
-// inEachMode runs test once in each mode, as the subtests lenient and strict.
-func inEachMode(t *testing.T, test func(t *testing.T, strict bool)) {
-	for _, mode := range modes {
-		t.Run(mode.name, func(t *testing.T) { test(t, mode.strict) })
-	}
-}
-
 // app starts the stand-in of a vendor and a connector to it with the stock mapper.
 func app(t *testing.T, cfg standin.Config, opts ...func(*scim.Config)) (*standin.Server, *scim.Client) {
 	t.Helper()
@@ -77,7 +63,7 @@ func grace() profile.Profile {
 
 // The contract on every vendor: create, create again (an update), update what changed,
 // disable, disable again (skipped), enable with allow-enable.
-func TestLifecycleOnEveryVendor(t *testing.T) { inEachMode(t, lifecycleOnEveryVendor) }
+func TestLifecycleOnEveryVendor(t *testing.T) { standin.InEachMode(t, lifecycleOnEveryVendor) }
 
 func lifecycleOnEveryVendor(t *testing.T, strict bool) {
 	for _, vendor := range vendors {
@@ -127,7 +113,7 @@ func lifecycleOnEveryVendor(t *testing.T, strict bool) {
 // GitHub's DELETE deprovisions for good: the connector never sends it; Slack's DELETE only
 // deactivates, and is how Slack is disabled.
 func TestDisableSpeaksEachVendorsDialect(t *testing.T) {
-	inEachMode(t, disableSpeaksEachVendorsDialect)
+	standin.InEachMode(t, disableSpeaksEachVendorsDialect)
 }
 
 func disableSpeaksEachVendorsDialect(t *testing.T, strict bool) {
@@ -151,7 +137,7 @@ func disableSpeaksEachVendorsDialect(t *testing.T, strict bool) {
 
 // An app without PATCH (its ServiceProviderConfig says so) is updated with PUT of the whole
 // user, attributes ILM does not map included.
-func TestPutOnlyAppGetsTheWholeUser(t *testing.T) { inEachMode(t, putOnlyAppGetsTheWholeUser) }
+func TestPutOnlyAppGetsTheWholeUser(t *testing.T) { standin.InEachMode(t, putOnlyAppGetsTheWholeUser) }
 
 func putOnlyAppGetsTheWholeUser(t *testing.T, strict bool) {
 	s, c := app(t, standin.Config{NoPatch: true, Strict: strict})
@@ -177,7 +163,7 @@ func putOnlyAppGetsTheWholeUser(t *testing.T, strict bool) {
 }
 
 func TestUpdateOfAMissingUserSkipsOrCreates(t *testing.T) {
-	inEachMode(t, updateOfAMissingUserSkipsOrCreates)
+	standin.InEachMode(t, updateOfAMissingUserSkipsOrCreates)
 }
 
 func updateOfAMissingUserSkipsOrCreates(t *testing.T, strict bool) {
@@ -192,7 +178,9 @@ func updateOfAMissingUserSkipsOrCreates(t *testing.T, strict bool) {
 }
 
 // A user whose userName differs only in case is the same user (a 409 on create).
-func TestCreateConvergesOnACaseVariant(t *testing.T) { inEachMode(t, createConvergesOnACaseVariant) }
+func TestCreateConvergesOnACaseVariant(t *testing.T) {
+	standin.InEachMode(t, createConvergesOnACaseVariant)
+}
 
 func createConvergesOnACaseVariant(t *testing.T, strict bool) {
 	s, c := app(t, standin.Config{Strict: strict})
@@ -206,7 +194,7 @@ func createConvergesOnACaseVariant(t *testing.T, strict bool) {
 }
 
 // A renamed person is found by the old username, and by externalId.
-func TestRenamedPersonIsFound(t *testing.T) { inEachMode(t, renamedPersonIsFound) }
+func TestRenamedPersonIsFound(t *testing.T) { standin.InEachMode(t, renamedPersonIsFound) }
 
 func renamedPersonIsFound(t *testing.T, strict bool) {
 	s, c := app(t, standin.Config{Strict: strict})
@@ -225,7 +213,7 @@ func renamedPersonIsFound(t *testing.T, strict bool) {
 
 // Filter values are quoted as RFC 7644 wants: a quote, backslash or control character
 // cannot break the filter.
-func TestFilterValuesAreEscaped(t *testing.T) { inEachMode(t, filterValuesAreEscaped) }
+func TestFilterValuesAreEscaped(t *testing.T) { standin.InEachMode(t, filterValuesAreEscaped) }
 
 func filterValuesAreEscaped(t *testing.T, strict bool) {
 	for _, name := range []string{`o"brien\ops@example.com`, "tab\there@example.com"} {
@@ -243,7 +231,7 @@ func filterValuesAreEscaped(t *testing.T, strict bool) {
 }
 
 // Paging walks every user whatever page size the app allows (Slack's default is 10).
-func TestUsersPagesThroughEveryUser(t *testing.T) { inEachMode(t, usersPagesThroughEveryUser) }
+func TestUsersPagesThroughEveryUser(t *testing.T) { standin.InEachMode(t, usersPagesThroughEveryUser) }
 
 func usersPagesThroughEveryUser(t *testing.T, strict bool) {
 	for _, vendor := range vendors {

@@ -79,11 +79,11 @@ var idpUserAgent = map[string]string{"okta": "Okta SCIM Client 1.0.0", "azuread"
 
 func TestReplayFixtures(t *testing.T) {
 	dir := fixturesDir(t)
-	for _, mode := range modes {
+	for _, mode := range Modes {
 		for _, vendor := range []string{Generic, GitHub, Slack} {
 			for idp, steps := range replays {
-				t.Run(mode.name+"/"+vendor+"/"+idp, func(t *testing.T) {
-					s, c := startVendor(t, Config{Vendor: vendor, Strict: mode.strict})
+				t.Run(mode.Name+"/"+vendor+"/"+idp, func(t *testing.T) {
+					s, c := startVendor(t, Config{Vendor: vendor, Strict: mode.Strict})
 					c.ua = idpUserAgent[idp]
 					ids := map[string]string{}
 					for _, step := range steps {
@@ -282,15 +282,15 @@ func containsAny(list any, v any) bool {
 // a no-path replace with the id in its value renames the group.
 func TestReplayEchoesGroupName(t *testing.T) {
 	dir := fixturesDir(t)
-	for _, mode := range modes {
-		s, c := startVendor(t, Config{Strict: mode.strict})
+	for _, mode := range Modes {
+		s, c := startVendor(t, Config{Strict: mode.Strict})
 		ids := map[string]string{}
 		for _, f := range []string{"create_group", "update_group_name"} {
 			replay(t, s, c, readFixture(t, filepath.Join(dir, "okta", f+".json")), replayStep{shapeOnly: []string{"displayName"}}, ids)
 		}
 		_, _, got := c.do("GET", "/Groups/"+ids["abf4dd94-a4c0-4f67-89c9-76b03340cb9b"], nil)
 		if got["displayName"] != "Test SCIMv2" || got["id"] != ids["abf4dd94-a4c0-4f67-89c9-76b03340cb9b"] {
-			t.Errorf("%s: group after rename: %v", mode.name, got)
+			t.Errorf("%s: group after rename: %v", mode.Name, got)
 		}
 	}
 }

@@ -22,21 +22,6 @@ type client struct {
 	ua    string
 }
 
-// modes are the two ways the stand-in treats what its schemas do not declare: dropped, as
-// the library does, or refused, as real apps do (Config.Strict). The conformance tests run
-// in both.
-var modes = []struct {
-	name   string
-	strict bool
-}{{"lenient", false}, {"strict", true}}
-
-// inEachMode runs test once in each mode, as the subtests lenient and strict.
-func inEachMode(t *testing.T, test func(t *testing.T, strict bool)) {
-	for _, mode := range modes {
-		t.Run(mode.name, func(t *testing.T) { test(t, mode.strict) })
-	}
-}
-
 // startVendor starts a stand-in for vendor and returns it with a client for its base URL.
 func startVendor(t testing.TB, cfg Config) (*Server, *client) {
 	t.Helper()

@@ -20,10 +20,10 @@ const (
 // User-Agent, which GitHub requires anyway, and every user here carries an externalId,
 // which GitHub requires on create (the others accept it).
 func TestOktaSpec(t *testing.T) {
-	for _, mode := range modes {
+	for _, mode := range Modes {
 		for _, vendor := range []string{Generic, GitHub, Slack} {
-			t.Run(mode.name+"/"+vendor, func(t *testing.T) {
-				s, c := startVendor(t, Config{Vendor: vendor, Strict: mode.strict})
+			t.Run(mode.Name+"/"+vendor, func(t *testing.T) {
+				s, c := startVendor(t, Config{Vendor: vendor, Strict: mode.Strict})
 				// The suite needs the app to hold a user before it starts.
 				if _, err := s.AddUser(testUser("seed.user@atko.com")); err != nil {
 					t.Fatal(err)

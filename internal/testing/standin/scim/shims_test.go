@@ -73,7 +73,7 @@ func TestStablePaging(t *testing.T) {
 	}
 }
 
-func TestFilters(t *testing.T) { inEachMode(t, testFilters) }
+func TestFilters(t *testing.T) { InEachMode(t, testFilters) }
 
 func testFilters(t *testing.T, strict bool) {
 	_, c := startVendor(t, Config{Strict: strict})
@@ -96,7 +96,7 @@ func testFilters(t *testing.T, strict bool) {
 	}
 }
 
-func TestPatchShapes(t *testing.T) { inEachMode(t, testPatchShapes) }
+func TestPatchShapes(t *testing.T) { InEachMode(t, testPatchShapes) }
 
 func testPatchShapes(t *testing.T, strict bool) {
 	_, c := startVendor(t, Config{Strict: strict})
