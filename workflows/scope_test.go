@@ -18,6 +18,16 @@ import (
 // apart by one scope step, and returns the calls it made and its result.
 func scopeRun(t *testing.T, typ lifecycle.EventType, workflow any, step activities.ScopeStep) ([]activities.TargetCall, IncidentResult) {
 	t.Helper()
+	return scopeRunTargets(t, typ, workflow, activities.Targets{
+		Create: []string{"ad", "okta"}, Update: []string{"ad", "okta"}, Disable: []string{"okta", "ad"},
+		ActiveDirectory: []string{"ad"}, Scope: []activities.ScopeStep{step},
+	})
+}
+
+// scopeRunTargets runs a playbook on an input with the targets, every call succeeding, and
+// returns the calls it made and its result.
+func scopeRunTargets(t *testing.T, typ lifecycle.EventType, workflow any, targets activities.Targets) ([]activities.TargetCall, IncidentResult) {
+	t.Helper()
 	var ts testsuite.WorkflowTestSuite
 	env := reviewedEnv(&ts)
 	var calls []activities.TargetCall
@@ -28,10 +38,7 @@ func scopeRun(t *testing.T, typ lifecycle.EventType, workflow any, step activiti
 	env.OnActivity(a.CommitProfile, mock.Anything, mock.Anything).Return(nil).Once()
 	in := hire()
 	in.Type = typ
-	in.Targets = activities.Targets{
-		Create: []string{"ad", "okta"}, Update: []string{"ad", "okta"}, Disable: []string{"okta", "ad"},
-		ActiveDirectory: []string{"ad"}, Scope: []activities.ScopeStep{step},
-	}
+	in.Targets = targets
 	env.ExecuteWorkflow(workflow, in)
 	require.NoError(t, env.GetWorkflowError())
 	env.AssertExpectations(t)
@@ -76,20 +83,8 @@ func TestScopeEnterCreatesTheAccount(t *testing.T) {
 	calls, _ := scopeRun(t, lifecycle.UpdateUser, UpdateUser, activities.ScopeStep{Instance: "github", Move: lifecycle.ScopeEnter, Scope: scope, Create: true})
 	assert.Equal(t, call("github", connectors.OpUpdate, connectors.UpdateOptions{CreateIfNotExists: true, AllowEnable: true}), calls[2])
 
-	var ts testsuite.WorkflowTestSuite
-	env := reviewedEnv(&ts)
-	var got []activities.TargetCall
-	env.OnActivity(a.ProvisionTarget, mock.Anything, mock.Anything).Return(func(_ context.Context, r activities.TargetRequest) (connectors.Result, error) {
-		got = append(got, r.Call)
-		return connectors.Result{Instance: r.Call.Instance, Action: r.Call.Operation, Success: true}, nil
-	})
-	env.OnActivity(a.CommitProfile, mock.Anything, mock.Anything).Return(nil).Once()
-	in := hire()
-	in.Type = lifecycle.UpdateUser
-	in.Targets = activities.Targets{Update: []string{"okta"}, ActiveDirectory: []string{"ad"},
-		Scope: []activities.ScopeStep{{Instance: "ad", Move: lifecycle.ScopeEnter, Scope: scope, Create: true}}}
-	env.ExecuteWorkflow(UpdateUser, in)
-	require.NoError(t, env.GetWorkflowError())
+	got, _ := scopeRunTargets(t, lifecycle.UpdateUser, UpdateUser, activities.Targets{Update: []string{"okta"}, ActiveDirectory: []string{"ad"},
+		Scope: []activities.ScopeStep{{Instance: "ad", Move: lifecycle.ScopeEnter, Scope: scope, Create: true}}})
 	assert.Equal(t, []activities.TargetCall{
 		call("okta", connectors.OpUpdate, connectors.UpdateOptions{}),
 		call("ad", connectors.OpUpdate, connectors.UpdateOptions{CreateIfNotExists: true}),
