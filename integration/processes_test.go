@@ -44,6 +44,16 @@ func script(env []string, name string, args ...string) (string, error) {
 	return strings.TrimSpace(string(out)), err
 }
 
+// startLogged starts cmd with its output appended to the file log, which outlives restarts.
+func startLogged(t *testing.T, cmd *exec.Cmd, log string) {
+	t.Helper()
+	logf, err := os.OpenFile(log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	require.NoError(t, err)
+	defer logf.Close()
+	cmd.Stdout, cmd.Stderr = logf, logf
+	require.NoError(t, cmd.Start())
+}
+
 // devServer is a Temporal dev server of the test's own, on a SQLite file so that its
 // history survives a restart on the same port.
 type devServer struct {
@@ -93,17 +103,13 @@ func newDevServer(t *testing.T, withUI bool, codecEndpoint string) *devServer {
 
 func (s *devServer) start() {
 	s.t.Helper()
-	logf, err := os.OpenFile(s.log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	require.NoError(s.t, err)
-	defer logf.Close()
 	args := append([]string{"server", "start-dev", "--ip", "127.0.0.1",
 		"--port", strconv.Itoa(s.port), "--http-port", strconv.Itoa(s.http), "--db-filename", s.db, "--log-level", "error",
 		"--search-attribute", "EmployeeID=Keyword", "--search-attribute", "IncidentType=Keyword",
 		"--search-attribute", "Instance=Keyword", "--search-attribute", "ReviewState=Keyword",
 		"--search-attribute", "Reviewer=Keyword"}, s.ui...)
 	s.cmd = exec.Command(s.cli, args...)
-	s.cmd.Stdout, s.cmd.Stderr = logf, logf
-	require.NoError(s.t, s.cmd.Start())
+	startLogged(s.t, s.cmd, s.log)
 	deadline := time.Now().Add(time.Minute)
 	for {
 		c, err := client.Dial(client.Options{HostPort: s.Addr})
@@ -174,13 +180,9 @@ func newWorkerProc(t *testing.T, bin, log string, env, args []string) *workerPro
 
 func (w *workerProc) start() {
 	w.t.Helper()
-	logf, err := os.OpenFile(w.log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	require.NoError(w.t, err)
-	defer logf.Close()
 	w.cmd = exec.Command(w.bin, w.args...)
 	w.cmd.Env = append(os.Environ(), w.env...)
-	w.cmd.Stdout, w.cmd.Stderr = logf, logf
-	require.NoError(w.t, w.cmd.Start())
+	startLogged(w.t, w.cmd, w.log)
 	w.Pids = append(w.Pids, w.cmd.Process.Pid)
 	done := make(chan struct{})
 	go func(c *exec.Cmd) { _ = c.Wait(); close(done) }(w.cmd)
