@@ -61,15 +61,11 @@ func TestFaultsChangeNothing(t *testing.T) {
 	dc := newSambaOutage(t, d)
 	temporal := startDevServer(t)
 	mp := startMailpit(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 55*time.Minute)
-	t.Cleanup(cancel)
-	c, err := client.Dial(client.Options{HostPort: temporal.Addr})
-	require.NoError(t, err)
-	t.Cleanup(c.Close)
+	ctx, c := dialSuite(t, temporal)
 
 	wd := standin.New(standin.Config{Username: isuUser, Password: isuPassword})
 	wdSrv := standin.Start(t, wd)
-	okta := oktastandin.New(oktastandin.Config{Token: "it-okta", RateLimit: 100000})
+	okta := oktastandin.New(oktastandin.Config{Token: suiteOktaToken, RateLimit: 100000})
 	oktaSrv := httptest.NewServer(okta)
 	t.Cleanup(oktaSrv.Close)
 	scim := scimstandin.New(scimstandin.Config{Token: "it-scim"})
@@ -86,24 +82,18 @@ func TestFaultsChangeNothing(t *testing.T) {
 	dir := t.TempDir()
 	storeDSN := "sqlite:" + filepath.Join(dir, "ilm.db")
 	cfg := filepath.Join(dir, "ilm.yaml")
+	instances, env := suiteInstances(wd.URL(wdSrv.URL), d, oktaSrv.URL)
 	require.NoError(t, os.WriteFile(cfg, []byte(fmt.Sprintf(`
 temporal: {address: %q, task_queue: ilm-faults}
 instances:
-  - {name: workday, type: workday, report_url: %q, username_env: IT_WD_USER, password_env: IT_WD_PASSWORD,
-     days_before_hire_to_enable_ad: 3, guard: {disabled: true}}
-  - {name: ad, type: active_directory, url: %q, ca_file: %q, insecure_skip_verify: %t, bind_dn: %q,
-     bind_password_env: IT_AD_PASSWORD, base_dn: %q}
-  - {name: okta, type: okta, org_url: %q, token_env: IT_OKTA_TOKEN}
+%s
   - {name: scimapp, type: scim, vendor: generic, base_url: %q, token_env: IT_SCIM_TOKEN}
 provisioning:
   targets: {create: [ad, okta, scimapp], update: [ad, okta, scimapp], disable: [ad, okta, scimapp]}
   service_desk_email: desk@example.test
 smtp: {host: %s, port: %d, from: ilm@example.test, tls: none}
-`, temporal.Addr, wd.URL(wdSrv.URL), d.URL, d.CAFile, d.CAFile == "", d.BindDN, d.Base, oktaSrv.URL,
-		scim.BaseURL(scimSrv.URL), mp.Host, mp.Port)), 0o600))
-	w := buildWorker(t, dir, []string{"IT_WD_USER=" + isuUser, "IT_WD_PASSWORD=" + isuPassword,
-		"IT_AD_PASSWORD=" + d.Password, "IT_OKTA_TOKEN=it-okta", "IT_SCIM_TOKEN=it-scim"},
-		"--config", cfg, "--store", storeDSN)
+`, temporal.Addr, instances, scim.BaseURL(scimSrv.URL), mp.Host, mp.Port)), 0o600))
+	w := buildWorker(t, dir, append(env, "IT_SCIM_TOKEN=it-scim"), "--config", cfg, "--store", storeDSN)
 	w.start()
 
 	incidents := incidentCounter{t: t, ctx: ctx, c: c, alive: w.requireRunning}

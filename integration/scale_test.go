@@ -4,7 +4,6 @@ package integration
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -53,15 +52,11 @@ func TestScaleOutTwoWorkersOneKilled(t *testing.T) {
 	storeDSN := postgrestest.NewSchema(t)
 	d := sambatest.New(t, "Sales")
 	temporal := startDevServer(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 55*time.Minute)
-	t.Cleanup(cancel)
-	c, err := client.Dial(client.Options{HostPort: temporal.Addr})
-	require.NoError(t, err)
-	t.Cleanup(c.Close)
+	ctx, c := dialSuite(t, temporal)
 
 	wd := standin.New(standin.Config{Username: isuUser, Password: isuPassword})
 	wdSrv := standin.Start(t, wd)
-	okta := oktastandin.New(oktastandin.Config{Token: "it-okta", RateLimit: 1000000})
+	okta := oktastandin.New(oktastandin.Config{Token: suiteOktaToken, RateLimit: 1000000})
 	oktaCreates := &createCounter{next: okta, byLogin: map[string]int{}}
 	oktaSrv := httptest.NewServer(oktaCreates)
 	t.Cleanup(oktaSrv.Close)
@@ -77,20 +72,16 @@ func TestScaleOutTwoWorkersOneKilled(t *testing.T) {
 
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "ilm.yaml")
+	instances, env := suiteInstances(wd.URL(wdSrv.URL), d, oktaSrv.URL)
 	require.NoError(t, os.WriteFile(cfg, []byte(fmt.Sprintf(`
 temporal: {address: %q, task_queue: ilm-scale}
 worker: {max_concurrent_activities: 40, max_concurrent_workflow_tasks: 20, activity_task_pollers: 4, workflow_task_pollers: 4}
 instances:
-  - {name: workday, type: workday, report_url: %q, username_env: IT_WD_USER, password_env: IT_WD_PASSWORD,
-     days_before_hire_to_enable_ad: 3, guard: {disabled: true}}
-  - {name: ad, type: active_directory, url: %q, ca_file: %q, insecure_skip_verify: %t, bind_dn: %q,
-     bind_password_env: IT_AD_PASSWORD, base_dn: %q}
-  - {name: okta, type: okta, org_url: %q, token_env: IT_OKTA_TOKEN}
+%s
 provisioning:
   targets: {create: [ad, okta], update: [ad, okta], disable: [ad, okta]}
-`, temporal.Addr, wd.URL(wdSrv.URL), d.URL, d.CAFile, d.CAFile == "", d.BindDN, d.Base, oktaSrv.URL)), 0o600))
-	a := buildWorker(t, dir, []string{"IT_WD_USER=" + isuUser, "IT_WD_PASSWORD=" + isuPassword,
-		"IT_AD_PASSWORD=" + d.Password, "IT_OKTA_TOKEN=it-okta"}, "--config", cfg, "--store", storeDSN)
+`, temporal.Addr, instances)), 0o600))
+	a := buildWorker(t, dir, env, "--config", cfg, "--store", storeDSN)
 	b := a.another("worker-b")
 	a.start()
 	b.start()

@@ -19,6 +19,7 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
+	"github.com/ilm-dev/ilm/internal/testing/sambatest"
 	"github.com/ilm-dev/ilm/lifecycle"
 	"github.com/ilm-dev/ilm/workflows"
 )
@@ -102,6 +103,35 @@ func peopleFromEnv(t *testing.T, name string, def int) int {
 	require.NoError(t, err, name)
 	require.Positive(t, n, name)
 	return n
+}
+
+// dialSuite returns the suite's context, ending after 55 minutes (inside go test's hour), and
+// a client of the suite's own server; both end with the test.
+func dialSuite(t *testing.T, temporal *devServer) (context.Context, client.Client) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 55*time.Minute)
+	t.Cleanup(cancel)
+	c, err := client.Dial(client.Options{HostPort: temporal.Addr})
+	require.NoError(t, err)
+	t.Cleanup(c.Close)
+	return ctx, c
+}
+
+// suiteOktaToken is the token of the suites' Okta stand-in.
+const suiteOktaToken = "it-okta"
+
+// suiteInstances are the instances both suites configure, as the entries of ilm.yaml's
+// instances list: workday (the report at workdayURL), ad (the run's OU of d) and okta (the
+// stand-in at oktaURL). env holds the secrets they name, for the worker.
+func suiteInstances(workdayURL string, d *sambatest.Domain, oktaURL string) (yaml string, env []string) {
+	yaml = fmt.Sprintf(`  - {name: workday, type: workday, report_url: %q, username_env: IT_WD_USER, password_env: IT_WD_PASSWORD,
+     days_before_hire_to_enable_ad: 3, guard: {disabled: true}}
+  - {name: ad, type: active_directory, url: %q, ca_file: %q, insecure_skip_verify: %t, bind_dn: %q,
+     bind_password_env: IT_AD_PASSWORD, base_dn: %q}
+  - {name: okta, type: okta, org_url: %q, token_env: IT_OKTA_TOKEN}`,
+		workdayURL, d.URL, d.CAFile, d.CAFile == "", d.BindDN, d.Base, oktaURL)
+	return yaml, []string{"IT_WD_USER=" + isuUser, "IT_WD_PASSWORD=" + isuPassword,
+		"IT_AD_PASSWORD=" + d.Password, "IT_OKTA_TOKEN=" + suiteOktaToken}
 }
 
 // startDevServer starts a dev server without its Web UI.
