@@ -29,8 +29,11 @@ fi
 go run ./bench/applog
 
 if [ -z "${ILM_TEST_AD_URL:-}" ]; then
-	scripts/samba-ad.sh start
-	started+=(samba-ad)
+	# A DC this script did not start (make demo's, say) is used, and left running.
+	if ! scripts/samba-ad.sh status >/dev/null; then
+		scripts/samba-ad.sh start
+		started+=(samba-ad)
+	fi
 	eval "$(scripts/samba-ad.sh env)"
 	pids+=("samba=$(cat "${ILM_AD_DIR:-/tmp/ilm-samba}/samba-ad.pid")")
 fi

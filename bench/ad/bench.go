@@ -43,6 +43,8 @@ type bench struct {
 	// hired is everyone's hire date, a month away; every poll is as of two days before it,
 	// when days_before_hire_to_enable_ad (3) makes a stored new hire due for activation.
 	hired time.Time
+	// polled is how long the last pollAndWait's poll took, its incidents started.
+	polled time.Duration
 }
 
 // adPasswordEnv passes the bind password to the config in this process and to `ilm`.
@@ -127,24 +129,37 @@ func (b *bench) close() {
 	_ = os.RemoveAll(b.dir)
 }
 
-// round runs every stage once, for new people.
-func (b *bench) round(ctx context.Context, r int) ([]stage, error) {
+// round runs every stage once, for new people. The first round also breaks the ILM stages
+// down from their histories (notes).
+func (b *bench) round(ctx context.Context, r int) (stages []stage, notes string, err error) {
 	n := b.o.people
-	var stages []stage
 	measure := func(name string, f func() (time.Duration, error)) error {
 		c0 := sampleCPU(b.o.procs)
 		took, err := f()
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		stages = append(stages, stage{name: name, took: took, cpu: sampleCPU(b.o.procs).since(c0, b.o.procs)})
+		st := stage{name: name, took: took, cpu: sampleCPU(b.o.procs).since(c0, b.o.procs)}
+		if b.polled > 0 {
+			st.cpu = fmt.Sprintf("poll %.1fs; %s", b.polled.Seconds(), st.cpu)
+			b.polled = 0
+		}
+		stages = append(stages, st)
 		return nil
 	}
+	explain := func(name string, typ lifecycle.EventType) error {
+		if r != 1 {
+			return nil
+		}
+		note, err := b.breakdown(ctx, name, fmt.Sprintf("Instance = %q AND IncidentType = %q AND ExecutionStatus = 'Completed'", b.workday, string(typ)))
+		notes += note
+		return err
+	}
 	if err := measure(stNoop2, func() (time.Duration, error) { return b.noop(ctx, fmt.Sprintf("noop2-%d", r), 2) }); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if err := measure(stNoop1, func() (time.Duration, error) { return b.noop(ctx, fmt.Sprintf("noop1-%d", r), 1) }); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 
 	prefix := fmt.Sprintf("B%s%02d", b.dc.run, r)
@@ -153,7 +168,7 @@ func (b *bench) round(ctx context.Context, r int) ([]stage, error) {
 			departments[i%len(departments)], b.hired))
 	}
 	if err := b.writeReport(); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	profile := func(stage string) func() {
 		if b.o.profile == "" || r != 1 {
@@ -173,34 +188,40 @@ func (b *bench) round(ctx context.Context, r int) ([]stage, error) {
 		defer profile("newhire")()
 		return b.pollAndWait(ctx, lifecycle.NewHire, n)
 	}); err != nil {
-		return nil, err
+		return nil, "", err
+	}
+	if err := explain(stNewHire, lifecycle.NewHire); err != nil {
+		return nil, "", err
 	}
 	accounts, err := b.dc.accounts(prefix)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if len(accounts) != n || enabled(accounts) != 0 {
-		return nil, fmt.Errorf("after the new hires, AD has %d accounts of this round, %d enabled; want %d, none enabled", len(accounts), enabled(accounts), n)
+		return nil, "", fmt.Errorf("after the new hires, AD has %d accounts of this round, %d enabled; want %d, none enabled", len(accounts), enabled(accounts), n)
 	}
 	if err := measure(stActivation, func() (time.Duration, error) {
 		defer profile("activation")()
 		return b.pollAndWait(ctx, lifecycle.ADActivation, n)
 	}); err != nil {
-		return nil, err
+		return nil, "", err
+	}
+	if err := explain(stActivation, lifecycle.ADActivation); err != nil {
+		return nil, "", err
 	}
 	if accounts, err = b.dc.accounts(prefix); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if enabled(accounts) != n {
-		return nil, fmt.Errorf("after the activations, %d of %d accounts are enabled", enabled(accounts), n)
+		return nil, "", fmt.Errorf("after the activations, %d of %d accounts are enabled", enabled(accounts), n)
 	}
 	if err := measure(stRawAdd, func() (time.Duration, error) { return b.dc.rawAdd(accounts) }); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if err := measure(stRawActivate, func() (time.Duration, error) { return b.dc.rawActivate(accounts, b.smtpAddr) }); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return stages, nil
+	return stages, notes, nil
 }
 
 // person is a report row of a new hire in the stock Workday columns.
@@ -258,6 +279,7 @@ func (b *bench) pollAndWait(ctx context.Context, typ lifecycle.EventType, want i
 	if err != nil {
 		return 0, fmt.Errorf("poll: %w", err)
 	}
+	b.polled = time.Since(start)
 	if rep.Started != want {
 		return 0, fmt.Errorf("the poll started %d incidents (%d events, %d failed, %d already running), want %d %s",
 			rep.Started, rep.Events, rep.Failed, rep.AlreadyRunning, want, typ)
@@ -297,7 +319,7 @@ func (b *bench) waitCompleted(ctx context.Context, query string, want int) error
 		} else if time.Since(lastAt) > 2*time.Minute {
 			return fmt.Errorf("%d of %d workflows completed and none since two minutes: %s", done, want, query)
 		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(250 * time.Millisecond)
 	}
 }
 

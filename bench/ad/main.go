@@ -92,7 +92,7 @@ func run(o options) error {
 	all := map[string][]time.Duration{}
 	ratios := map[string][]float64{}
 	for r := 1; r <= o.rounds; r++ {
-		stages, err := b.round(ctx, r)
+		stages, notes, err := b.round(ctx, r)
 		if err != nil {
 			return fmt.Errorf("round %d: %w", r, err)
 		}
@@ -102,6 +102,7 @@ func run(o options) error {
 			all[s.name] = append(all[s.name], s.took)
 			fmt.Printf("  round %d  %-26s %8.2fs  %6.0f/min  %s\n", r, s.name, s.took.Seconds(), perMin(o.people, s.took), s.cpu)
 		}
+		fmt.Print(notes)
 		for _, c := range comparisons {
 			ratios[c.name()] = append(ratios[c.name()], took[c.base].Seconds()/took[c.ilm].Seconds())
 		}
