@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"strings"
 	"sync"
@@ -182,7 +183,18 @@ func (b *bench) round(ctx context.Context, r int) (stages []stage, notes string,
 			fmt.Fprintln(os.Stderr, "bench: cpu profile:", err)
 			return func() {}
 		}
-		return func() { pprof.StopCPUProfile(); _ = f.Close() }
+		// Where goroutines waited (for a connection, the store, the server): one sample per
+		// millisecond blocked.
+		runtime.SetBlockProfileRate(int(time.Millisecond))
+		return func() {
+			pprof.StopCPUProfile()
+			_ = f.Close()
+			runtime.SetBlockProfileRate(0)
+			if bf, err := os.Create(b.o.profile + "-" + stage + ".block.pprof"); err == nil {
+				_ = pprof.Lookup("block").WriteTo(bf, 0)
+				_ = bf.Close()
+			}
+		}
 	}
 	if err := measure(stNewHire, func() (time.Duration, error) {
 		defer profile("newhire")()

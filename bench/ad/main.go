@@ -24,7 +24,9 @@
 //	    [-cpuprofile /tmp/ad] [-pids temporal=PID,samba=PID,smtp=PID]
 //
 // With -cpuprofile, the first round's ILM stages write CPU profiles of this process (the
-// worker) to PREFIX-newhire.pprof and PREFIX-activation.pprof (`go tool pprof -top`). With
+// worker) to PREFIX-newhire.pprof and PREFIX-activation.pprof, and its blocking profiles
+// (cumulative) to PREFIX-newhire.block.pprof and PREFIX-activation.block.pprof
+// (`go tool pprof -top`). With
 // -pids, each stage also reports the CPU seconds those processes (and their process groups)
 // used. scripts/bench.sh starts the servers it needs and passes both.
 package main
