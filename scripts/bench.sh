@@ -6,14 +6,16 @@
 # script starts it stops on exit, by pid.
 #
 #   ILM_BENCH_AD_PEOPLE (default 1000) and ILM_BENCH_AD_ROUNDS (default 3) size the AD stage;
-#   ILM_BENCH_PROFILE=PREFIX keeps its CPU profiles (PREFIX-newhire.pprof, …).
+#   ILM_BENCH_PROFILE=PREFIX keeps its CPU and blocking profiles (PREFIX-newhire.pprof, …);
+#   ILM_BENCH_PIDS=name=PID,… adds processes (servers this script did not start) whose CPU
+#   time each AD stage reports, as it does for those it starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 go run ./bench/plan "$@"
 
 started=()
-pids=()
+pids=(${ILM_BENCH_PIDS:+"$ILM_BENCH_PIDS"})
 cleanup() {
 	for s in "${started[@]}"; do "scripts/$s.sh" stop || true; done
 }
