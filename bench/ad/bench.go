@@ -451,8 +451,24 @@ func (b *bench) singleByPolls(ctx context.Context, id string) error {
 		if err := b.tc.GetWorkflow(ctx, workflows.PersonWorkflowID(id), "").Get(ctx, &res); err != nil {
 			return err
 		}
+		// The next poll plans everyone but those it lists as in flight, from the
+		// visibility store, which may not show the close yet: that wait is part of the time.
+		if err := b.waitClosed(ctx, id); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// waitClosed waits until the visibility store lists no running incident of the person.
+func (b *bench) waitClosed(ctx context.Context, id string) error {
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		running, err := b.count(ctx, fmt.Sprintf("WorkflowId = %q", workflows.PersonWorkflowID(id)), "Running")
+		if err != nil || running == 0 {
+			return err
+		}
+	}
+	return fmt.Errorf("the incident of %s still shows as running after 30s", id)
 }
 
 // provision runs `ilm provision` for the person.
