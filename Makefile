@@ -57,7 +57,9 @@ lint:
 	$(GO) run go.temporal.io/sdk/contrib/tools/workflowcheck@v0.6.0 ./workflows/...
 
 # 100k-person report planned against 100k stored profiles (ratio to a bare JSON decode, peak
-# RSS); 10k Okta System Log events through App Sync on a dev server (ratio to raw paging).
+# RSS); 10k Okta System Log events through App Sync on a dev server (ratio to raw paging); the
+# AD pipeline: 1000 new hires and their activations into Samba (ratios to no-op workflows and
+# raw LDAPS), and one new hire's time to an enabled account.
 bench:
 	scripts/bench.sh
 

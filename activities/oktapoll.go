@@ -133,8 +133,9 @@ func appEvent(instance string, ev okta.LogEvent, mapped map[string]string, seen 
 // poll of a busy org ends and reports; the next one goes on from its cursor.
 const MaxPagesPerPoll = 1000
 
-// startConcurrency bounds the App workflow starts in flight: each is a round trip to the
-// Temporal frontend, and the events are independent (each checks Okta's live state).
+// startConcurrency bounds the workflow starts a poll has in flight: each is a round trip to
+// the Temporal frontend, and the events are independent (an App event checks Okta's live
+// state; a person has one HR event at most).
 const startConcurrency = 16
 
 // startAppEvents starts the App workflows of one page, several at a time, and records them

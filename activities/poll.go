@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
@@ -84,8 +85,9 @@ func (a *Activities) pollWorkday(ctx context.Context, req PollRequest) (PollRepo
 	if err := admit(ctx, req, plan.Result, &report); err != nil {
 		return report, err
 	}
+	starts := a.startIncidents(ctx, req.Instance, plan.Result.Events)
 	for i, ev := range plan.Result.Events {
-		id, started, err := a.Starter.Start(ctx, NewIncident(a.Config, req.Instance, ev))
+		id, started, err := starts[i].id, starts[i].started, starts[i].err
 		if err != nil {
 			// One event the cluster refuses (a payload over its limit, say) must not keep
 			// everyone after it in the report from starting, poll after poll.
@@ -102,7 +104,6 @@ func (a *Activities) pollWorkday(ctx context.Context, req PollRequest) (PollRepo
 		} else {
 			report.More++
 		}
-		activity.RecordHeartbeat(ctx, i)
 	}
 	if report.Failed > 0 {
 		// Not retried: a retry would re-plan the same report, find everyone else running
@@ -111,6 +112,47 @@ func (a *Activities) pollWorkday(ctx context.Context, req PollRequest) (PollRepo
 		return report, temporal.NewNonRetryableApplicationError(msg, ErrTypeStartFailed, nil, report)
 	}
 	return report, nil
+}
+
+// startOutcome is what starting one event's incident came to.
+type startOutcome struct {
+	id      string
+	started bool
+	err     error
+}
+
+// startIncidents starts the events' incidents, startConcurrency at a time (as App Sync's
+// starts: one after the other, a thousand new hires would wait on a thousand round trips to
+// the cluster before the last incident begins), heartbeating the count started so far, and
+// returns each one's outcome in the events' order. A person has one event at most, so the
+// order of the starts does not matter.
+func (a *Activities) startIncidents(ctx context.Context, instance string, events []lifecycle.Event) []startOutcome {
+	out := make([]startOutcome, len(events))
+	next, done := make(chan int), make(chan struct{})
+	var wg sync.WaitGroup
+	for range min(startConcurrency, len(events)) {
+		wg.Go(func() {
+			for i := range next {
+				o := &out[i]
+				o.id, o.started, o.err = a.Starter.Start(ctx, NewIncident(a.Config, instance, events[i]))
+				done <- struct{}{}
+			}
+		})
+	}
+	go func() {
+		for i := range events {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		close(done)
+	}()
+	n := 0
+	for range done {
+		n++
+		activity.RecordHeartbeat(ctx, n)
+	}
+	return out
 }
 
 // failed records a start that failed in the report and the log.

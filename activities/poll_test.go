@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -46,6 +47,17 @@ func (s *hrStarter) Start(_ context.Context, in Incident) (string, bool, error) 
 }
 
 func (s *hrStarter) Running(context.Context) (map[string]bool, error) { return nil, nil }
+
+// startedIDs are the employee ids of the incidents started, sorted: a poll starts several at
+// once, in no set order.
+func (s *hrStarter) startedIDs() []string {
+	var ids []string
+	for _, in := range s.started {
+		ids = append(ids, in.EmployeeID)
+	}
+	slices.Sort(ids)
+	return ids
+}
 
 // hrPoll is a workday instance over a real store and planner, with ten people synced.
 type hrPoll struct {
@@ -190,10 +202,10 @@ func TestPollRunsTheAcceptedPlan(t *testing.T) {
 	assert.Equal(t, tripped.PlanDigest, rep.PlanDigest)
 	assert.Equal(t, 5, rep.Started)
 	require.Len(t, h.starter.started, 5)
-	for i, in := range h.starter.started {
+	for _, in := range h.starter.started {
 		assert.Equal(t, lifecycle.TerminateUser, in.Type)
-		assert.Equal(t, fmt.Sprintf("10%02d", i), in.EmployeeID)
 	}
+	assert.Equal(t, []string{"1000", "1001", "1002", "1003", "1004"}, h.starter.startedIDs())
 }
 
 // A report that changed since the plan was accepted starts nothing, even when its own plan
@@ -259,11 +271,7 @@ func TestPollStartsTheOthersWhenOneStartFails(t *testing.T) {
 	assert.Equal(t, 9, rep.Started)
 	assert.Equal(t, 1, rep.Failed)
 	assert.Equal(t, []FailedStart{{Type: lifecycle.UpdateUser, EmployeeID: "1004", Error: "blob data size exceeds limit"}}, rep.FailedStarts)
-	var ids []string
-	for _, in := range h.starter.started {
-		ids = append(ids, in.EmployeeID)
-	}
-	assert.Equal(t, []string{"1000", "1001", "1002", "1003", "1005", "1006", "1007", "1008", "1009"}, ids)
+	assert.Equal(t, []string{"1000", "1001", "1002", "1003", "1005", "1006", "1007", "1008", "1009"}, h.starter.startedIDs())
 }
 
 // A 1 MB name is a row error naming the row, the employee and the field: that person raises
@@ -285,4 +293,52 @@ func TestPollReportsAnOversizedRowAndStartsTheRest(t *testing.T) {
 		assert.Equal(t, lifecycle.UpdateUser, in.Type)
 		assert.NotEqual(t, "1004", in.EmployeeID)
 	}
+}
+
+// heldStarter holds every start until want of them are in flight at once, or a few seconds
+// have passed.
+type heldStarter struct {
+	*hrStarter
+	want     int
+	mu       sync.Mutex
+	inFlight int
+	peak     int
+	all      chan struct{}
+	once     sync.Once
+}
+
+func (s *heldStarter) Start(ctx context.Context, in Incident) (string, bool, error) {
+	s.mu.Lock()
+	s.inFlight++
+	s.peak = max(s.peak, s.inFlight)
+	if s.inFlight == s.want {
+		s.once.Do(func() { close(s.all) })
+	}
+	s.mu.Unlock()
+	select {
+	case <-s.all:
+	case <-time.After(3 * time.Second):
+	}
+	s.mu.Lock()
+	s.inFlight--
+	s.mu.Unlock()
+	return s.hrStarter.Start(ctx, in)
+}
+
+// A poll starts its incidents several at a time, each a round trip to the cluster, and
+// reports every one.
+func TestPollStartsIncidentsSeveralAtATime(t *testing.T) {
+	h := newHRPoll(t).synced()
+	held := &heldStarter{hrStarter: h.starter, want: 4, all: make(chan struct{})}
+	h.acts.Starter = held
+	renamed := h.reportWith("renamed", func(i int, row map[string]any) { row["Preferred_Name"] = fmt.Sprintf("Renamed %02d", i) })
+
+	start := time.Now()
+	rep, err := h.poll(PollRequest{Report: renamed})
+	require.NoError(t, err)
+	assert.Less(t, time.Since(start), 3*time.Second, "no start waited for the others to finish")
+	assert.GreaterOrEqual(t, held.peak, held.want, "at least four starts in flight at once")
+	assert.Equal(t, 10, rep.Started)
+	assert.Len(t, rep.Incidents, 10)
+	assert.Len(t, h.starter.startedIDs(), 10)
 }

@@ -78,7 +78,7 @@ func provision(ctx context.Context, env *wiring.Env, tc client.Client, instance,
 		return 0, err
 	}
 	for n := 0; n < maxProvisionSteps; n++ {
-		ev, found, err := plannedEvent(ctx, planner, starter, instance, employeeID, now)
+		ev, found, err := plannedEvent(ctx, planner, starter, instance, employeeID, now, n > 0)
 		if err != nil || !found {
 			return n, err
 		}
@@ -109,10 +109,15 @@ func provision(ctx context.Context, env *wiring.Env, tc client.Client, instance,
 }
 
 // plannedEvent plans the instance's report and returns the event it raises for the person.
-func plannedEvent(ctx context.Context, planner *hrsync.Planner, starter workflows.IncidentStarter, instance, employeeID string, now time.Time) (lifecycle.Event, bool, error) {
+// waited says the person's last incident was started here and has closed: the list of
+// incidents in flight, read from the cluster's visibility store, may not show that yet.
+func plannedEvent(ctx context.Context, planner *hrsync.Planner, starter workflows.IncidentStarter, instance, employeeID string, now time.Time, waited bool) (lifecycle.Event, bool, error) {
 	running, err := starter.Running(ctx)
 	if err != nil {
 		return lifecycle.Event{}, false, fmt.Errorf("list incidents in flight: %w", err)
+	}
+	if waited {
+		delete(running, employeeID)
 	}
 	if running[employeeID] {
 		return lifecycle.Event{}, false, fmt.Errorf("an incident of employee %s is running (%s): wait for it, then provision again",

@@ -217,32 +217,86 @@ func (t *Target) findByName(s conn, p profile.Profile) (*account, error) {
 }
 
 // findBy returns the first account found by k, nil when there is none.
+//
+// One search asks for every key at once, and the keys are tried in order over what it
+// found: a round trip per operation rather than one per key (employeeID is not indexed in a
+// stock AD schema, so each such search reads every user). Should more accounts match than the
+// search returns, the keys are searched one by one instead.
 func (t *Target) findBy(s conn, k keys) (*account, error) {
 	mapped := t.mappedAttrs()
 	attrs := append([]string{"cn", "sAMAccountName", "mail", EmployeeIDAttribute, "userAccountControl", "manager", "memberOf"}, protectionAttrs...)
 	attrs = append(attrs, mapped...)
-	for _, by := range []struct {
+	byKey := []struct {
 		attr   string
 		values []string
-	}{{EmployeeIDAttribute, k.employeeID}, {"sAMAccountName", k.sam}, {"mail", k.mail}, {"userPrincipalName", k.upn}} {
+	}{{EmployeeIDAttribute, k.employeeID}, {"sAMAccountName", k.sam}, {"mail", k.mail}, {"userPrincipalName", k.upn}}
+	var anyKey strings.Builder
+	n := 0
+	for _, by := range byKey {
 		for _, v := range by.values {
-			res, err := s.Search(ldap.NewSearchRequest(t.cfg.BaseDN, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
-				2, 0, false, userFilter(by.attr, []string{v}), attrs, nil))
-			if err != nil && !ldap.IsErrorWithCode(err, ldap.LDAPResultSizeLimitExceeded) {
-				return nil, classify("search by "+by.attr, err)
+			anyKey.WriteString(eq(by.attr, v))
+			n++
+		}
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	// Two per key: enough to tell one account from two for every key.
+	limit := 2 * n
+	res, err := s.Search(ldap.NewSearchRequest(t.cfg.BaseDN, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
+		limit, 0, false, "(&(objectCategory=person)(objectClass=user)(|"+anyKey.String()+"))", attrs, nil))
+	full := err == nil && len(res.Entries) < limit
+	if err != nil && !ldap.IsErrorWithCode(err, ldap.LDAPResultSizeLimitExceeded) {
+		return nil, classify("search by "+EmployeeIDAttribute+", sAMAccountName, mail and userPrincipalName", err)
+	}
+	for _, by := range byKey {
+		for _, v := range by.values {
+			var found []*ldap.Entry
+			if full {
+				found = holding(res.Entries, by.attr, v)
+			} else if found, err = t.search(s, by.attr, v, attrs); err != nil {
+				return nil, err
 			}
-			if res == nil || len(res.Entries) == 0 {
+			if len(found) == 0 {
 				continue
 			}
-			if len(res.Entries) > 1 {
+			if len(found) > 1 {
 				return nil, connectors.Invalid("more than one account has %s %q", by.attr, v)
 			}
-			e := res.Entries[0]
+			e := found[0]
 			uac, _ := strconv.Atoi(e.GetAttributeValue("userAccountControl"))
 			return &account{entry: e, uac: uac, mapped: mapped}, nil
 		}
 	}
 	return nil, nil
+}
+
+// search returns up to two users having value in attr.
+func (t *Target) search(s conn, attr, value string, attrs []string) ([]*ldap.Entry, error) {
+	res, err := s.Search(ldap.NewSearchRequest(t.cfg.BaseDN, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
+		2, 0, false, userFilter(attr, []string{value}), attrs, nil))
+	if err != nil && !ldap.IsErrorWithCode(err, ldap.LDAPResultSizeLimitExceeded) {
+		return nil, classify("search by "+attr, err)
+	}
+	if res == nil {
+		return nil, nil
+	}
+	return res.Entries, nil
+}
+
+// holding returns the entries having value in attr, compared as AD compares these
+// attributes: without regard to case.
+func holding(entries []*ldap.Entry, attr, value string) []*ldap.Entry {
+	var out []*ldap.Entry
+	for _, e := range entries {
+		for _, v := range e.GetEqualFoldAttributeValues(attr) {
+			if strings.EqualFold(v, value) {
+				out = append(out, e)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // managerDN resolves a manager's email to the DN of their account; "" when nobody has it.

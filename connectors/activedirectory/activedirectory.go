@@ -9,9 +9,11 @@
 //
 // Get, Create, Update and Disable follow connectors.Contract, as every connector's do; Enable
 // and SetPassword (connectors.Activator) are Active Directory's own, with the same binding
-// rule. Every operation runs over one bound connection of its own, closed when it returns
-// (session): the target is safe for concurrent use and a dropped connection never outlives
-// one call.
+// rule. Every operation runs over one bound connection (session), taken from the instance's
+// pool and given back when it returns (pool.go): the target is safe for concurrent use, opens
+// at most MaxConnections connections, and reuses them, so an operation pays no TCP, TLS and
+// bind round trips; a connection that dropped, or whose operation's context ended, is closed,
+// never reused.
 package activedirectory
 
 import (
@@ -58,6 +60,9 @@ type Config struct {
 	Binding    connectors.Binding
 	Operations Operations
 	Timeout    time.Duration
+	// MaxConnections bounds the connections the instance holds open (DefaultMaxConnections
+	// when zero); operations beyond it wait for one.
+	MaxConnections int
 }
 
 // Target is an Active Directory instance. It implements connectors.Target and
@@ -66,6 +71,8 @@ type Target struct {
 	cfg Config
 	// dial opens a bound connection: connect, or an in-memory directory in unit tests.
 	dial func(context.Context) (conn, error)
+	// conns are the bound connections between operations.
+	conns *pool
 }
 
 var (
@@ -113,29 +120,26 @@ func New(cfg Config) (*Target, error) {
 	}
 	t := &Target{cfg: cfg}
 	t.dial = t.connect
+	t.conns = newPool(cfg.MaxConnections, func(ctx context.Context) (conn, error) { return t.dial(ctx) })
 	return t, nil
 }
 
 func (t *Target) ldaps() bool { return strings.HasPrefix(strings.ToLower(t.cfg.URL), "ldaps://") }
 
-// boundConn is a connection from connect: closing it also stops watching the context.
-type boundConn struct {
-	*ldap.Conn
-	stop func() bool
-}
-
-func (c *boundConn) Close() error {
-	c.stop()
-	return c.Conn.Close()
-}
-
-// connect dials and binds. The connection is closed when ctx ends, which fails the call
-// in progress.
-func (t *Target) connect(ctx context.Context) (conn, error) {
+// timeout is the time one call may take: the instance's timeout, or less when ctx ends
+// sooner.
+func (t *Target) timeout(ctx context.Context) time.Duration {
 	timeout := t.cfg.Timeout
 	if d, ok := ctx.Deadline(); ok && time.Until(d) < timeout {
 		timeout = time.Until(d)
 	}
+	return timeout
+}
+
+// connect dials and binds. Should ctx end before it is bound, the connection is closed,
+// which fails the dial or bind in progress.
+func (t *Target) connect(ctx context.Context) (conn, error) {
+	timeout := t.timeout(ctx)
 	if err := ctx.Err(); err != nil {
 		return nil, classify("connect", err)
 	}
@@ -155,15 +159,19 @@ func (t *Target) connect(ctx context.Context) (conn, error) {
 		return nil, classify("connect to "+t.cfg.URL, err)
 	}
 	lc.SetTimeout(timeout)
-	c := &boundConn{Conn: lc, stop: context.AfterFunc(ctx, func() { _ = lc.Close() })}
-	if err := lc.Bind(t.cfg.BindDN, t.cfg.BindPassword); err != nil {
-		_ = c.Close()
+	stop := context.AfterFunc(ctx, func() { _ = lc.Close() })
+	err = lc.Bind(t.cfg.BindDN, t.cfg.BindPassword)
+	if !stop() && err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		_ = lc.Close()
 		return nil, classify("bind as "+t.cfg.BindDN, err, t.cfg.BindPassword)
 	}
-	return c, nil
+	return lc, nil
 }
 
-// Ping binds and unbinds: a configuration and connectivity check.
+// Ping connects, binds and closes, outside the pool: a configuration and connectivity check.
 func (t *Target) Ping(ctx context.Context) error {
 	c, err := t.dial(ctx)
 	if err != nil {

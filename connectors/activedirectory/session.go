@@ -14,8 +14,9 @@ type contract = connectors.Contract[desired, *account]
 // runs on. The contract calls FindAccount, AccountOwner, then CreateAccount, UpdateAccount or
 // DisableAccount — and FindAccount again when a refused create converges — as separate
 // calls; a session gives them all one bound connection. The first call that needs the
-// directory opens it (an operation switched off, or a profile the mapper refuses, never
-// dials), and run closes it when the operation returns, whichever way it returns.
+// directory takes it from the pool (an operation switched off, or a profile the mapper
+// refuses, never dials), and run gives it back when the operation returns, whichever way it
+// returns.
 //
 // The scope is the operation, not the account: an account carrying its connection would
 // leave nobody to close it when the lookup finds nothing or the binding rule refuses what it
@@ -30,10 +31,10 @@ type session struct {
 
 var _ connectors.Accounts[desired, *account] = (*session)(nil)
 
-// conn returns the session's connection, opening it on first use.
+// conn returns the session's connection, taking it from the pool on first use.
 func (s *session) conn(ctx context.Context) (conn, error) {
 	if s.c == nil {
-		c, err := s.t.dial(ctx)
+		c, err := s.t.conns.get(ctx, s.t.timeout(ctx))
 		if err != nil {
 			return nil, err
 		}
@@ -49,7 +50,7 @@ func (s *session) close() {
 	}
 }
 
-// run runs one operation on a new session and closes its connection afterwards.
+// run runs one operation on a new session and gives its connection back afterwards.
 func (t *Target) run(op func(contract, *session) (connectors.Result, error)) (connectors.Result, error) {
 	s := &session{t: t}
 	defer s.close()
