@@ -166,13 +166,19 @@ instances:
 	healthAddr := freeAddr(t)
 	worker := exec.Command(ilmWorker, "--config", good, "--metrics-listen", healthAddr)
 	worker.Env = append(os.Environ(), "IT_WD_USER="+isuUser, "IT_WD_PASSWORD="+isuPassword, "ILM_TEMPORAL_ADDRESS=")
-	var workerLog strings.Builder
-	worker.Stderr = &workerLog
+	// The worker writes its log to a file the test reads when it fails (a strings.Builder
+	// would be written by exec's copying goroutine while the test reads it).
+	logPath := filepath.Join(t.TempDir(), "worker.log")
+	logFile, err := os.Create(logPath)
+	require.NoError(t, err)
+	defer logFile.Close()
+	worker.Stderr = logFile
+	workerLog := func() string { b, _ := os.ReadFile(logPath); return string(b) }
 	require.NoError(t, worker.Start())
 	t.Cleanup(func() { _ = worker.Process.Kill(); _ = worker.Wait() })
 
 	stdout, stderr, err := run(good, "poll", "--instance", "workday")
-	require.NoError(t, err, "ilm poll: %s\nworker: %s", stderr, workerLog.String())
+	require.NoError(t, err, "ilm poll: %s\nworker: %s", stderr, workerLog())
 	assert.Contains(t, stdout, "poll of workday: 1 rows")
 	// The worker's /healthz asks Temporal, through the proxy, whether the worker polls.
 	resp, err := http.Get("http://" + healthAddr + "/healthz")
