@@ -19,6 +19,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -36,6 +38,8 @@ func main() {
 	child := flag.String("child", "", "internal: run one measurement (decode|plan) in this process")
 	dir := flag.String("dir", "", "internal: the working directory of the run")
 	keep := flag.String("keep", "", "generate into this directory and keep it; reuse what it holds")
+	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the (last) plan measurement to this file")
+	flag.StringVar(&memProfile, "memprofile", "", "write an allocation profile of the (last) plan measurement to this file")
 	flag.Parse()
 
 	var err error
@@ -93,6 +97,9 @@ func run(people int, changed float64, runs int, keep string) error {
 	return nil
 }
 
+// cpuProfile and memProfile name the profiles of the plan measurement ("" = none).
+var cpuProfile, memProfile string
+
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
 
 // fastest runs a measurement runs times in child processes and returns the fastest time and
@@ -106,7 +113,11 @@ func fastest(dir, kind string, runs int) (time.Duration, int64, error) {
 	var times []time.Duration
 	var peak int64
 	for i := 0; i < runs; i++ {
-		cmd := exec.Command(os.Args[0], "-child", kind, "-dir", dir)
+		args := []string{"-child", kind, "-dir", dir}
+		if kind == "plan" {
+			args = append(args, "-cpuprofile", cpuProfile, "-memprofile", memProfile)
+		}
+		cmd := exec.Command(os.Args[0], args...)
 		cmd.Stderr = os.Stderr
 		out, err := cmd.Output()
 		if err != nil {
@@ -170,9 +181,16 @@ func measure(kind, dir string) error {
 			return err
 		}
 		defer st.Close()
+		stop, err := startProfiles()
+		if err != nil {
+			return err
+		}
 		start := time.Now()
 		plan, err := p.Plan(ctx, "workday", hrsync.Options{Now: benchNow})
 		elapsed = time.Since(start)
+		if err := stop(); err != nil {
+			return err
+		}
 		if err != nil {
 			return err
 		}
@@ -189,6 +207,42 @@ func measure(kind, dir string) error {
 	}
 	fmt.Print(elapsed.Nanoseconds(), " ", hwm)
 	return nil
+}
+
+// startProfiles starts the CPU profile and samples every allocation when asked to; stop
+// writes them.
+func startProfiles() (stop func() error, err error) {
+	if memProfile != "" {
+		runtime.MemProfileRate = 1 << 10
+	}
+	var cpu *os.File
+	if cpuProfile != "" {
+		if cpu, err = os.Create(cpuProfile); err != nil {
+			return nil, err
+		}
+		if err := pprof.StartCPUProfile(cpu); err != nil {
+			return nil, err
+		}
+	}
+	return func() error {
+		if cpu != nil {
+			pprof.StopCPUProfile()
+			if err := cpu.Close(); err != nil {
+				return err
+			}
+		}
+		if memProfile == "" {
+			return nil
+		}
+		f, err := os.Create(memProfile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+			return err
+		}
+		return f.Close()
+	}, nil
 }
 
 var benchNow = time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
