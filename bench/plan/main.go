@@ -71,7 +71,7 @@ func runSizes(list string, changed float64, runs int, keep string) error {
 		}
 		sizes = append(sizes, n)
 	}
-	var perPerson []time.Duration
+	var perPerson []figures
 	for _, n := range sizes {
 		dir := keep
 		if keep != "" && len(sizes) > 1 {
@@ -85,19 +85,20 @@ func runSizes(list string, changed float64, runs int, keep string) error {
 	}
 	if len(sizes) > 1 {
 		first, last := perPerson[0], perPerson[len(perPerson)-1]
-		fmt.Printf("growth: plan time per person %v at %d people, %v at %d: x%.2f (linear: 1)\n",
-			first, sizes[0], last, sizes[len(sizes)-1], float64(last)/float64(first))
+		fmt.Printf("growth of the plan's time per person from %d to %d people (linear: x1): wall %v -> %v x%.2f, CPU %v -> %v x%.2f\n",
+			sizes[0], sizes[len(sizes)-1], first.wall, last.wall, float64(last.wall)/float64(first.wall),
+			first.cpu, last.cpu, float64(last.cpu)/float64(first.cpu))
 	}
 	return nil
 }
 
-// run measures one size and returns the plan's median time per person.
-func run(people int, changed float64, runs int, keep string) (time.Duration, error) {
+// run measures one size and returns the plan's median wall and CPU time per person.
+func run(people int, changed float64, runs int, keep string) (figures, error) {
 	dir := keep
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "ilm-bench-")
 		if err != nil {
-			return 0, err
+			return figures{}, err
 		}
 		defer os.RemoveAll(tmp)
 		dir = tmp
@@ -106,30 +107,31 @@ func run(people int, changed float64, runs int, keep string) (time.Duration, err
 		fmt.Printf("reusing the report and store in %s\n", dir)
 	} else {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return 0, err
+			return figures{}, err
 		}
 		fmt.Printf("generating %d people (%.1f%% changed)…\n", people, changed*100)
 		if err := prepare(dir, people, changed); err != nil {
-			return 0, err
+			return figures{}, err
 		}
 	}
 	info, err := os.Stat(filepath.Join(dir, "report.json"))
 	if err != nil {
-		return 0, err
+		return figures{}, err
 	}
 	decode, plan, err := measureBoth(dir, runs)
 	if err != nil {
-		return 0, err
+		return figures{}, err
 	}
 	fmt.Printf("report: %d people, %.1f MiB; medians of %d runs of each, alternating\n", people, mib(info.Size()), runs)
 	fmt.Printf("bare encoding/json decode: %v (CPU %v), peak RSS %.1f MiB\n",
 		decode.wall.Round(time.Millisecond), decode.cpu.Round(time.Millisecond), mib(decode.rss))
-	fmt.Printf("ilm plan (store + decode + map + detect): %v (CPU %v) = %v per person\n",
-		plan.wall.Round(time.Millisecond), plan.cpu.Round(time.Millisecond), plan.wall/time.Duration(people))
+	perPerson := figures{wall: plan.wall / time.Duration(people), cpu: plan.cpu / time.Duration(people)}
+	fmt.Printf("ilm plan (store + decode + map + detect): %v (CPU %v) = %v (CPU %v) per person\n",
+		plan.wall.Round(time.Millisecond), plan.cpu.Round(time.Millisecond), perPerson.wall, perPerson.cpu)
 	fmt.Printf("time ratio plan/decode: %.2f wall, %.2f CPU (target <= 1.3)\n",
 		plan.wall.Seconds()/decode.wall.Seconds(), plan.cpu.Seconds()/decode.cpu.Seconds())
 	fmt.Printf("plan peak RSS: %.1f MiB = %.2f x report size (target <= 1.5)\n", mib(plan.rss), float64(plan.rss)/float64(info.Size()))
-	return plan.wall / time.Duration(people), nil
+	return perPerson, nil
 }
 
 // cpuProfile and memProfile name the profiles of the plan measurement ("" = none).
