@@ -122,6 +122,10 @@ func run(people int, changed float64, runs int, keep string) (figures, error) {
 	if err != nil {
 		return figures{}, err
 	}
+	if plan.rows != decode.rows {
+		return figures{}, fmt.Errorf("the plan read %d rows, the decode %d", plan.rows, decode.rows)
+	}
+	people = plan.rows // a kept report may not have -people rows
 	fmt.Printf("report: %d people, %.1f MiB; medians of %d runs of each, alternating\n", people, mib(info.Size()), runs)
 	fmt.Printf("bare encoding/json decode: %v (CPU %v), peak RSS %.1f MiB\n",
 		decode.wall.Round(time.Millisecond), decode.cpu.Round(time.Millisecond), mib(decode.rss))
@@ -143,6 +147,7 @@ func mib(b int64) float64 { return float64(b) / (1 << 20) }
 type figures struct {
 	wall, cpu time.Duration
 	rss       int64
+	rows      int // the report's rows, as the measurement counted them
 }
 
 // measureBoth runs each measurement runs times in child processes, a decode then a plan in
@@ -155,6 +160,7 @@ type figures struct {
 func measureBoth(dir string, runs int) (decode, plan figures, err error) {
 	var walls, cpus [2][]time.Duration
 	var peaks [2]int64
+	var counted [2]int
 	for i := 0; i < runs; i++ {
 		for k, kind := range []string{"decode", "plan"} {
 			args := []string{"-child", kind, "-dir", dir}
@@ -168,15 +174,19 @@ func measureBoth(dir string, runs int) (decode, plan figures, err error) {
 				return decode, plan, fmt.Errorf("%s: %w", kind, err)
 			}
 			var ns, cpu, hwm int64
-			if _, err := fmt.Sscan(string(out), &ns, &cpu, &hwm); err != nil {
+			var rows int
+			if _, err := fmt.Sscan(string(out), &ns, &cpu, &hwm, &rows); err != nil {
 				return decode, plan, fmt.Errorf("%s printed %q", kind, out)
 			}
 			walls[k] = append(walls[k], time.Duration(ns))
 			cpus[k] = append(cpus[k], time.Duration(cpu))
 			peaks[k] = max(peaks[k], hwm)
+			counted[k] = rows
 		}
 	}
-	fig := func(k int) figures { return figures{wall: median(walls[k]), cpu: median(cpus[k]), rss: peaks[k]} }
+	fig := func(k int) figures {
+		return figures{wall: median(walls[k]), cpu: median(cpus[k]), rss: peaks[k], rows: counted[k]}
+	}
 	return fig(0), fig(1), nil
 }
 
@@ -216,6 +226,7 @@ func peakRSS() (int64, error) {
 func measure(kind, dir string) error {
 	report := filepath.Join(dir, "report.json")
 	var elapsed, cpu time.Duration
+	var rows int
 	switch kind {
 	case "decode":
 		start, cpuStart := time.Now(), cpuTime()
@@ -231,7 +242,8 @@ func measure(kind, dir string) error {
 			return err
 		}
 		elapsed, cpu = time.Since(start), cpuTime()-cpuStart
-		if len(doc.ReportEntry) == 0 {
+		rows = len(doc.ReportEntry)
+		if rows == 0 {
 			return fmt.Errorf("empty report")
 		}
 	case "plan":
@@ -257,6 +269,7 @@ func measure(kind, dir string) error {
 		if len(plan.Result.Events) == 0 {
 			return fmt.Errorf("plan found no events")
 		}
+		rows = plan.Rows
 		fmt.Fprintf(os.Stderr, "plan: %d rows, %d events, %d row errors\n", plan.Rows, len(plan.Result.Events), len(plan.Result.Errors))
 	default:
 		return fmt.Errorf("unknown measurement %q", kind)
@@ -265,7 +278,7 @@ func measure(kind, dir string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Print(elapsed.Nanoseconds(), " ", cpu.Nanoseconds(), " ", hwm)
+	fmt.Print(elapsed.Nanoseconds(), " ", cpu.Nanoseconds(), " ", hwm, " ", rows)
 	return nil
 }
 
