@@ -33,6 +33,7 @@ type Detector struct {
 	emails     keyIndex
 	seen       []bool // per summary: a row matched it
 	outcomes   []outcome
+	digests    profile.Digester // of the rows' fields
 }
 
 // LoadProfile returns the whole stored profile of summaries[i], for the Detector built with

@@ -62,7 +62,7 @@ func (d *Detector) rule(v *view, stored *profile.Summary) EventType {
 		return TerminateUser
 	// The last rule: some field differs and HR has not terminated the person. A different
 	// source priority is a change too, and makes a conversion hire.
-	case v.terminated || (!conversion && profile.DigestOf(v.fields) == stored.Digest):
+	case v.terminated || (!conversion && d.digests.Of(v.fields) == stored.Digest):
 		return ""
 	default:
 		return UpdateUser

@@ -3,6 +3,7 @@ package profile
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"hash"
 	"slices"
 	"strings"
 )
@@ -67,14 +68,61 @@ func DigestOf(f Fields) Digest {
 	h := sha256.New()
 	var buf []byte
 	for _, k := range keys {
-		v := strings.TrimSpace(f[k])
-		buf = binary.AppendUvarint(buf[:0], uint64(len(k)))
-		buf = append(buf, k...)
-		buf = binary.AppendUvarint(buf, uint64(len(v)))
-		buf = append(buf, v...)
+		buf = appendDigestPair(buf[:0], k, strings.TrimSpace(f[k]))
 		h.Write(buf)
 	}
 	var d Digest
 	h.Sum(d[:0])
+	return d
+}
+
+// appendDigestPair appends the canonical encoding of one (key, value) pair.
+func appendDigestPair(buf []byte, k, v string) []byte {
+	buf = binary.AppendUvarint(buf, uint64(len(k)))
+	buf = append(buf, k...)
+	buf = binary.AppendUvarint(buf, uint64(len(v)))
+	return append(buf, v...)
+}
+
+// Digester computes DigestOf for many field sets with mostly the same keys, as the rows of a
+// report have: it keeps the keys it has seen in order, so it sorts them only when a set
+// brings a new one, and it reuses its hash. The zero Digester is ready; it is not safe for
+// concurrent use.
+type Digester struct {
+	keys []string // sorted: every key of the field sets seen so far
+	h    hash.Hash
+	buf  []byte
+}
+
+// Of returns DigestOf(f).
+func (g *Digester) Of(f Fields) Digest {
+	if g.h == nil {
+		g.h = sha256.New()
+	}
+	g.h.Reset()
+	known := 0 // keys of f that g.keys holds
+	for _, k := range g.keys {
+		v, ok := f[k]
+		if !ok {
+			continue
+		}
+		known++
+		if v = strings.TrimSpace(v); v != "" {
+			g.buf = appendDigestPair(g.buf[:0], k, v)
+			g.h.Write(g.buf)
+		}
+	}
+	if known < len(f) {
+		// A key not seen before: learn it, and digest f the plain way this once.
+		for k := range f {
+			if _, found := slices.BinarySearch(g.keys, k); !found {
+				g.keys = append(g.keys, k)
+			}
+		}
+		slices.Sort(g.keys)
+		return DigestOf(f)
+	}
+	var d Digest
+	g.h.Sum(d[:0])
 	return d
 }

@@ -39,6 +39,31 @@ func TestDigestIsStable(t *testing.T) {
 	assert.Equal(t, "d6f210bc61b5a291d82b9fa1ebe0fe98764459f60d736ee3f015240a36b2b3f9", hex.EncodeToString(d[:]))
 }
 
+// A Digester gives DigestOf of every set, in any order, whether the set brings new keys,
+// lacks some it has seen, or has them blank.
+func TestDigesterAgreesWithDigestOf(t *testing.T) {
+	sets := []Fields{
+		{"b": "y", "a": "x"},
+		{"a": "x", "b": "y"},
+		{"a": "x"},
+		{"c": "z", "a": " x "},
+		nil,
+		{"a": "", "b": " ", "c": "z"},
+		{"0": "first", "a": "x", "b": "y", "c": "z"},
+		{"a": "x", "b": "y"},
+		{"ab": "c"},
+		{"a": "bc"},
+	}
+	for _, first := range []int{0, 4, 6} { // start with sets of several shapes
+		var g Digester
+		for i := range sets {
+			f := sets[(first+i)%len(sets)]
+			assert.Equal(t, DigestOf(f), g.Of(f), "%q", f)
+			assert.Equal(t, DigestOf(f), g.Of(f), "%q again", f)
+		}
+	}
+}
+
 func TestDigestOfManyFields(t *testing.T) {
 	many, more := Fields{}, Fields{}
 	for i := range 2 * digestKeysOnStack {

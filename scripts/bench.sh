@@ -5,6 +5,9 @@
 # scripts/mailpit.sh) unless ILM_TEST_AD_URL and ILM_TEST_SMTP_ADDR name them. What this
 # script starts it stops on exit, by pid.
 #
+#   ILM_BENCH_PLAN_PEOPLE (default 100000) sizes the planning stage: a comma-separated list
+#   (100000,1000000) measures each size and how the time per person grows (the million takes
+#   minutes and a few GB while its store is seeded);
 #   ILM_BENCH_AD_PEOPLE (default 1000) and ILM_BENCH_AD_ROUNDS (default 3) size the AD stage;
 #   ILM_BENCH_PROFILE=PREFIX keeps its CPU and blocking profiles (PREFIX-newhire.pprof, …);
 #   ILM_BENCH_PIDS=name=PID,… adds processes (servers this script did not start) whose CPU
@@ -12,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-go run ./bench/plan "$@"
+go run ./bench/plan -people "${ILM_BENCH_PLAN_PEOPLE:-100000}" "$@"
 
 started=()
 pids=(${ILM_BENCH_PIDS:+"$ILM_BENCH_PIDS"})

@@ -34,15 +34,11 @@ func row(n int, r *rand.Rand) map[string]any {
 }
 
 // prepare writes the baseline report, syncs it into the store, then writes the report to plan:
-// the same people with a share of them changed.
+// the same people with a share of them changed. Rows are made as they are written, the same
+// ones twice from the same seed, so that a million of them need not be held.
 func prepare(dir string, people int, changed float64) error {
-	r := rand.New(rand.NewPCG(1, 2))
-	rows := make([]map[string]any, people)
-	for i := range rows {
-		rows[i] = row(i+1, r)
-	}
 	report := filepath.Join(dir, "report.json")
-	if err := writeReport(report, rows); err != nil {
+	if err := writeReport(report, people, nil); err != nil {
 		return err
 	}
 	ctx := context.Background()
@@ -58,26 +54,32 @@ func prepare(dir string, people int, changed float64) error {
 	if sum.Created != people {
 		return fmt.Errorf("initial sync created %d profiles of %d", sum.Created, people)
 	}
-	for i := range rows {
-		if r.Float64() < changed {
-			rows[i]["Department"] = "Reorganised"
+	changes := rand.New(rand.NewPCG(3, 4))
+	return writeReport(report, people, func(row map[string]any) {
+		if changes.Float64() < changed {
+			row["Department"] = "Reorganised"
 		}
-	}
-	return writeReport(report, rows)
+	})
 }
 
-func writeReport(path string, rows []map[string]any) error {
+// writeReport writes the report of people generated rows, each passed to change (when set)
+// before it is written.
+func writeReport(path string, people int, change func(map[string]any)) error {
+	r := rand.New(rand.NewPCG(1, 2))
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
+	defer f.Close()
 	w := bufio.NewWriter(f)
-	if _, err := w.WriteString(`{"Report_Entry":[`); err != nil {
-		return err
-	}
-	for i, row := range rows {
+	w.WriteString(`{"Report_Entry":[`)
+	for i := range people {
 		if i > 0 {
 			w.WriteByte(',')
+		}
+		row := row(i+1, r)
+		if change != nil {
+			change(row)
 		}
 		b, err := json.Marshal(row)
 		if err != nil {

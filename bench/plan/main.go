@@ -4,7 +4,11 @@
 // report's size. Each measurement runs in a child process of its own, so that one's memory does
 // not count against the other.
 //
-//	go run ./bench/plan [-people 100000] [-changed 0.05] [-runs 3] [-keep DIR]
+//	go run ./bench/plan [-people 100000[,1000000]] [-changed 0.05] [-runs 3] [-keep DIR]
+//
+// Times are medians, wall and CPU (user + system, GC included), of runs alternating a decode
+// and a plan, so that on a shared machine both see the same load; the CPU ratio is the
+// steadier one there. With a list of sizes it also prints how the time per person grows.
 //
 // With -keep, the generated report and store are written to DIR and left there (and reused
 // when DIR already holds them), for profiling: `go run ./bench/plan -keep /tmp/b -runs 1`.
@@ -19,8 +23,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/ilm-dev/ilm/config"
@@ -30,19 +38,21 @@ import (
 )
 
 func main() {
-	people := flag.Int("people", 100_000, "people in the report and the store")
+	people := flag.String("people", "100000", "people in the report and the store; a comma-separated list measures each size and compares their time per person")
 	changed := flag.Float64("changed", 0.05, "share of people whose row changed since the profiles were stored")
-	runs := flag.Int("runs", 3, "measurements of each kind; the fastest counts")
+	runs := flag.Int("runs", 3, "measurements of each kind, alternating decode and plan; the medians count")
 	child := flag.String("child", "", "internal: run one measurement (decode|plan) in this process")
 	dir := flag.String("dir", "", "internal: the working directory of the run")
-	keep := flag.String("keep", "", "generate into this directory and keep it; reuse what it holds")
+	keep := flag.String("keep", "", "generate into this directory (DIR/N for each size of a list) and keep it; reuse what it holds")
+	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the (last) plan measurement to this file")
+	flag.StringVar(&memProfile, "memprofile", "", "write an allocation profile of the (last) plan measurement to this file")
 	flag.Parse()
 
 	var err error
 	if *child != "" {
 		err = measure(*child, *dir)
 	} else {
-		err = run(*people, *changed, *runs, *keep)
+		err = runSizes(*people, *changed, *runs, *keep)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -50,12 +60,45 @@ func main() {
 	}
 }
 
-func run(people int, changed float64, runs int, keep string) error {
+// runSizes measures each size of the list and, for more than one, how the time per person
+// grows from the smallest to the largest: linear growth keeps it level.
+func runSizes(list string, changed float64, runs int, keep string) error {
+	var sizes []int
+	for _, f := range strings.Split(list, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			return fmt.Errorf("-people: %q is not a number of people", f)
+		}
+		sizes = append(sizes, n)
+	}
+	var perPerson []figures
+	for _, n := range sizes {
+		dir := keep
+		if keep != "" && len(sizes) > 1 {
+			dir = filepath.Join(keep, strconv.Itoa(n))
+		}
+		pp, err := run(n, changed, runs, dir)
+		if err != nil {
+			return fmt.Errorf("%d people: %w", n, err)
+		}
+		perPerson = append(perPerson, pp)
+	}
+	if len(sizes) > 1 {
+		first, last := perPerson[0], perPerson[len(perPerson)-1]
+		fmt.Printf("growth of the plan's time per person from %d to %d people (linear: x1): wall %v -> %v x%.2f, CPU %v -> %v x%.2f\n",
+			sizes[0], sizes[len(sizes)-1], first.wall, last.wall, float64(last.wall)/float64(first.wall),
+			first.cpu, last.cpu, float64(last.cpu)/float64(first.cpu))
+	}
+	return nil
+}
+
+// run measures one size and returns the plan's median wall and CPU time per person.
+func run(people int, changed float64, runs int, keep string) (figures, error) {
 	dir := keep
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "ilm-bench-")
 		if err != nil {
-			return err
+			return figures{}, err
 		}
 		defer os.RemoveAll(tmp)
 		dir = tmp
@@ -64,63 +107,101 @@ func run(people int, changed float64, runs int, keep string) error {
 		fmt.Printf("reusing the report and store in %s\n", dir)
 	} else {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
+			return figures{}, err
 		}
 		fmt.Printf("generating %d people (%.1f%% changed)…\n", people, changed*100)
 		if err := prepare(dir, people, changed); err != nil {
-			return err
+			return figures{}, err
 		}
 	}
 	info, err := os.Stat(filepath.Join(dir, "report.json"))
 	if err != nil {
-		return err
+		return figures{}, err
 	}
-	decode, decodeRSS, err := fastest(dir, "decode", runs)
+	decode, plan, err := measureBoth(dir, runs)
 	if err != nil {
-		return err
+		return figures{}, err
 	}
-	plan, rss, err := fastest(dir, "plan", runs)
-	if err != nil {
-		return err
+	if plan.rows != decode.rows {
+		return figures{}, fmt.Errorf("the plan read %d rows, the decode %d", plan.rows, decode.rows)
 	}
-	ratio := plan.Seconds() / decode.Seconds()
-	rssRatio := float64(rss) / float64(info.Size())
-	fmt.Printf("report: %d people, %.1f MiB\n", people, mib(info.Size()))
-	fmt.Printf("bare encoding/json decode: %v, peak RSS %.1f MiB\n", decode.Round(time.Millisecond), mib(decodeRSS))
-	fmt.Printf("ilm plan (store + decode + map + detect): %v\n", plan.Round(time.Millisecond))
-	fmt.Printf("time ratio plan/decode: %.2f (target <= 1.3)\n", ratio)
-	fmt.Printf("plan peak RSS: %.1f MiB = %.2f x report size (target <= 1.5)\n", mib(rss), rssRatio)
-	return nil
+	people = plan.rows // a kept report may not have -people rows
+	fmt.Printf("report: %d people, %.1f MiB; medians of %d runs of each, alternating\n", people, mib(info.Size()), runs)
+	fmt.Printf("bare encoding/json decode: %v (CPU %v), peak RSS %.1f MiB\n",
+		decode.wall.Round(time.Millisecond), decode.cpu.Round(time.Millisecond), mib(decode.rss))
+	perPerson := figures{wall: plan.wall / time.Duration(people), cpu: plan.cpu / time.Duration(people)}
+	fmt.Printf("ilm plan (store + decode + map + detect): %v (CPU %v) = %v (CPU %v) per person\n",
+		plan.wall.Round(time.Millisecond), plan.cpu.Round(time.Millisecond), perPerson.wall, perPerson.cpu)
+	fmt.Printf("time ratio plan/decode: %.2f wall, %.2f CPU (target <= 1.3)\n",
+		plan.wall.Seconds()/decode.wall.Seconds(), plan.cpu.Seconds()/decode.cpu.Seconds())
+	fmt.Printf("plan peak RSS: %.1f MiB = %.2f x report size (target <= 1.5)\n", mib(plan.rss), float64(plan.rss)/float64(info.Size()))
+	return perPerson, nil
 }
+
+// cpuProfile and memProfile name the profiles of the plan measurement ("" = none).
+var cpuProfile, memProfile string
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
 
-// fastest runs a measurement runs times in child processes and returns the fastest time and
-// the largest peak RSS.
+// figures are the medians of one kind of measurement, and its largest peak RSS.
+type figures struct {
+	wall, cpu time.Duration
+	rss       int64
+	rows      int // the report's rows, as the measurement counted them
+}
+
+// measureBoth runs each measurement runs times in child processes, a decode then a plan in
+// turn, so that both see the same load of a shared machine, and returns their figures.
 //
 // Each child reports its own peak RSS (VmHWM): the rusage the parent gets from wait4 is no
 // use here, because Linux folds into a child's ru_maxrss the peak of the address space it
 // replaced at exec, which for a vfork-style spawn is this parent's, swollen by generating
 // the data.
-func fastest(dir, kind string, runs int) (time.Duration, int64, error) {
-	var times []time.Duration
-	var peak int64
+func measureBoth(dir string, runs int) (decode, plan figures, err error) {
+	var walls, cpus [2][]time.Duration
+	var peaks [2]int64
+	var counted [2]int
 	for i := 0; i < runs; i++ {
-		cmd := exec.Command(os.Args[0], "-child", kind, "-dir", dir)
-		cmd.Stderr = os.Stderr
-		out, err := cmd.Output()
-		if err != nil {
-			return 0, 0, fmt.Errorf("%s: %w", kind, err)
+		for k, kind := range []string{"decode", "plan"} {
+			args := []string{"-child", kind, "-dir", dir}
+			if kind == "plan" {
+				args = append(args, "-cpuprofile", cpuProfile, "-memprofile", memProfile)
+			}
+			cmd := exec.Command(os.Args[0], args...)
+			cmd.Stderr = os.Stderr
+			out, err := cmd.Output()
+			if err != nil {
+				return decode, plan, fmt.Errorf("%s: %w", kind, err)
+			}
+			var ns, cpu, hwm int64
+			var rows int
+			if _, err := fmt.Sscan(string(out), &ns, &cpu, &hwm, &rows); err != nil {
+				return decode, plan, fmt.Errorf("%s printed %q", kind, out)
+			}
+			walls[k] = append(walls[k], time.Duration(ns))
+			cpus[k] = append(cpus[k], time.Duration(cpu))
+			peaks[k] = max(peaks[k], hwm)
+			counted[k] = rows
 		}
-		var ns, hwm int64
-		if _, err := fmt.Sscan(string(out), &ns, &hwm); err != nil {
-			return 0, 0, fmt.Errorf("%s printed %q", kind, out)
-		}
-		times = append(times, time.Duration(ns))
-		peak = max(peak, hwm)
 	}
-	slices.Sort(times)
-	return times[0], peak, nil
+	fig := func(k int) figures {
+		return figures{wall: median(walls[k]), cpu: median(cpus[k]), rss: peaks[k], rows: counted[k]}
+	}
+	return fig(0), fig(1), nil
+}
+
+func median(ds []time.Duration) time.Duration {
+	slices.Sort(ds)
+	return ds[len(ds)/2]
+}
+
+// cpuTime is the user and system time this process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // peakRSS reads this process's peak resident set size from /proc/self/status.
@@ -141,13 +222,14 @@ func peakRSS() (int64, error) {
 	return 0, errors.New("no VmHWM in /proc/self/status")
 }
 
-// measure runs one measurement and prints its nanoseconds.
+// measure runs one measurement and prints its wall and CPU nanoseconds and peak RSS bytes.
 func measure(kind, dir string) error {
 	report := filepath.Join(dir, "report.json")
-	var elapsed time.Duration
+	var elapsed, cpu time.Duration
+	var rows int
 	switch kind {
 	case "decode":
-		start := time.Now()
+		start, cpuStart := time.Now(), cpuTime()
 		f, err := os.Open(report)
 		if err != nil {
 			return err
@@ -159,8 +241,9 @@ func measure(kind, dir string) error {
 		if err := json.NewDecoder(f).Decode(&doc); err != nil {
 			return err
 		}
-		elapsed = time.Since(start)
-		if len(doc.ReportEntry) == 0 {
+		elapsed, cpu = time.Since(start), cpuTime()-cpuStart
+		rows = len(doc.ReportEntry)
+		if rows == 0 {
 			return fmt.Errorf("empty report")
 		}
 	case "plan":
@@ -170,15 +253,23 @@ func measure(kind, dir string) error {
 			return err
 		}
 		defer st.Close()
-		start := time.Now()
+		stop, err := startProfiles()
+		if err != nil {
+			return err
+		}
+		start, cpuStart := time.Now(), cpuTime()
 		plan, err := p.Plan(ctx, "workday", hrsync.Options{Now: benchNow})
-		elapsed = time.Since(start)
+		elapsed, cpu = time.Since(start), cpuTime()-cpuStart
+		if err := stop(); err != nil {
+			return err
+		}
 		if err != nil {
 			return err
 		}
 		if len(plan.Result.Events) == 0 {
 			return fmt.Errorf("plan found no events")
 		}
+		rows = plan.Rows
 		fmt.Fprintf(os.Stderr, "plan: %d rows, %d events, %d row errors\n", plan.Rows, len(plan.Result.Events), len(plan.Result.Errors))
 	default:
 		return fmt.Errorf("unknown measurement %q", kind)
@@ -187,8 +278,44 @@ func measure(kind, dir string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Print(elapsed.Nanoseconds(), " ", hwm)
+	fmt.Print(elapsed.Nanoseconds(), " ", cpu.Nanoseconds(), " ", hwm, " ", rows)
 	return nil
+}
+
+// startProfiles starts the CPU profile and samples every allocation when asked to; stop
+// writes them.
+func startProfiles() (stop func() error, err error) {
+	if memProfile != "" {
+		runtime.MemProfileRate = 1 << 10
+	}
+	var cpu *os.File
+	if cpuProfile != "" {
+		if cpu, err = os.Create(cpuProfile); err != nil {
+			return nil, err
+		}
+		if err := pprof.StartCPUProfile(cpu); err != nil {
+			return nil, err
+		}
+	}
+	return func() error {
+		if cpu != nil {
+			pprof.StopCPUProfile()
+			if err := cpu.Close(); err != nil {
+				return err
+			}
+		}
+		if memProfile == "" {
+			return nil
+		}
+		f, err := os.Create(memProfile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+			return err
+		}
+		return f.Close()
+	}, nil
 }
 
 var benchNow = time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)

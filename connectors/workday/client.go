@@ -41,7 +41,9 @@ type Config struct {
 
 // Row is one entry of the report.
 type Row struct {
-	Number  int // 1-based position in Report_Entry
+	Number int // 1-based position in Report_Entry
+	// Columns is valid only until the fn it was handed to returns: the next row reuses the
+	// map. Keep a copy (maps.Clone) of what outlives the call.
 	Columns map[string]any
 }
 

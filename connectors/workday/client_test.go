@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -51,7 +52,7 @@ func collect(t *testing.T, c *Client) ([]Row, error) {
 	t.Helper()
 	var rows []Row
 	err := c.Stream(context.Background(), func(r Row) error {
-		rows = append(rows, r)
+		rows = append(rows, Row{Number: r.Number, Columns: maps.Clone(r.Columns)})
 		return nil
 	})
 	return rows, err

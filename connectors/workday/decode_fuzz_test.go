@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"math"
 	"reflect"
 	"testing"
@@ -28,7 +29,7 @@ func FuzzDecode(f *testing.F) {
 			if r.Number != len(got)+1 {
 				t.Fatalf("row numbered %d after %d rows", r.Number, len(got))
 			}
-			got = append(got, r.Columns)
+			got = append(got, maps.Clone(r.Columns))
 			return nil
 		})
 		if err != nil {
@@ -78,7 +79,7 @@ func FuzzDecodeRoundTrip(f *testing.F) {
 		}
 		var got []map[string]any
 		if err := decode(context.Background(), bytes.NewReader(doc), func(r Row) error {
-			got = append(got, r.Columns)
+			got = append(got, maps.Clone(r.Columns))
 			return nil
 		}); err != nil {
 			t.Fatalf("decode(%s): %v", doc, err)

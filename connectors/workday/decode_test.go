@@ -3,6 +3,8 @@ package workday
 import (
 	"context"
 	"errors"
+	"maps"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -43,6 +45,9 @@ func TestDecodeErrors(t *testing.T) {
 		{"object Report_Entry", `{"Report_Entry":{"a":"1"}}`, "Report_Entry is an object, want a list", 0},
 		{"row not an object", `{"Report_Entry":[{"a":"1"},["x"]]}`, "row 2 is a list, want an object", 1},
 		{"row a string", `{"Report_Entry":["x"]}`, "row 1 is a string, want an object", 0},
+		{"row a number", `{"Report_Entry":[{"a":"1"},12.5]}`, "row 2 is a number, want an object", 1},
+		{"row a bool", `{"Report_Entry":[true]}`, "row 1 is a bool, want an object", 0},
+		{"row null", `{"Report_Entry":[{"a":"1"},null,{"a":"3"}]}`, "row 2 is null, want an object", 1},
 		{"syntax error in row", `{"Report_Entry":[{"a":"1"},{"a" "2"}]}`, "malformed JSON at row 2", 1},
 		{"twice", `{"Report_Entry":[],"Report_Entry":[]}`, "Report_Entry appears twice", 0},
 		{"trailing data", `{"Report_Entry":[]} {}`, "data after the end of the report", 0},
@@ -64,5 +69,23 @@ func TestDecodeSkipsOtherKeys(t *testing.T) {
 	n, err := decodeString(`{"Report_Name":"ILM","Meta":{"x":[1,2]},"Report_Entry":[{"a":"1"}],"Count":1}` + "\n")
 	if err != nil || n != 1 {
 		t.Fatalf("%d rows, %v", n, err)
+	}
+}
+
+// Each row is handed over alone, although one map holds them in turn: no column of an
+// earlier row shows in a later one, and a row whose object repeats a key keeps the last value.
+func TestDecodeRowsDoNotLeak(t *testing.T) {
+	doc := `{"Report_Entry":[{"a":"1","b":"x","n":null},{"a":"2"},{"a":"3","a":"4"}]}`
+	var got []map[string]any
+	err := decode(context.Background(), strings.NewReader(doc), func(r Row) error {
+		got = append(got, maps.Clone(r.Columns))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []map[string]any{{"a": "1", "b": "x", "n": nil}, {"a": "2"}, {"a": "4"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("rows %v, want %v", got, want)
 	}
 }
