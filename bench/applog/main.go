@@ -182,7 +182,13 @@ func setUp(ctx context.Context, dir, addr string) (*world, error) {
 	w.target.CreateIfNotExists = true
 	w.org = standin.New(standin.Config{Token: "bench-token", RateLimit: 1 << 30})
 	srv := standin.Start(nil, w.org)
-	w.srv, w.orgURL, w.http = srv, srv.URL, srv.Client()
+	// The stand-in's client, keeping as many idle connections as the worker's
+	// (connectors.HTTPClient): the stand-in speaks HTTP/1.1.
+	hc := srv.Client()
+	tr := hc.Transport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = connectors.MaxIdleConnsPerHost
+	hc.Transport = tr
+	w.srv, w.orgURL, w.http = srv, srv.URL, hc
 
 	cfg, err := config.Parse([]byte(fmt.Sprintf(`
 instances:
@@ -199,7 +205,7 @@ instances:
 	if err != nil {
 		return nil, err
 	}
-	oc, err := okta.New(ctx, okta.Config{Instance: w.instance, OrgURL: srv.URL, Token: "bench-token", HTTPClient: srv.Client(), Mapper: out})
+	oc, err := okta.New(ctx, okta.Config{Instance: w.instance, OrgURL: srv.URL, Token: "bench-token", HTTPClient: hc, Mapper: out})
 	if err != nil {
 		return nil, err
 	}
