@@ -14,6 +14,7 @@ import (
 // pool when caFile is empty.
 func HTTPClient(caFile string) (*http.Client, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = MaxIdleConnsPerHost
 	if caFile != "" {
 		pem, err := os.ReadFile(caFile)
 		if err != nil {
@@ -27,3 +28,9 @@ func HTTPClient(caFile string) (*http.Client, error) {
 	}
 	return &http.Client{Transport: tr}, nil
 }
+
+// MaxIdleConnsPerHost is how many idle connections an HTTP client keeps to one host. The
+// worker calls a host from many activities at once (App Sync's local activities read Okta
+// side by side); over HTTP/1.1, Go's default of 2 closes the others after each burst, and
+// every later call then pays a new TLS handshake.
+const MaxIdleConnsPerHost = 32

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
@@ -215,15 +216,24 @@ func (h *harness) count(query string, want int) int {
 
 // historyText returns the raw bytes of every event of a workflow, for searching.
 func (h *harness) historyText(workflowID string) string {
-	iter := h.client.GetWorkflowHistory(h.ctx, workflowID, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	var out []byte
-	for iter.HasNext() {
-		ev, err := iter.Next()
-		require.NoError(h.t, err)
+	for _, ev := range h.history(workflowID) {
 		b, _ := ev.Marshal()
 		out = append(out, b...)
 	}
 	return string(out)
+}
+
+// history returns every event of a workflow's latest run.
+func (h *harness) history(workflowID string) []*historypb.HistoryEvent {
+	iter := h.client.GetWorkflowHistory(h.ctx, workflowID, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	var out []*historypb.HistoryEvent
+	for iter.HasNext() {
+		ev, err := iter.Next()
+		require.NoError(h.t, err)
+		out = append(out, ev)
+	}
+	return out
 }
 
 // pendingReview waits until the incident's review is pending and returns it.

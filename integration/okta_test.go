@@ -14,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
 
 	"github.com/ilm-dev/ilm/activities"
@@ -112,8 +114,21 @@ func (h *harness) appIncidents(want int) []workflows.IncidentResult {
 		require.NoError(h.t, h.client.GetWorkflow(h.ctx, inc.WorkflowID, "").Get(h.ctx, &res))
 		out = append(out, res)
 		assert.NotContains(h.t, h.historyText(inc.WorkflowID), oktaToken, "no API token in workflow history")
+		assert.Equal(h.t, map[enums.EventType]int{enums.EVENT_TYPE_WORKFLOW_TASK_COMPLETED: 1}, taskCounts(h.history(inc.WorkflowID)),
+			"%s: resolving, the target calls and recording run in one workflow task", inc.WorkflowID)
 	}
 	return out
+}
+
+// taskCounts counts a history's completed workflow tasks and scheduled activities.
+func taskCounts(events []*historypb.HistoryEvent) map[enums.EventType]int {
+	n := map[enums.EventType]int{}
+	for _, ev := range events {
+		if t := ev.GetEventType(); t == enums.EVENT_TYPE_WORKFLOW_TASK_COMPLETED || t == enums.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED {
+			n[t]++
+		}
+	}
+	return n
 }
 
 // Assigning a mapped app in Okta provisions the person in the app's instance within one

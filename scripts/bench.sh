@@ -9,7 +9,8 @@
 #   (100000,1000000) measures each size and how the time per person grows (the million takes
 #   minutes and a few GB while its store is seeded);
 #   ILM_BENCH_AD_PEOPLE (default 1000) and ILM_BENCH_AD_ROUNDS (default 3) size the AD stage;
-#   ILM_BENCH_PROFILE=PREFIX keeps its CPU and blocking profiles (PREFIX-newhire.pprof, …);
+#   ILM_BENCH_PROFILE=PREFIX keeps its CPU and blocking profiles (PREFIX-newhire.pprof, …),
+#   and App Sync's worker CPU profile (PREFIX-applog.pprof);
 #   ILM_BENCH_PIDS=name=PID,… adds processes (servers this script did not start) whose CPU
 #   time each AD stage reports, as it does for those it starts.
 set -euo pipefail
@@ -31,7 +32,7 @@ if [ -z "${ILM_BENCH_TEMPORAL_ADDRESS:-}" ]; then
 	pids+=("temporal=$(cat "$ILM_TEMPORAL_DIR/temporal.pid")")
 	export ILM_BENCH_TEMPORAL_ADDRESS=127.0.0.1:$ILM_TEMPORAL_PORT
 fi
-go run ./bench/applog
+go run ./bench/applog ${ILM_BENCH_PROFILE:+-cpuprofile "$ILM_BENCH_PROFILE-applog.pprof"}
 
 if [ -z "${ILM_TEST_AD_URL:-}" ]; then
 	# A DC this script did not start (make demo's, say) is used, and left running.

@@ -90,9 +90,11 @@ func AppUpdate(ctx workflow.Context, ev activities.AppEvent) (IncidentResult, er
 // event that changes nothing comes back with res.Skipped set. A failed call of the
 // incident goes to human review, as for HR incidents.
 //
-// Resolving and recording are local activities: short, idempotent reads and one store
-// write, run inside the workflow task. The server's cost per task bounds App Sync's
-// throughput on small machines, and an event that ends as skipped then costs one task.
+// Resolving, the target calls and recording are local activities, run inside the workflow
+// task: short, idempotent reads, one call per instance (an update or disable, made again
+// when retried) and one store write. The server's cost per task bounds App Sync's
+// throughput on small machines: an event costs one workflow task, not two and an activity
+// task per instance.
 func beginApp(ctx workflow.Context, ev activities.AppEvent) (*incident, activities.AppPlan, error) {
 	inc := &incident{res: IncidentResult{Type: ev.Type}}
 	var plan activities.AppPlan
@@ -116,6 +118,8 @@ func beginApp(ctx workflow.Context, ev activities.AppEvent) (*incident, activiti
 	inc.res.Skipped = plan.Skip
 	if !inc.stale() {
 		inc.review = newReview(ctx, plan.Incident)
+		// Incidents started before calling targets in local activities replay with activities.
+		inc.localCalls = workflow.GetVersion(ctx, appLocalTargetCallChange, workflow.DefaultVersion, 1) == 1
 	}
 	return inc, plan, nil
 }

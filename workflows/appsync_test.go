@@ -222,3 +222,25 @@ func TestOktaLogPollGivesUpAfterThreeAttempts(t *testing.T) {
 	env.AssertExpectations(t)
 	assert.Equal(t, 3, attempts)
 }
+
+// The target calls of App incidents are local activities, run in the workflow task with
+// the resolve and the record: no activity task for the server to dispatch.
+func (s *appSuite) TestTargetCallsAreLocalActivities() {
+	var local, normal []string
+	s.env.SetOnLocalActivityStartedListener(func(info *activity.Info, _ context.Context, _ []any) {
+		local = append(local, info.ActivityType.Name)
+	})
+	s.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
+		normal = append(normal, info.ActivityType.Name)
+	})
+	s.env.OnActivity(a.ResolveAppEvent, mock.Anything, addEvent()).Return(addPlan(), nil).Once()
+	s.env.OnActivity(a.ProvisionTarget, mock.Anything, mock.Anything).
+		Return(connectors.Result{Instance: "github", Action: connectors.OpUpdate, Success: true}, nil).Once()
+	s.env.OnActivity(a.RecordApplications, mock.Anything, mock.Anything).Return(nil).Once()
+
+	s.env.ExecuteWorkflow(AppAdd, addEvent())
+
+	s.True(s.result().ProfileSaved)
+	s.Equal([]string{"ResolveAppEvent", "ProvisionTarget", "RecordApplications"}, local)
+	s.Empty(normal)
+}

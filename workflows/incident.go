@@ -35,6 +35,9 @@ type incident struct {
 	in     activities.Incident
 	res    IncidentResult
 	review *review
+	// localCalls makes the target calls local activities (App incidents): run inside the
+	// workflow task, they spare the server an activity task and a second workflow task.
+	localCalls bool
 }
 
 // beginHR opens an HR incident: it refuses an input whose profile is not the person's, then
@@ -171,10 +174,19 @@ func (inc *incident) call(ctx workflow.Context, instance string, op connectors.O
 		preset = activationCall
 	}
 	actx := workflow.WithActivityOptions(ctx, withSummary(preset, fmt.Sprintf("%s on %s", op, instance)))
+	if inc.localCalls {
+		actx = workflow.WithLocalActivityOptions(ctx, localCall(preset))
+	}
 	pauses := 0
 	for {
 		var out connectors.Result
-		err := workflow.ExecuteActivity(actx, a.ProvisionTarget, activities.TargetRequest{Call: c, Profile: inc.in.Profile}).Get(ctx, &out)
+		req := activities.TargetRequest{Call: c, Profile: inc.in.Profile}
+		var err error
+		if inc.localCalls {
+			err = workflow.ExecuteLocalActivity(actx, a.ProvisionTarget, req).Get(ctx, &out)
+		} else {
+			err = workflow.ExecuteActivity(actx, a.ProvisionTarget, req).Get(ctx, &out)
+		}
 		if err == nil {
 			inc.res.Results = append(inc.res.Results, out)
 			return nil

@@ -25,6 +25,10 @@ var (
 // Email.
 const emailSearchAttributeChange = "app-email-search-attribute"
 
+// appLocalTargetCallChange is the workflow.GetVersion change id of App incidents calling
+// their targets in local activities; incidents started before replay with activities.
+const appLocalTargetCallChange = "app-local-target-call"
+
 // SearchAttributes lists every key, for registration on the server.
 var SearchAttributes = []temporal.SearchAttributeKeyKeyword{EmployeeIDKey, EmailKey, IncidentTypeKey, InstanceKey, ReviewStateKey, ReviewerKey}
 

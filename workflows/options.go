@@ -109,3 +109,10 @@ var (
 		RetryPolicy:            &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: 30 * time.Second},
 	}
 )
+
+// localCall is a target call's preset as a local activity: the same attempt timeout, the same
+// retries for as long.
+func localCall(o workflow.ActivityOptions) workflow.LocalActivityOptions {
+	return workflow.LocalActivityOptions{StartToCloseTimeout: o.StartToCloseTimeout,
+		ScheduleToCloseTimeout: o.ScheduleToCloseTimeout, RetryPolicy: o.RetryPolicy, Summary: o.Summary}
+}
