@@ -101,7 +101,8 @@ index_employee_id() {
 	(( flags & 1 )) && return
 	# --searchflags replaces the value; a stock schema's is 0.
 	[ "$flags" = 0 ] || die "employeeID has searchFlags $flags: add bit 1 (fATTINDEX) by hand"
-	samba-tool schema attribute modify employeeID --searchflags=fATTINDEX -H "$db" -s "$conf" \
+	# modify takes the attribute's CN, show its lDAPDisplayName.
+	samba-tool schema attribute modify Employee-ID --searchflags=fATTINDEX -H "$db" -s "$conf" \
 		--option="dsdb:schema update allowed = true" >>"$dir/provision.log" 2>&1 ||
 		die "indexing employeeID failed, see $dir/provision.log"
 	echo "samba-ad.sh: employeeID indexed (searchFlags 1, fATTINDEX)" >&2
