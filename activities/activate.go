@@ -60,24 +60,38 @@ func (a *Activities) activate(ctx context.Context, instance string, target conne
 		return connectors.Result{}, configError(fmt.Errorf("provisioning.password: %w", err))
 	}
 	keepSecret(ctx, pw)
-	set, err := act.SetPassword(ctx, p, pw)
-	if err != nil || set.Skipped {
-		return set, err
+	deliver := func(ctx context.Context, set connectors.Result) error {
+		msg, err := a.Mail.Templates.RenderTemporaryPassword(mail.TemporaryPassword{
+			Name: p.DisplayName(), Username: set.Username, Email: p.Email(), EmployeeID: p.EmployeeID(),
+			Instance: instance, Password: pw, MustChange: true,
+		})
+		if err != nil {
+			return configError(err)
+		}
+		msg.To = []string{cfg.ServiceDesk}
+		if err := a.Mail.Sender.Send(ctx, msg); err != nil {
+			return fmt.Errorf("mail the temporary password to the service desk: %w", err)
+		}
+		return nil
 	}
-	msg, err := a.Mail.Templates.RenderTemporaryPassword(mail.TemporaryPassword{
-		Name: p.DisplayName(), Username: set.Username, Email: p.Email(), EmployeeID: p.EmployeeID(),
-		Instance: instance, Password: pw, MustChange: true,
-	})
-	if err != nil {
-		return connectors.Result{}, configError(err)
-	}
-	msg.To = []string{cfg.ServiceDesk}
-	if err := a.Mail.Sender.Send(ctx, msg); err != nil {
-		return connectors.Result{}, fmt.Errorf("mail the temporary password to the service desk: %w", err)
-	}
-	res, err := act.Enable(ctx, p)
-	if err != nil {
-		return connectors.Result{}, err
+	var res connectors.Result
+	if one, ok := act.(connectors.OneLookupActivator); ok {
+		// One lookup of the account for the password and the enable. An enabled account
+		// comes back as SetPassword's skip.
+		if res, err = one.Activate(ctx, p, pw, deliver); err != nil || res.Skipped && res.Action == connectors.OpSetPassword {
+			return res, err
+		}
+	} else {
+		set, err := act.SetPassword(ctx, p, pw)
+		if err != nil || set.Skipped {
+			return set, err
+		}
+		if err := deliver(ctx, set); err != nil {
+			return connectors.Result{}, err
+		}
+		if res, err = act.Enable(ctx, p); err != nil {
+			return connectors.Result{}, err
+		}
 	}
 	res.Skipped, res.Reason = false, "temporary password mailed to the service desk"
 	if cfg.WelcomeManager {

@@ -210,3 +210,55 @@ func TestActivationWelcomesTheManager(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, box.sent, 1)
 }
+
+// oneLookup is an AD-like target that activates in one call (connectors.OneLookupActivator),
+// counting those calls.
+type oneLookup struct {
+	*testtarget.Memory
+	activations int
+}
+
+func (o *oneLookup) Activate(ctx context.Context, p profile.Profile, pw string,
+	deliver func(context.Context, connectors.Result) error) (connectors.Result, error) {
+	o.activations++
+	set, err := o.SetPassword(ctx, p, pw)
+	if err != nil || set.Skipped {
+		return set, err
+	}
+	if err := deliver(ctx, set); err != nil {
+		return connectors.Result{}, err
+	}
+	return o.Enable(ctx, p)
+}
+
+// A target that activates in one call gets one call, with the mail of the password it set
+// delivered in it; an enabled account is skipped without a mail, and a failed mail leaves
+// the account disabled.
+func TestActivationInOneCall(t *testing.T) {
+	box := &outbox{err: &connectors.CodedError{Class: connectors.ErrUnavailable, Message: "try later"}}
+	a, ad := activation(t, box)
+	one := &oneLookup{Memory: ad}
+	a.Targets["ad"] = one
+	_, err := provision(t, a, activate)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "mail the temporary password to the service desk")
+	account, _ := ad.Account("1001")
+	assert.False(t, account.Active, "not enabled with a password nobody has")
+
+	box.err = nil
+	res, err := provision(t, a, activate)
+	require.NoError(t, err)
+	assert.Equal(t, 2, one.activations, "the activity called Activate, not SetPassword and Enable")
+	account, _ = ad.Account("1001")
+	assert.True(t, account.Active)
+	require.Len(t, box.sent, 1)
+	assert.Contains(t, box.sent[0].Body, account.Password, "the mail carries the password that was set")
+	assert.Equal(t, connectors.OpActivate, res.Action)
+	assert.True(t, res.Success && res.Active && !res.Skipped)
+
+	res, err = provision(t, a, activate)
+	require.NoError(t, err)
+	assert.True(t, res.Success && res.Skipped)
+	assert.Equal(t, connectors.ReasonEnabledNoReset, res.Reason)
+	assert.Len(t, box.sent, 1, "no second mail")
+}

@@ -85,6 +85,16 @@ type Activator interface {
 	SetPassword(ctx context.Context, p profile.Profile, password string) (Result, error)
 }
 
+// OneLookupActivator is an Activator that activates an account with one lookup: Activate
+// finds p's account as SetPassword does (bound to p, skipped with ReasonEnabledNoReset when
+// enabled), sets the temporary password, calls deliver with that result (the activation
+// mails the password there) and, only when deliver succeeded, enables the account it found,
+// as Enable would. A failed deliver leaves the account disabled, so a retry starts over.
+type OneLookupActivator interface {
+	Activator
+	Activate(ctx context.Context, p profile.Profile, password string, deliver func(ctx context.Context, set Result) error) (Result, error)
+}
+
 // Result is the outcome of one operation on one instance, the shape of XSOAR's IAM.Vendor.
 type Result struct {
 	Instance     string         `json:"instance"`

@@ -7,6 +7,7 @@
 #   scripts/samba-ad.sh stop    # stop the DC this script started (by pid)
 #   scripts/samba-ad.sh env     # print the export lines for ILM_TEST_AD_*
 #   scripts/samba-ad.sh status
+#   scripts/samba-ad.sh index   # index employeeID on this script's domain (start does it too)
 #
 # ILM_AD_DIR (default /tmp/ilm-samba) holds the domain, smb.conf, the log, the pid file and
 # the generated Administrator password (0600). LDAPS uses a self-signed certificate made at
@@ -84,6 +85,29 @@ provision() {
 		die "passwordsettings failed, see $dir/provision.log"
 }
 
+# index_employee_id marks employeeID indexed, as an AD admin would for an attribute that
+# lookups use: bit 1 (fATTINDEX) of the searchFlags of its attributeSchema
+# (CN=Employee-ID,CN=Schema,CN=Configuration,…). A stock schema leaves it unindexed, so every
+# search by employeeID reads every object of the domain, deleted ones included. Samba refuses
+# schema changes unless `dsdb:schema update allowed` is set, so the change goes through the
+# domain's database file with that option for this one command; a running DC reloads the
+# schema and Samba rebuilds its indexes. Idempotent; only adds an index, so safe on a running DC.
+index_employee_id() {
+	local db=$dir/private/sam.ldb flags
+	[ -f "$db" ] || die "no domain in $dir yet: run $0 start"
+	flags=$(samba-tool schema attribute show employeeID -H "$db" -s "$conf" 2>>"$dir/provision.log" |
+		awk '$1 == "searchFlags:" {print $2}')
+	[ -n "$flags" ] || die "could not read the searchFlags of employeeID, see $dir/provision.log"
+	(( flags & 1 )) && return
+	# --searchflags replaces the value; a stock schema's is 0.
+	[ "$flags" = 0 ] || die "employeeID has searchFlags $flags: add bit 1 (fATTINDEX) by hand"
+	# modify takes the attribute's CN, show its lDAPDisplayName.
+	samba-tool schema attribute modify Employee-ID --searchflags=fATTINDEX -H "$db" -s "$conf" \
+		--option="dsdb:schema update allowed = true" >>"$dir/provision.log" 2>&1 ||
+		die "indexing employeeID failed, see $dir/provision.log"
+	echo "samba-ad.sh: employeeID indexed (searchFlags 1, fATTINDEX)" >&2
+}
+
 # make_cert writes the DC's self-signed certificate where Samba looks for it
 # (private/tls), for 127.0.0.1 and localhost. Samba's own generated certificate can carry a
 # negative serial number, which Go's crypto/x509 refuses, about one start in two.
@@ -106,12 +130,15 @@ ldaps_bind() {
 start() {
 	installed || install_samba
 	if running; then
+		index_employee_id
 		echo "samba-ad.sh: already running (pid $(cat "$pidfile"))"
 		return
 	fi
 	local t0 i
 	t0=$(date +%s%N)
 	provision
+	# At provisioning, and on a domain provisioned before this script indexed employeeID.
+	index_employee_id
 	# -i keeps samba in the foreground of its own session; the pid is samba's root process.
 	setsid samba -s "$conf" -i --debug-stdout >"$dir/samba.out" 2>&1 </dev/null &
 	echo $! >"$pidfile"
@@ -147,6 +174,7 @@ case "${1:-}" in
 install) installed || install_samba ;;
 start) start ;;
 stop) stop ;;
+index) index_employee_id ;;
 env)
 	[ -f "$pwfile" ] || die "no domain in $dir yet: run $0 start"
 	echo "export ILM_TEST_AD_URL=$url"
@@ -163,5 +191,5 @@ status)
 		exit 3
 	fi
 	;;
-*) die "usage: $0 install|start|stop|env|status" ;;
+*) die "usage: $0 install|start|stop|env|status|index" ;;
 esac

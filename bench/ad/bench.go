@@ -130,7 +130,7 @@ func (b *bench) close() {
 	_ = os.RemoveAll(b.dir)
 }
 
-// round runs every stage once, for new people. The first round also breaks the ILM stages
+// round runs every stage once, for new people in OUs of their own, deleted at the end. The first round also breaks the ILM stages
 // down from their histories (notes).
 func (b *bench) round(ctx context.Context, r int) (stages []stage, notes string, err error) {
 	n := b.o.people
@@ -164,9 +164,12 @@ func (b *bench) round(ctx context.Context, r int) (stages []stage, notes string,
 	}
 
 	prefix := fmt.Sprintf("B%s%02d", b.dc.run, r)
+	if err := b.dc.addRound(r); err != nil {
+		return nil, "", err
+	}
 	for i := range n {
 		b.rows = append(b.rows, person(fmt.Sprintf("%s%05d", prefix, i), fmt.Sprintf("b%s.%d.%d", b.dc.run, r, i),
-			departments[i%len(departments)], b.hired))
+			departments[i%len(departments)]+roundSuffix(r), b.hired))
 	}
 	if err := b.writeReport(); err != nil {
 		return nil, "", err
@@ -231,6 +234,10 @@ func (b *bench) round(ctx context.Context, r int) (stages []stage, notes string,
 		return nil, "", err
 	}
 	if err := measure(stRawActivate, func() (time.Duration, error) { return b.dc.rawActivate(accounts, b.smtpAddr) }); err != nil {
+		return nil, "", err
+	}
+	// Not timed: the next round starts from the same domain as this one did.
+	if err := b.dc.deleteRound(r); err != nil {
 		return nil, "", err
 	}
 	return stages, notes, nil

@@ -63,19 +63,50 @@ func openDomain() (*domain, error) {
 	_, _ = rand.Read(b)
 	d.run = hex.EncodeToString(b)
 	d.base = "OU=ilm-bench-" + d.run + "," + os.Getenv("ILM_TEST_AD_BASE_DN")
-	ous := []string{d.base, "OU=People," + d.base}
-	for _, dep := range departments {
-		ous = append(ous, "OU="+dep+",OU=People,"+d.base)
+	if err := d.addOUs(append([]string{d.base, "OU=People," + d.base}, departmentOUs(d.base, "")...)); err != nil {
+		d.close()
+		return nil, err
 	}
-	for _, dn := range ous {
+	return d, nil
+}
+
+// departmentOUs are the DNs of the departments' OUs under OU=People, each name suffixed.
+func departmentOUs(base, suffix string) []string {
+	var ous []string
+	for _, dep := range departments {
+		ous = append(ous, "OU="+dep+suffix+",OU=People,"+base)
+	}
+	return ous
+}
+
+// addOUs adds the OUs, parents first.
+func (d *domain) addOUs(dns []string) error {
+	for _, dn := range dns {
 		req := ldap.NewAddRequest(dn, nil)
 		req.Attribute("objectClass", []string{"top", "organizationalUnit"})
 		if err := d.admin.Add(req); err != nil {
-			d.close()
-			return nil, fmt.Errorf("add %s: %w", dn, err)
+			return fmt.Errorf("add %s: %w", dn, err)
 		}
 	}
-	return d, nil
+	return nil
+}
+
+// roundSuffix ends the names of a round's department OUs: each round's people live in OUs
+// of their own, deleted after the round, so that no round's lookups see an earlier round's
+// accounts.
+func roundSuffix(r int) string { return fmt.Sprintf("-r%d", r) }
+
+// addRound adds round r's department OUs.
+func (d *domain) addRound(r int) error { return d.addOUs(departmentOUs(d.base, roundSuffix(r))) }
+
+// deleteRound deletes round r's department OUs and the accounts in them.
+func (d *domain) deleteRound(r int) error {
+	for _, dn := range departmentOUs(d.base, roundSuffix(r)) {
+		if err := d.deleteTree(dn); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (d *domain) dial() (*ldap.Conn, error) {
@@ -90,20 +121,27 @@ func (d *domain) dial() (*ldap.Conn, error) {
 	return c, nil
 }
 
-// close deletes the run's OU, children first.
+// close deletes the run's OU.
 func (d *domain) close() {
 	defer d.admin.Close()
-	entries, err := d.search(d.base, "(objectClass=*)", "dn")
-	if err != nil {
+	if err := d.deleteTree(d.base); err != nil {
 		fmt.Fprintf(os.Stderr, "bench: cleanup of %s: %v\n", d.base, err)
-		return
+	}
+}
+
+// deleteTree deletes dn and everything under it, children first.
+func (d *domain) deleteTree(dn string) error {
+	entries, err := d.search(dn, "(objectClass=*)", "dn")
+	if err != nil {
+		return err
 	}
 	sort.Slice(entries, func(i, j int) bool { return strings.Count(entries[i].DN, ",") > strings.Count(entries[j].DN, ",") })
 	for _, e := range entries {
 		if err := d.admin.Del(ldap.NewDelRequest(e.DN, nil)); err != nil {
-			fmt.Fprintf(os.Stderr, "bench: cleanup: delete %s: %v\n", e.DN, err)
+			return fmt.Errorf("delete %s: %w", e.DN, err)
 		}
 	}
+	return nil
 }
 
 func (d *domain) search(base, filter string, attrs ...string) ([]*ldap.Entry, error) {

@@ -2,6 +2,7 @@ package activedirectory
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -298,6 +299,74 @@ func TestEnableSkipsAnEnabledAccount(t *testing.T) {
 
 	_, err = tg.Enable(ctx, hire("e9", "No", "One"))
 	require.ErrorIs(t, err, connectors.ErrNotFound)
+	dir.requireClosed(t)
+}
+
+// Activate does what SetPassword, then Enable, do, with the one lookup of SetPassword: the
+// password set, then deliver called on the still disabled account, then the account enabled.
+func TestActivateSetsDeliversAndEnablesWithOneLookup(t *testing.T) {
+	dir := newDirectory(t)
+	tg, ctx := dir.target(t), context.Background()
+	p := hire("a1", "Al", "Yu")
+	dn := create(t, tg, p)
+	require.NoError(t, (&fakeConn{d: dir}).Modify(addMember(tg.cfg.DisabledUsersGroup, dn)))
+	before := dir.searches
+	_, err := tg.SetPassword(ctx, p, "Temp-Pass-123!")
+	require.NoError(t, err)
+	setPasswordSearches := dir.searches - before
+
+	var delivered []connectors.Result
+	before = dir.searches
+	res, err := tg.Activate(ctx, p, "Temp-Pass-456!", func(_ context.Context, set connectors.Result) error {
+		assert.Equal(t, unicodePwd("Temp-Pass-456!"), dir.get(dn, "unicodePwd"), "delivered after the password is set")
+		assert.Equal(t, "514", dir.get(dn, "userAccountControl"), "and before the account is enabled")
+		delivered = append(delivered, set)
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, setPasswordSearches, dir.searches-before, "no second lookup for the enable")
+	require.Len(t, delivered, 1)
+	assert.Equal(t, connectors.OpSetPassword, delivered[0].Action)
+	assert.Equal(t, dir.get(dn, "sAMAccountName"), delivered[0].Username)
+	assert.Equal(t, connectors.OpEnable, res.Action)
+	assert.True(t, res.Success && res.Active && !res.Skipped)
+	assert.Equal(t, "512", dir.get(dn, "userAccountControl"))
+	assert.Equal(t, "0", dir.get(dn, "pwdLastSet"))
+	assert.Empty(t, dir.view(dir.entry(dn), []string{"memberOf"}).GetAttributeValues("memberOf"))
+
+	// Enabled now: skipped as SetPassword skips it, nothing delivered, nothing written.
+	dir.writes = nil
+	res, err = tg.Activate(ctx, p, "Other-Pass-789!", func(context.Context, connectors.Result) error {
+		t.Error("deliver called for an enabled account")
+		return nil
+	})
+	require.NoError(t, err)
+	assert.True(t, res.Skipped)
+	assert.Equal(t, connectors.ReasonEnabledNoReset, res.Reason)
+	assert.Empty(t, dir.writes, "a person's working password is never replaced")
+	dir.requireClosed(t)
+}
+
+// A deliver that fails leaves the account disabled with its error; a retry starts over.
+func TestActivateEnablesOnlyAfterADelivery(t *testing.T) {
+	dir := newDirectory(t)
+	tg, ctx := dir.target(t), context.Background()
+	p := hire("a2", "Bo", "Yu")
+	dn := create(t, tg, p)
+	mailDown := errors.New("mail server down")
+	_, err := tg.Activate(ctx, p, "Temp-Pass-123!", func(context.Context, connectors.Result) error { return mailDown })
+	require.ErrorIs(t, err, mailDown)
+	assert.Equal(t, "514", dir.get(dn, "userAccountControl"), "not enabled with a password nobody has")
+
+	_, err = tg.Activate(ctx, p, "Temp-Pass-456!", func(context.Context, connectors.Result) error { return nil })
+	require.NoError(t, err)
+	assert.Equal(t, "512", dir.get(dn, "userAccountControl"))
+	assert.Equal(t, unicodePwd("Temp-Pass-456!"), dir.get(dn, "unicodePwd"))
+
+	_, err = tg.Activate(ctx, hire("a9", "No", "Body"), "Temp-Pass-123!", func(context.Context, connectors.Result) error { return nil })
+	require.ErrorIs(t, err, connectors.ErrNotFound)
+	_, err = tg.Activate(ctx, p, "short", func(context.Context, connectors.Result) error { return nil })
+	require.NoError(t, err, "enabled: skipped before the password is checked by the domain")
 	dir.requireClosed(t)
 }
 

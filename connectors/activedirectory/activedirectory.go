@@ -76,8 +76,8 @@ type Target struct {
 }
 
 var (
-	_ connectors.Target    = (*Target)(nil)
-	_ connectors.Activator = (*Target)(nil)
+	_ connectors.Target             = (*Target)(nil)
+	_ connectors.OneLookupActivator = (*Target)(nil)
 )
 
 // conn is what the connector asks of an LDAP connection: the methods of *ldap.Conn it calls,

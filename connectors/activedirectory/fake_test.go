@@ -21,9 +21,10 @@ import (
 type directory struct {
 	entries []*ldap.Entry
 	nextRID uint32
-	// dials and closes count connections; writes lists every Add, Modify and ModifyDN.
-	dials, closes int
-	writes        []string
+	// dials and closes count connections, searches the searches; writes lists every Add,
+	// Modify and ModifyDN.
+	dials, closes, searches int
+	writes                  []string
 	// beforeAdd, when set, runs before an Add: another writer racing the connector.
 	beforeAdd func()
 }
@@ -194,6 +195,7 @@ func (c *fakeConn) Search(req *ldap.SearchRequest) (*ldap.SearchResult, error) {
 		return nil, errClosed
 	}
 	d := c.d
+	d.searches++
 	if req.Scope == ldap.ScopeBaseObject {
 		e := d.entry(req.BaseDN)
 		if e == nil {

@@ -287,24 +287,9 @@ func TestSambaSetPassword(t *testing.T) {
 	_, err = tg.Enable(ctx, p)
 	require.NoError(t, err)
 
-	bind := func(user, pw string) error {
-		conn, err := ldap.DialURL(d.URL, ldap.DialWithTLSConfig(d.TLS))
-		require.NoError(t, err)
-		defer conn.Close()
-		return conn.Bind(user, pw)
-	}
-	// pwdLastSet=0: the right password is answered "must change password" (49, data 773),
-	// a wrong one "invalid credentials" (49, data 52e).
-	mustChange := func(err error) {
-		t.Helper()
-		var le *ldap.Error
-		require.ErrorAs(t, err, &le)
-		assert.Equal(t, uint16(ldap.LDAPResultInvalidCredentials), le.ResultCode)
-		assert.Contains(t, err.Error(), "data 773", "the password is right and must be changed")
-	}
-	mustChange(bind(dn, password))
-	mustChange(bind(p.Email(), password))
-	err = bind(dn, password+"x")
+	requireMustChange(t, d, dn, password)
+	requireMustChange(t, d, p.Email(), password)
+	err = d.bind(t, dn, password+"x")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "data 52e")
 	assert.Equal(t, "0", d.Entry(t, dn, "pwdLastSet").GetAttributeValue("pwdLastSet"))
@@ -313,6 +298,57 @@ func TestSambaSetPassword(t *testing.T) {
 	_, err = plain.SetPassword(ctx, p, password)
 	assert.ErrorIs(t, err, connectors.ErrInvalid)
 	assert.NotContains(t, err.Error(), password)
+}
+
+func (d *domain) bind(t *testing.T, user, pw string) error {
+	t.Helper()
+	conn, err := ldap.DialURL(d.URL, ldap.DialWithTLSConfig(d.TLS))
+	require.NoError(t, err)
+	defer conn.Close()
+	return conn.Bind(user, pw)
+}
+
+// requireMustChange asserts that pw is user's password and must be changed (pwdLastSet=0):
+// the bind is answered "must change password" (49, data 773); a wrong one would be "invalid
+// credentials" (49, data 52e).
+func requireMustChange(t *testing.T, d *domain, user, pw string) {
+	t.Helper()
+	err := d.bind(t, user, pw)
+	var le *ldap.Error
+	require.ErrorAs(t, err, &le)
+	assert.Equal(t, uint16(ldap.LDAPResultInvalidCredentials), le.ResultCode)
+	assert.Contains(t, err.Error(), "data 773", "the password is right and must be changed")
+}
+
+// Activate on a real DC: the password set while the account is disabled, delivered, then
+// the account enabled; a second Activate finds it enabled and leaves the password alone.
+func TestSambaActivate(t *testing.T) {
+	d := samba(t, "Ops")
+	tg, ctx := d.target(t), context.Background()
+	p := d.person("a1", "Ada", "Kim", "Ops")
+	dn := create(t, tg, p)
+
+	password := "Ilm-" + d.Run + "-Ab7!"
+	delivered := 0
+	res, err := tg.Activate(ctx, p, password, func(context.Context, connectors.Result) error {
+		delivered++
+		assert.Equal(t, "514", d.Entry(t, dn, "userAccountControl").GetAttributeValue("userAccountControl"),
+			"still disabled while the password is delivered")
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 1, delivered)
+	assert.True(t, res.Active)
+	assert.Equal(t, "512", d.Entry(t, dn, "userAccountControl").GetAttributeValue("userAccountControl"))
+	requireMustChange(t, d, dn, password)
+
+	res, err = tg.Activate(ctx, p, "Ilm-"+d.Run+"-Other9!", func(context.Context, connectors.Result) error {
+		t.Error("deliver called for an enabled account")
+		return nil
+	})
+	require.NoError(t, err)
+	assert.True(t, res.Skipped)
+	requireMustChange(t, d, dn, password)
 }
 
 func TestSambaHostileNames(t *testing.T) {

@@ -20,8 +20,8 @@ func (t *Target) Enable(ctx context.Context, p profile.Profile) (connectors.Resu
 	if !t.cfg.Operations.Enable {
 		return t.skip(op, connectors.ReasonTurnedOff(op))
 	}
-	return t.onDisabledAccount(ctx, op, p, ReasonAlreadyEnabled, func(s conn, a *account) (connectors.Result, error) {
-		if err := t.setEnabled(s, a, true); err != nil {
+	return t.onDisabledAccount(ctx, op, p, ReasonAlreadyEnabled, func(s *session, a *account) (connectors.Result, error) {
+		if err := t.setEnabled(s.c, a, true); err != nil {
 			return t.fail(op, err)
 		}
 		return t.result(op, a), nil
@@ -32,7 +32,7 @@ func (t *Target) Enable(ctx context.Context, p profile.Profile) (connectors.Resu
 // contract is (connectors.Contract.FindOwned): a missing account is an ErrNotFound, an
 // enabled one is skipped with enabledReason.
 func (t *Target) onDisabledAccount(ctx context.Context, op connectors.Operation, p profile.Profile, enabledReason string,
-	act func(conn, *account) (connectors.Result, error)) (connectors.Result, error) {
+	act func(*session, *account) (connectors.Result, error)) (connectors.Result, error) {
 	return t.run(func(c contract, s *session) (connectors.Result, error) {
 		a, ok, err := c.FindOwned(ctx, op, p)
 		switch {
@@ -45,7 +45,40 @@ func (t *Target) onDisabledAccount(ctx context.Context, op connectors.Operation,
 			res.Skipped, res.Reason = true, enabledReason
 			return res, nil
 		}
-		return act(s.c, a)
+		return act(s, a)
+	})
+}
+
+// Activate sets p's temporary password, calls deliver, then enables the account, finding it
+// once (connectors.OneLookupActivator): the SetPassword, then the Enable, of the same account.
+// The connection goes back to the pool while deliver runs, so that a slow mail server holds
+// none; the enable takes one again.
+func (t *Target) Activate(ctx context.Context, p profile.Profile, password string,
+	deliver func(context.Context, connectors.Result) error) (connectors.Result, error) {
+	const op = connectors.OpSetPassword
+	if err := t.passwordSettable(password); err != nil {
+		return t.fail(op, err)
+	}
+	return t.onDisabledAccount(ctx, op, p, connectors.ReasonEnabledNoReset, func(s *session, a *account) (connectors.Result, error) {
+		set, err := t.setPassword(s.c, a, password)
+		if err != nil {
+			return set, err
+		}
+		s.close()
+		if err := deliver(ctx, set); err != nil {
+			return connectors.Result{}, err
+		}
+		if !t.cfg.Operations.Enable {
+			return t.skip(connectors.OpEnable, connectors.ReasonTurnedOff(connectors.OpEnable))
+		}
+		c, err := s.conn(ctx)
+		if err != nil {
+			return t.fail(connectors.OpEnable, err)
+		}
+		if err := t.setEnabled(c, a, true); err != nil {
+			return t.fail(connectors.OpEnable, err)
+		}
+		return t.result(connectors.OpEnable, a), nil
 	})
 }
 
@@ -89,15 +122,23 @@ func (t *Target) setEnabled(s conn, a *account, enabled bool) error {
 // of an error. Like a write of the contract, it acts only on the account bound to p.
 func (t *Target) SetPassword(ctx context.Context, p profile.Profile, password string) (connectors.Result, error) {
 	const op = connectors.OpSetPassword
+	if err := t.passwordSettable(password); err != nil {
+		return t.fail(op, err)
+	}
+	return t.onDisabledAccount(ctx, op, p, connectors.ReasonEnabledNoReset, func(s *session, a *account) (connectors.Result, error) {
+		return t.setPassword(s.c, a, password)
+	})
+}
+
+// passwordSettable refuses a password this instance cannot set: over plain LDAP, or empty.
+func (t *Target) passwordSettable(password string) error {
 	if !t.ldaps() {
-		return t.fail(op, connectors.Invalid("passwords are set over LDAPS only, and %s is not ldaps://", t.cfg.URL))
+		return connectors.Invalid("passwords are set over LDAPS only, and %s is not ldaps://", t.cfg.URL)
 	}
 	if password == "" {
-		return t.fail(op, connectors.Invalid("set password: the password is empty"))
+		return connectors.Invalid("set password: the password is empty")
 	}
-	return t.onDisabledAccount(ctx, op, p, connectors.ReasonEnabledNoReset, func(s conn, a *account) (connectors.Result, error) {
-		return t.setPassword(s, a, password)
-	})
+	return nil
 }
 
 // setPassword writes a's password, then pwdLastSet=0.
