@@ -209,22 +209,32 @@ func TestWritesRefuseAccountsNotBoundToThePerson(t *testing.T) {
 		p := hire("8003", "John", "Doe")
 		p.Fields[profile.Email], p.Fields[profile.Username] = "jdoe@example.test", "jdoe@example.test"
 		ctx := context.Background()
-		for op, write := range map[connectors.Operation]func() (connectors.Result, error){
-			connectors.OpCreate: func() (connectors.Result, error) { return tg.Create(ctx, p) },
-			connectors.OpUpdate: func() (connectors.Result, error) {
+		delivered := false
+		for _, w := range []struct {
+			op    connectors.Operation
+			write func() (connectors.Result, error)
+		}{
+			{connectors.OpCreate, func() (connectors.Result, error) { return tg.Create(ctx, p) }},
+			{connectors.OpUpdate, func() (connectors.Result, error) {
 				return tg.Update(ctx, p, connectors.UpdateOptions{AllowEnable: true})
-			},
-			connectors.OpDisable:     func() (connectors.Result, error) { return tg.Disable(ctx, p) },
-			connectors.OpEnable:      func() (connectors.Result, error) { return tg.Enable(ctx, p) },
-			connectors.OpSetPassword: func() (connectors.Result, error) { return tg.SetPassword(ctx, p, "Temp-Pass-123!") },
+			}},
+			{connectors.OpDisable, func() (connectors.Result, error) { return tg.Disable(ctx, p) }},
+			{connectors.OpEnable, func() (connectors.Result, error) { return tg.Enable(ctx, p) }},
+			{connectors.OpSetPassword, func() (connectors.Result, error) { return tg.SetPassword(ctx, p, "Temp-Pass-123!") }},
+			// The activation's one-lookup path (password, mail, enable) is held to the same rule.
+			{connectors.OpSetPassword, func() (connectors.Result, error) {
+				return tg.Activate(ctx, p, "Temp-Pass-123!", func(context.Context, connectors.Result) error { delivered = true; return nil })
+			}},
 		} {
-			res, err := write()
+			op := w.op
+			res, err := w.write()
 			require.ErrorIs(t, err, connectors.ErrNotOwned, "%s: %s", tc.name, op)
 			assert.ErrorContains(t, err, tc.want, "%s: %s", tc.name, op)
 			assert.ErrorContains(t, err, dn, "%s: %s", tc.name, op)
 			assert.False(t, res.Success, "%s: %s", tc.name, op)
 			assert.Equal(t, op, res.Action, "%s: %s", tc.name, op)
 		}
+		assert.False(t, delivered, "%s: no password is mailed for an account not bound to the person", tc.name)
 		assert.Empty(t, dir.writes, tc.name)
 		assert.Equal(t, "Hand-made", dir.get(dn, "title"), tc.name)
 		dir.requireClosed(t)
