@@ -2,6 +2,7 @@ package workday
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"maps"
 	"reflect"
@@ -87,5 +88,37 @@ func TestDecodeRowsDoNotLeak(t *testing.T) {
 	want := []map[string]any{{"a": "1", "b": "x", "n": nil}, {"a": "2"}, {"a": "4"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("rows %v, want %v", got, want)
+	}
+}
+
+// Rows come out as encoding/json decodes them with UseNumber, escapes, non-ASCII text and
+// invalid UTF-8 included: the names rows share and the plain-ASCII shortcut change nothing.
+func TestDecodeLikeEncodingJSON(t *testing.T) {
+	docs := []string{
+		`{"Report_Entry":[{"Emp_ID":"1","Name":"Zoë O\"Brien","N":12345678901234567890,"F":-1.5e3,"B":true,"Z":null},` +
+			`{"Emp\u005fID":"2","Name":"\ud83d\ude00 \u00e9","Docs":[{"T":"Badge","L":[1,"x",false,null,{}]}],"E":[]}]}`,
+		"{\"Report_Entry\":[{\"bad\xffname\":\"bad\xfe\xffvalue\",\"lone\":\"\\ud800x\"},{\"bad\xffname\":\"again\"}]}",
+		`{"Report_Entry":[{"a":"1","a":"2","b":{"c":"3","c":"4"}}]}`,
+	}
+	for _, doc := range docs {
+		var got []map[string]any
+		err := decode(context.Background(), strings.NewReader(doc), func(r Row) error {
+			got = append(got, maps.Clone(r.Columns))
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("decode(%q): %v", doc, err)
+		}
+		var want struct {
+			Rows []map[string]any `json:"Report_Entry"`
+		}
+		dec := json.NewDecoder(strings.NewReader(doc))
+		dec.UseNumber()
+		if err := dec.Decode(&want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want.Rows) {
+			t.Errorf("decode(%q):\n got %#v\nwant %#v", doc, got, want.Rows)
+		}
 	}
 }
