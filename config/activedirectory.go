@@ -17,9 +17,16 @@ type ActiveDirectory struct {
 	BaseDN           string `yaml:"base_dn"`
 	// DisabledUsersGroup is the DN of a group disabled accounts join; empty means none.
 	DisabledUsersGroup string `yaml:"disabled_users_group"`
-	Mapper             string `yaml:"mapper"`
-	TargetSettings     `yaml:",inline"`
+	// MaxConnections bounds the bound connections the instance holds open at once; zero
+	// means the connector's default.
+	MaxConnections int    `yaml:"max_connections"`
+	Mapper         string `yaml:"mapper"`
+	TargetSettings `yaml:",inline"`
 }
+
+// maxADConnections bounds max_connections: a DC serves a few hundred LDAP connections,
+// and a pool this size already waits on the DC, never on itself.
+const maxADConnections = 256
 
 // Operations says which operations a target instance may perform; an absent
 // key means yes.
@@ -66,6 +73,9 @@ func (a *ActiveDirectory) validate(key string) []error {
 	}
 	if a.DisabledUsersGroup != "" && !looksLikeDN(a.DisabledUsersGroup) {
 		errs = append(errs, fmt.Errorf("%s.disabled_users_group: %q is not a DN such as CN=Disabled Users,DC=example,DC=com", key, a.DisabledUsersGroup))
+	}
+	if a.MaxConnections < 0 || a.MaxConnections > maxADConnections {
+		errs = append(errs, fmt.Errorf("%s.max_connections: %d is not between 1 and %d (0 or absent: the default)", key, a.MaxConnections, maxADConnections))
 	}
 	return errs
 }

@@ -22,6 +22,7 @@ instances:
     disabled_users_group: CN=Disabled Users\, Old,OU=Groups,DC=example,DC=test
     mapper: mappers/ad-outgoing.yaml
     create_if_not_exists: false
+    max_connections: 6
     operations: {create: true, update: true, enable: false}
 provisioning:
   targets: {create: [ad], update: [ad], disable: [ad]}
@@ -39,6 +40,7 @@ func TestParseActiveDirectory(t *testing.T) {
 	assert.False(t, Allowed(a.Operations.Enable))
 	assert.True(t, Allowed(a.Operations.Disable), "an absent operation is allowed")
 	assert.Equal(t, 30*time.Second, a.Timeout.Duration)
+	assert.Equal(t, 6, a.MaxConnections)
 
 	t.Setenv("AD_BIND_PASSWORD", "bind-s3cret")
 	pw, err := a.BindPassword()
@@ -77,6 +79,8 @@ func TestActiveDirectoryErrorsNameTheKey(t *testing.T) {
 		"bad group":        {`instances: [` + base + `, disabled_users_group: "Disabled Users"}]`, `instances[0].disabled_users_group`},
 		"tls both ways":    {`instances: [` + base + `, ca_file: ca.pem, insecure_skip_verify: true}]`, `set ca_file or insecure_skip_verify, not both`},
 		"bad op value":     {`instances: [` + base + `, operations: {create: maybe}}]`, `maybe`},
+		"no connections":   {`instances: [` + base + `, max_connections: -1}]`, `instances[0].max_connections: -1 is not between 1 and 256`},
+		"too many conns":   {`instances: [` + base + `, max_connections: 1000}]`, `instances[0].max_connections: 1000 is not between 1 and 256`},
 	}
 	assertParseErrors(t, cases)
 }

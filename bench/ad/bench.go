@@ -80,12 +80,12 @@ temporal: {address: %q, task_queue: %s}
 instances:
   - {name: %s, type: workday, report_url: "file:report.json", days_before_hire_to_enable_ad: 3, guard: {disabled: true}}
   - {name: ad, type: active_directory, url: %q, ca_file: %q, insecure_skip_verify: %t, bind_dn: %q,
-     bind_password_env: %s, base_dn: %q}
+     bind_password_env: %s, base_dn: %q, max_connections: %d}
 provisioning:
   targets: {create: [ad], update: [ad], disable: [ad]}
   service_desk_email: desk@bench.example
 smtp: {host: %s, port: %s, from: ilm@bench.example, tls: none}
-`, o.addr, b.queue, b.workday, dc.url, dc.caFile, dc.caFile == "", dc.bindDN, adPasswordEnv, dc.base, host, port)
+`, o.addr, b.queue, b.workday, dc.url, dc.caFile, dc.caFile == "", dc.bindDN, adPasswordEnv, dc.base, o.adConnections, host, port)
 	if err := os.WriteFile(b.config, []byte(cfg), 0o600); err != nil {
 		return nil, err
 	}

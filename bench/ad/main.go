@@ -47,6 +47,7 @@ func main() {
 	ilm := flag.String("ilm", "", "the ilm binary, for the one-person figure of `ilm provision` (skipped when empty)")
 	singles := flag.Int("singles", 3, "one-person runs (each way); the median is printed")
 	profile := flag.String("cpuprofile", "", "write the first round's CPU profiles of the ILM stages to PREFIX-<stage>.pprof")
+	conns := flag.Int("ad-connections", 0, "the AD instance's max_connections (0: ILM's default)")
 	pids := flag.String("pids", "", "name=PID,…: report the CPU time of these processes (with their process groups) per stage")
 	flag.Parse()
 	if *addr == "" {
@@ -55,7 +56,7 @@ func main() {
 	}
 	procs, err := parsePids(*pids)
 	if err == nil {
-		err = run(options{people: *people, rounds: *rounds, addr: *addr, ilm: *ilm, singles: *singles, profile: *profile, procs: procs})
+		err = run(options{people: *people, rounds: *rounds, addr: *addr, ilm: *ilm, singles: *singles, profile: *profile, procs: procs, adConnections: *conns})
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -65,6 +66,7 @@ func main() {
 
 type options struct {
 	people, rounds, singles int
+	adConnections           int
 	addr, ilm, profile      string
 	procs                   []proc
 }

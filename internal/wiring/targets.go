@@ -58,6 +58,7 @@ func activeDirectory(name string, c *config.ActiveDirectory, secrets *redact.Red
 		BindPassword:       password,
 		BaseDN:             c.BaseDN,
 		DisabledUsersGroup: c.DisabledUsersGroup,
+		MaxConnections:     c.MaxConnections,
 		Mapper:             m,
 		CreateIfNotExists:  c.CreateIfNotExists,
 		Binding:            connectors.Binding{AdoptUnlinked: c.AdoptUnlinkedAccounts},
