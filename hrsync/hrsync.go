@@ -183,6 +183,7 @@ func (p *Planner) Plan(ctx context.Context, instance string, opts Options) (Plan
 	if err != nil {
 		return Plan{}, err
 	}
+	defer lowerGC()()
 	var summaries []profile.Summary
 	err = p.Store.ScanSummaries(ctx, func(sum profile.Summary) error {
 		summaries = append(summaries, sum)
@@ -249,6 +250,7 @@ func (p *Planner) InitialSync(ctx context.Context, instance string, opts Options
 		}
 		overrode = append(overrode, "the instance was already synced")
 	}
+	defer lowerGC()()
 	var rows []lifecycle.Row
 	n, err := src.each(ctx, opts.Progress, func(r lifecycle.Row) error {
 		rows = append(rows, r)

@@ -37,7 +37,8 @@ type Detector struct {
 }
 
 // LoadProfile returns the whole stored profile of summaries[i], for the Detector built with
-// summaries.
+// summaries. The event it is loaded for keeps its fields, uncopied, as the old user data:
+// nothing else may change them.
 type LoadProfile func(i int) (profile.Profile, error)
 
 // outcome is what one row raised: an event or an error. name is set when the event waits on

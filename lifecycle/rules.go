@@ -87,7 +87,7 @@ func (d *Detector) build(typ EventType, v *view, stored *profile.Profile) (Event
 		ev.ChangedFields = profile.Diff(stored.Fields, v.fields)
 		ev.Profile = fromRow(stored, v)
 		ev.Profile.ADStatus = profile.ADPending
-		ev.Profile.OldUserData = stored.Fields.Clone()
+		ev.Profile.OldUserData = stored.Fields // loaded for this event alone (LoadProfile)
 	case TerminateUser:
 		ev.Details = terminateDetails
 		ev.Profile = fromRow(stored, v)
@@ -118,7 +118,7 @@ func (d *Detector) update(ev Event, v *view, stored *profile.Profile) (Event, bo
 	ev.ChangedFields = changes
 	ev.Details = describe(changes)
 	ev.Profile = fromRow(stored, v)
-	ev.Profile.OldUserData = stored.Fields.Clone()
+	ev.Profile.OldUserData = stored.Fields // loaded for this event alone (LoadProfile)
 	if conversion {
 		ev.Details = conversionDetails + "\n" + ev.Details
 		ev.Profile.ConversionHire = true
