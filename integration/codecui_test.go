@@ -149,14 +149,18 @@ func newBrowser(t *testing.T) *browser {
 	return &browser{tab: tab}
 }
 
+// uiErrorPage is what the Web UI shows when a call to its server failed; it does not retry.
+const uiErrorPage = "Uh oh. There's an error."
+
 // pageText opens the page and returns its text once it contains want, failing with the
-// page's text when it does not within a minute.
+// page's text when it does not within a minute. The Web UI's error page is loaded again: a
+// dev server just started sometimes answers the UI's first history call with a 500.
 func (b *browser) pageText(t *testing.T, page, want string) string {
 	t.Helper()
 	require.NoError(t, chromedp.Do(b.tab, chromedp.Navigate(page)), page)
 	var text string
 	deadline := time.Now().Add(time.Minute)
-	for {
+	for reloads := 0; ; {
 		var err error
 		text, err = chromedp.Run(b.tab, chromedp.Evaluate[string](`document.body.innerText`))
 		require.NoError(t, err)
@@ -164,9 +168,14 @@ func (b *browser) pageText(t *testing.T, page, want string) string {
 			return text
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s did not show %q within a minute; it shows:\n%s", page, want, text)
+			t.Fatalf("%s did not show %q within a minute (%d reloads of the error page); it shows:\n%s", page, want, reloads, text)
 		}
 		time.Sleep(500 * time.Millisecond)
+		if strings.Contains(text, uiErrorPage) {
+			reloads++
+			t.Logf("the Web UI showed its error page; loading %s again", page)
+			require.NoError(t, chromedp.Do(b.tab, chromedp.Navigate(page)), page)
+		}
 	}
 }
 
