@@ -1,6 +1,7 @@
 package activedirectory
 
 import (
+	"encoding/hex"
 	"sort"
 	"strconv"
 	"strings"
@@ -131,6 +132,21 @@ func (a *account) dn() string          { return a.entry.DN }
 func (a *account) disabled() bool      { return a.uac&uacDisabled != 0 }
 func (a *account) get(k string) string { return a.entry.GetEqualFoldAttributeValue(k) }
 
+// ref addresses a write to the account found, by its objectGUID: an extended DN
+// (<GUID=…>, the GUID's bytes in hex) that AD and Samba take in place of a DN. A write so
+// addressed reaches the object that was found and checked, even when another object has
+// taken its DN since (an Activate gives its connection back while the mail goes out, then
+// enables). The DN when the entry carries no GUID.
+func (a *account) ref() string {
+	if g := a.entry.GetEqualFoldRawAttributeValue("objectGUID"); len(g) == guidSize {
+		return "<GUID=" + hex.EncodeToString(g) + ">"
+	}
+	return a.dn()
+}
+
+// guidSize is the length of an objectGUID.
+const guidSize = 16
+
 // keys are the values an account may be found by, each tried in order: employeeID, then
 // sAMAccountName, then mail, then userPrincipalName, each current before old.
 type keys struct{ sam, employeeID, mail, upn []string }
@@ -224,7 +240,7 @@ func (t *Target) findByName(s conn, p profile.Profile) (*account, error) {
 // search returns, the keys are searched one by one instead.
 func (t *Target) findBy(s conn, k keys) (*account, error) {
 	mapped := t.mappedAttrs()
-	attrs := append([]string{"cn", "sAMAccountName", "mail", EmployeeIDAttribute, "userAccountControl", "manager", "memberOf"}, protectionAttrs...)
+	attrs := append([]string{"cn", "objectGUID", "sAMAccountName", "mail", EmployeeIDAttribute, "userAccountControl", "manager", "memberOf"}, protectionAttrs...)
 	attrs = append(attrs, mapped...)
 	byKey := []struct {
 		attr   string

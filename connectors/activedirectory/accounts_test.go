@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-ldap/ldap/v3"
 	"github.com/ilm-dev/ilm/connectors"
 	"github.com/ilm-dev/ilm/profile"
 	"github.com/stretchr/testify/assert"
@@ -378,6 +379,34 @@ func TestActivateEnablesOnlyAfterADelivery(t *testing.T) {
 	_, err = tg.Activate(ctx, p, "short", func(context.Context, connectors.Result) error { return nil })
 	require.NoError(t, err, "enabled: skipped before the password is checked by the domain")
 	dir.requireClosed(t)
+}
+
+// The account enabled is the one whose password was set, addressed by its objectGUID: when,
+// while the mail goes out, the person's account moves away and another account takes its DN
+// (another person's, disabled), that other account is left as it was.
+func TestActivateEnablesTheAccountItSetThePasswordOfNotItsDN(t *testing.T) {
+	dir := newDirectory(t)
+	tg, ctx := dir.target(t), context.Background()
+	p := hire("a3", "Cy", "Yu")
+	dn := create(t, tg, p)
+	parent, err := parentDN(dn)
+	require.NoError(t, err)
+	other := hire("a4", "Di", "Yu")
+	c := &fakeConn{d: dir}
+	_, err = tg.Activate(ctx, p, "Temp-Pass-123!", func(context.Context, connectors.Result) error {
+		require.NoError(t, c.ModifyDN(ldap.NewModifyDNRequest(dn, "CN=Moved Away", true, "")))
+		impostor := ldap.NewAddRequest(dn, nil)
+		impostor.Attribute("sAMAccountName", []string{"di.yu"})
+		impostor.Attribute("employeeID", []string{other.EmployeeID()})
+		impostor.Attribute("userAccountControl", []string{"514"})
+		return c.Add(impostor)
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "514", dir.get(dn, "userAccountControl"), "the account now at the DN stays disabled")
+	assert.Empty(t, dir.get(dn, "unicodePwd"))
+	moved := "CN=Moved Away," + parent
+	assert.Equal(t, "512", dir.get(moved, "userAccountControl"), "the person's own account is enabled")
+	assert.Equal(t, unicodePwd("Temp-Pass-123!"), dir.get(moved, "unicodePwd"))
 }
 
 // Every operation closes the one connection it opened, whichever way it ends.

@@ -2,6 +2,8 @@ package activedirectory
 
 import (
 	"context"
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -80,14 +82,26 @@ func (d *directory) user(cn, ou string, attrs map[string][]string) string {
 
 func (d *directory) rid() uint32 { d.nextRID++; return d.nextRID }
 
+// fakeGUID is the objectGUID of the object with relative id rid: unique in the directory.
+func fakeGUID(rid uint32) []byte {
+	g := make([]byte, 16)
+	binary.LittleEndian.PutUint32(g, rid)
+	g[15] = 0xa5
+	return g
+}
+
 func (d *directory) put(dn string, attrs map[string][]string) {
 	d.entries = append(d.entries, ldap.NewEntry(dn, attrs))
 }
 
-// entry returns the entry at dn, nil when there is none.
+// entry returns the entry at dn, or with the objectGUID of an extended DN <GUID=hex>; nil
+// when there is none.
 func (d *directory) entry(dn string) *ldap.Entry {
+	guid, byGUID := strings.CutPrefix(dn, "<GUID=")
+	guid = strings.TrimSuffix(guid, ">")
 	for _, e := range d.entries {
-		if sameDN(e.DN, dn) {
+		if byGUID && hex.EncodeToString(e.GetEqualFoldRawAttributeValue("objectGUID")) == strings.ToLower(guid) ||
+			!byGUID && sameDN(e.DN, dn) {
 			return e
 		}
 	}
@@ -251,7 +265,9 @@ func (c *fakeConn) Add(req *ldap.AddRequest) error {
 	rdn, _ := ldap.ParseDN(req.DN)
 	attrs["cn"] = []string{rdn.RDNs[0].Attributes[0].Value}
 	attrs["objectCategory"] = []string{"person"}
-	attrs["objectSid"] = []string{string(domainSID(d.rid()))}
+	rid := d.rid()
+	attrs["objectSid"] = []string{string(domainSID(rid))}
+	attrs["objectGUID"] = []string{string(fakeGUID(rid))}
 	d.put(req.DN, attrs)
 	return nil
 }

@@ -150,7 +150,7 @@ func (t *Target) update(s conn, d desired, a *account, opts connectors.UpdateOpt
 		}
 		changed = append(changed, "userAccountControl")
 	}
-	mod := ldap.NewModifyRequest(a.dn(), nil)
+	mod := ldap.NewModifyRequest(a.ref(), nil)
 	for _, name := range sortedKeys(d.attrs) {
 		want, have := d.attrs[name], a.entry.GetEqualFoldAttributeValues(name)
 		switch {

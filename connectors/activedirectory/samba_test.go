@@ -351,6 +351,34 @@ func TestSambaActivate(t *testing.T) {
 	requireMustChange(t, d, dn, password)
 }
 
+// On a real DC, the enable after the mail reaches the account whose password was set (by
+// its objectGUID), not whatever holds its DN by then: here the person's account was renamed
+// while the mail went out and a hand-made account took its DN.
+func TestSambaActivateEnablesTheAccountItSetThePasswordOf(t *testing.T) {
+	d := samba(t, "Ops")
+	tg, ctx := d.target(t), context.Background()
+	p := d.person("a2", "Bea", "Kim", "Ops")
+	dn := create(t, tg, p)
+	parent := dn[strings.Index(dn, ",")+1:]
+	moved := "CN=Moved " + d.Run + "," + parent
+
+	password := "Ilm-" + d.Run + "-Cd8!"
+	_, err := tg.Activate(ctx, p, password, func(context.Context, connectors.Result) error {
+		require.NoError(t, d.Admin.ModifyDN(ldap.NewModifyDNRequest(dn, "CN=Moved "+d.Run, true, "")))
+		impostor := ldap.NewAddRequest(dn, nil)
+		impostor.Attribute("objectClass", []string{"top", "person", "organizationalPerson", "user"})
+		impostor.Attribute("sAMAccountName", []string{"imp" + d.Run})
+		impostor.Attribute("userAccountControl", []string{"514"})
+		return d.Admin.Add(impostor)
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "514", d.Entry(t, dn, "userAccountControl").GetAttributeValue("userAccountControl"),
+		"the account that took the DN stays disabled")
+	assert.Equal(t, "512", d.Entry(t, moved, "userAccountControl").GetAttributeValue("userAccountControl"),
+		"the person's own account is enabled")
+	requireMustChange(t, d, moved, password)
+}
+
 func TestSambaHostileNames(t *testing.T) {
 	d := samba(t, "R&D, EMEA", "O'Brien (Ops)", "#Zoë", "Grade=A; <Ops>")
 	tg, ctx := d.target(t), context.Background()

@@ -91,7 +91,7 @@ func (t *Target) setEnabled(s conn, a *account, enabled bool) error {
 	if uac&uacNormal == 0 {
 		uac |= uacNormal
 	}
-	mod := ldap.NewModifyRequest(a.dn(), nil)
+	mod := ldap.NewModifyRequest(a.ref(), nil)
 	mod.Replace("userAccountControl", []string{strconv.Itoa(uac)})
 	if err := s.Modify(mod); err != nil {
 		return classify("set userAccountControl of "+a.dn(), err)
@@ -144,7 +144,7 @@ func (t *Target) passwordSettable(password string) error {
 // setPassword writes a's password, then pwdLastSet=0.
 func (t *Target) setPassword(s conn, a *account, password string) (connectors.Result, error) {
 	const op = connectors.OpSetPassword
-	mod := ldap.NewModifyRequest(a.dn(), nil)
+	mod := ldap.NewModifyRequest(a.ref(), nil)
 	mod.Replace("unicodePwd", []string{unicodePwd(password)})
 	if err := s.Modify(mod); err != nil {
 		if perr := policyError(err); perr != nil {
@@ -153,7 +153,7 @@ func (t *Target) setPassword(s conn, a *account, password string) (connectors.Re
 		return t.fail(op, classify("set password of "+a.dn(), err, password))
 	}
 	// A separate request: AD sets pwdLastSet itself when the password changes.
-	mustChange := ldap.NewModifyRequest(a.dn(), nil)
+	mustChange := ldap.NewModifyRequest(a.ref(), nil)
 	mustChange.Replace("pwdLastSet", []string{"0"})
 	if err := s.Modify(mustChange); err != nil {
 		return t.fail(op, classify("require a password change at first logon of "+a.dn(), err))
